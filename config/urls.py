@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("quiz.urls_accounts")),
+    path("sources/", include("content.urls")),
+    path("", include("quiz.urls")),
+]
