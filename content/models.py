@@ -1,0 +1,69 @@
+import hashlib
+
+from django.db import models
+from django.urls import reverse
+
+
+class Source(models.Model):
+    """A text that questions are built from (first of all, the news article)."""
+
+    slug = models.SlugField(unique=True, max_length=100)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    text = models.TextField(help_text="The source as published; passages are split from it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("source_reader", args=[self.slug])
+
+
+class PassageKind(models.TextChoices):
+    TITLE = "title", "Title"
+    HEADING = "heading", "Heading"
+    SUMMARY_POINT = "summary_point", "Summary point"
+    PARAGRAPH = "paragraph", "Paragraph"
+
+
+def text_fingerprint(text: str) -> str:
+    """A short, stable digest of a passage's text, kept beside each citation."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Passage(models.Model):
+    """One citable piece of a source; its anchor in the reader is ``#p<position>``."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=PassageKind.choices, default=PassageKind.PARAGRAPH)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "position"], name="passage_unique_position"),
+            models.CheckConstraint(condition=models.Q(position__gte=1), name="passage_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        preview = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"¶{self.position} {preview}"
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.position}"
+
+    @property
+    def fingerprint(self) -> str:
+        return text_fingerprint(self.text)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('source_reader', args=[self.source.slug])}#{self.anchor}"

@@ -1,0 +1,410 @@
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from content.models import Passage, text_fingerprint
+from quiz import scoring
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", "Single choice"
+    MULTIPLE = "multiple", "Multiple choice"
+    TRUE_FALSE = "true_false", "True / false"
+    NUMERIC = "numeric", "Numeric"
+    SHORT_TEXT = "short_text", "Short text"
+
+
+CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
+
+
+@dataclass(frozen=True)
+class SubmittedAnswer:
+    """What a student gave for one question, as given."""
+
+    choice_ids: frozenset[int] = frozenset()
+    text: str = ""
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Question(models.Model):
+    key = models.SlugField(
+        max_length=100, unique=True, help_text="Stable identifier; the bank loader updates questions by it."
+    )
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices, default=QuestionKind.SINGLE)
+    prompt = models.TextField()
+    explanation = models.TextField(help_text="Teaches why the answer is right; shown with the feedback.")
+    passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="questions")
+    quote = models.TextField(help_text="Words that stand verbatim in the cited passage and prove the answer.")
+    cited_fingerprint = models.CharField(
+        max_length=16, blank=True, help_text="Fingerprint of the passage text the quote was last checked against."
+    )
+    numeric_answer = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    numeric_tolerance = models.DecimalField(
+        max_digits=20, decimal_places=4, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    numeric_unit = models.CharField(max_length=30, blank=True)
+    accepted_answers = models.JSONField(default=list, blank=True, help_text="Short text: every accepted answer.")
+    points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    is_published = models.BooleanField(default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="authored_questions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["passage__source", "passage__position", "key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(numeric_tolerance__gte=0), name="question_tolerance_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(kind="numeric") | Q(numeric_answer__isnull=False), name="question_numeric_has_answer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt if len(self.prompt) <= 80 else self.prompt[:77] + "…"
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+    def quote_is_verbatim(self) -> bool:
+        return bool(self.quote) and self.quote in self.passage.text
+
+    def clean(self) -> None:
+        super().clean()
+        if self.passage_id is not None and not self.quote_is_verbatim():
+            raise ValidationError(
+                {"quote": f"This quote does not stand word for word in passage ¶{self.passage.position}. "
+                 "Copy it exactly from the passage text (spelling, apostrophes and spaces included)."}
+            )
+        if self.kind == QuestionKind.NUMERIC and self.numeric_answer is None:
+            raise ValidationError({"numeric_answer": "A numeric question needs the right value."})
+        if self.kind == QuestionKind.SHORT_TEXT and not [a for a in self.accepted_answers or [] if str(a).strip()]:
+            raise ValidationError({"accepted_answers": "A short-text question needs at least one accepted answer."})
+
+    def save(self, *args, **kwargs) -> None:
+        if self.passage_id is not None and self.quote_is_verbatim():
+            self.cited_fingerprint = text_fingerprint(self.passage.text)
+        super().save(*args, **kwargs)
+
+    def citation_url(self) -> str:
+        """The reader page, scrolled to the passage, with the quote highlighted."""
+        return citation_url(self.passage.source.slug, self.passage.position, self.quote)
+
+    def grade(self, answer: SubmittedAnswer, choices: list["Choice"] | None = None) -> Decimal:
+        """The fraction of the points this answer earns (see quiz.scoring for each rule)."""
+        if self.kind in CHOICE_KINDS:
+            choices = list(self.choices.all()) if choices is None else choices
+            correct = {choice.pk for choice in choices if choice.is_correct}
+            if self.kind == QuestionKind.MULTIPLE:
+                return scoring.score_multiple_choice(set(answer.choice_ids), correct, {c.pk for c in choices})
+            return scoring.score_single_choice(set(answer.choice_ids), correct)
+        if self.kind == QuestionKind.NUMERIC:
+            return scoring.score_numeric(answer.text, self.numeric_answer, self.numeric_tolerance)
+        return scoring.score_short_text(answer.text, self.accepted_answers)
+
+    def correct_answer_display(self, choices: list["Choice"] | None = None) -> str:
+        if self.kind in CHOICE_KINDS:
+            choices = list(self.choices.all()) if choices is None else choices
+            return "; ".join(choice.text for choice in choices if choice.is_correct)
+        if self.kind == QuestionKind.NUMERIC:
+            value = self.numeric_answer.normalize()
+            shown = f"{value:,f}"
+            if self.numeric_tolerance:
+                shown += f" (± {self.numeric_tolerance.normalize():,f})"
+            return f"{shown} {self.numeric_unit}".strip()
+        return " / ".join(self.accepted_answers)
+
+
+def citation_url(source_slug: str, position: int, quote: str) -> str:
+    from urllib.parse import urlencode
+
+    return f"{reverse('source_reader', args=[source_slug])}?{urlencode({'quote': quote, 'p': position})}#p{position}"
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField(default=False)
+    feedback = models.TextField(blank=True, help_text="Why this choice is right or wrong.")
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        indexes = [models.Index(fields=["question", "position"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FeedbackMode(models.TextChoices):
+    IMMEDIATE = "immediate", "After each question"
+    AT_END = "at_end", "At the end of the quiz"
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Quiz(models.Model):
+    slug = models.SlugField(unique=True, max_length=100)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
+    shuffle_questions = models.BooleanField(default=True)
+    shuffle_choices = models.BooleanField(default=True)
+    feedback_mode = models.CharField(max_length=20, choices=FeedbackMode.choices, default=FeedbackMode.IMMEDIATE)
+    time_limit_minutes = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty for no time limit."
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty for unlimited attempts."
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        default=60, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
+    )
+    is_published = models.BooleanField(default=False)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz_detail", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "The quiz must close after it opens."})
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+
+
+class QuizQuestion(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="quiz_questions")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="quiz_questions")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["quiz", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["quiz", "question"], name="quizquestion_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.position}"
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_student(self, student):
+        return self.filter(student=student)
+
+    def finished(self):
+        return self.filter(finished_at__isnull=False)
+
+    def unfinished(self):
+        return self.filter(finished_at__isnull=True)
+
+
+class Attempt(models.Model):
+    """One sitting of a quiz by a student, with the order of questions and choices shown.
+
+    The order is a snapshot taken at the start, so later edits of the quiz never
+    change an attempt in progress or a past result.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    max_score = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    # Kept in step with the responses in the same UPDATE that adds their points, so the
+    # progress bar and "last question?" need no COUNT query.
+    answered_count = models.PositiveSmallIntegerField(default=0)
+    question_ids = models.JSONField(default=list)
+    choice_order = models.JSONField(default=dict, help_text="Question id → choice ids in the order shown.")
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["quiz", "student"]),
+            models.Index(fields=["quiz", "finished_at"]),
+            models.Index(fields=["student", "started_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "student", "number"], name="attempt_unique_number"),
+            # One attempt in progress per student and quiz, even under two racing tabs.
+            models.UniqueConstraint(
+                fields=["quiz", "student"], condition=Q(finished_at__isnull=True), name="attempt_one_in_progress"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0), name="attempt_score_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.quiz} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("attempt_question", args=[self.public_id])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.deadline is not None and (now or timezone.now()) >= self.deadline
+
+    @property
+    def percent(self) -> int:
+        if not self.max_score:
+            return 0
+        return round(self.score * 100 / self.max_score)
+
+    @property
+    def passed(self) -> bool:
+        return self.percent >= self.quiz.pass_mark
+
+    @property
+    def question_count(self) -> int:
+        return len(self.question_ids)
+
+    def position_of(self, question_id: int) -> int | None:
+        """1-based place of a question in this attempt's order, or None if not part of it."""
+        try:
+            return self.question_ids.index(question_id) + 1
+        except ValueError:
+            return None
+
+    def seconds_left(self, now=None) -> int | None:
+        if self.deadline is None:
+            return None
+        return max(0, int((self.deadline - (now or timezone.now())) / timedelta(seconds=1)))
+
+
+class Response(models.Model):
+    """A student's answer to one question of an attempt, kept as given.
+
+    ``question_snapshot`` records what was asked, the choices shown, the right
+    answer and the citation at the time of answering, so a results page shows the
+    question as the student saw it even after the bank is edited.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    selected_choice_ids = models.JSONField(default=list, blank=True)
+    answer_text = models.CharField(max_length=500, blank=True)
+    answer_display = models.TextField(blank=True)
+    is_correct = models.BooleanField(default=False)
+    fraction = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("0"))
+    points_awarded = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("0"))
+    question_snapshot = models.JSONField(default=dict)
+    answered_at = models.DateTimeField(default=timezone.now)
+    seconds_taken = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "answered_at"]
+        indexes = [models.Index(fields=["question", "attempt"])]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="response_once_per_question"),
+            models.CheckConstraint(
+                condition=Q(fraction__gte=0) & Q(fraction__lte=1), name="response_fraction_between_0_and_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · {self.question_id}"
+
+
+class RegradeLog(models.Model):
+    """A score changed by a regrade after a teacher fixed an answer key."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="regrades")
+    question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, related_name="regrades")
+    old_score = models.DecimalField(max_digits=8, decimal_places=2)
+    new_score = models.DecimalField(max_digits=8, decimal_places=2)
+    regraded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    regraded_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-regraded_at"]
+
+
+def new_join_code() -> str:
+    # No 0/O or 1/I/L: codes are read aloud and copied from a board.
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class ClassroomQuerySet(models.QuerySet):
+    def taught_by(self, teacher):
+        return self.filter(teacher=teacher)
+
+
+class Classroom(models.Model):
+    name = models.CharField(max_length=120)
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classrooms_taught")
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    students = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classrooms", blank=True)
+    quizzes = models.ManyToManyField(Quiz, through="Assignment", related_name="classrooms", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClassroomQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="assignments")
+    due_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["classroom", "due_at", "quiz"]
+        constraints = [models.UniqueConstraint(fields=["classroom", "quiz"], name="assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} → {self.classroom}"

@@ -1,0 +1,167 @@
+"""Writes that touch several models: starting, answering and finishing attempts."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, F, Sum, Value, When
+from django.utils import timezone
+
+from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response, SubmittedAnswer
+
+
+class AttemptRefused(Exception):
+    """The attempt cannot be started or answered; the message is for the student."""
+
+
+def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = None) -> Attempt:
+    """Resume the student's attempt in progress, or start a new one.
+
+    The questions (published ones only) and their choices are put in order now,
+    shuffled if the quiz says so, and the order is kept on the attempt.
+    """
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    in_progress = Attempt.objects.for_student(student).unfinished().filter(quiz=quiz).first()
+    if in_progress is not None:
+        if not in_progress.is_expired(now):
+            return in_progress
+        attempt_finish(attempt=in_progress, now=now)
+    if not quiz.is_published:
+        raise AttemptRefused("This quiz is not published.")
+    if not quiz.is_open(now):
+        raise AttemptRefused("This quiz is not open at the moment.")
+    previous = Attempt.objects.for_student(student).filter(quiz=quiz).count()
+    if quiz.attempts_allowed is not None and previous >= quiz.attempts_allowed:
+        raise AttemptRefused(f"You have used all {quiz.attempts_allowed} attempts allowed for this quiz.")
+
+    questions = list(
+        Question.objects.published()
+        .filter(quiz_questions__quiz=quiz)
+        .order_by("quiz_questions__position", "quiz_questions__id")
+        .only("id", "kind", "points")
+    )
+    if not questions:
+        raise AttemptRefused("This quiz has no questions yet.")
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    choice_ids: dict[int, list[int]] = {}
+    for choice in Choice.objects.filter(question__in=questions).only("id", "question_id"):
+        choice_ids.setdefault(choice.question_id, []).append(choice.pk)
+    kinds = {question.pk: question.kind for question in questions}
+    if quiz.shuffle_choices:
+        for question_id, ids in choice_ids.items():
+            # True/false keeps "True" before "False": shuffling two fixed words only confuses.
+            if kinds[question_id] != QuestionKind.TRUE_FALSE:
+                rng.shuffle(ids)
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                quiz=quiz,
+                student=student,
+                number=previous + 1,
+                started_at=now,
+                deadline=deadline,
+                max_score=sum(Decimal(question.points) for question in questions),
+                question_ids=[question.pk for question in questions],
+                choice_order={str(pk): ids for pk, ids in choice_ids.items()},
+            )
+    except IntegrityError:
+        # Two tabs pressed "Start" at once: the other request won; resume its attempt.
+        existing = Attempt.objects.for_student(student).unfinished().filter(quiz=quiz).first()
+        if existing is None:
+            raise AttemptRefused("Your attempt could not be started; please try again.") from None
+        return existing
+
+
+def question_snapshot(question: Question, choices: list[Choice]) -> dict:
+    """What was asked, as shown, with its answer key and citation, at answering time."""
+    passage = question.passage
+    return {
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "points": question.points,
+        "choices": [
+            {"id": c.pk, "text": c.text, "is_correct": c.is_correct, "feedback": c.feedback} for c in choices
+        ],
+        "correct_answer": question.correct_answer_display(choices),
+        "numeric_unit": question.numeric_unit,
+        "explanation": question.explanation,
+        "quote": question.quote,
+        "source_slug": passage.source.slug,
+        "source_title": passage.source.title,
+        "passage_position": passage.position,
+    }
+
+
+def response_record(
+    *, attempt: Attempt, question: Question, choices: list[Choice], answer: SubmittedAnswer, now=None
+) -> tuple[Response, bool]:
+    """Store and score one answer; return it and whether it is new.
+
+    A second submission for the same question (double click, second tab, replayed
+    POST) returns the answer already recorded and changes nothing. ``choices`` are
+    the question's choices in the order this attempt shows them.
+    """
+    now = now or timezone.now()
+    if attempt.is_finished:
+        raise AttemptRefused("This attempt is finished; answers can no longer be changed.")
+    if attempt.is_expired(now):
+        attempt_finish(attempt=attempt, now=now)
+        raise AttemptRefused("Time is up: this attempt was submitted with the answers you had given.")
+    if attempt.position_of(question.pk) is None:
+        raise AttemptRefused("That question is not part of this attempt.")
+    fraction = question.grade(answer, choices)
+    points = (fraction * question.points).quantize(Decimal("0.01"))
+    chosen = [choice for choice in choices if choice.pk in answer.choice_ids]
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                attempt=attempt,
+                question=question,
+                selected_choice_ids=sorted(answer.choice_ids),
+                answer_text=answer.text,
+                answer_display="; ".join(c.text for c in chosen) if question.has_choices else answer.text,
+                is_correct=fraction == 1,
+                fraction=fraction,
+                points_awarded=points,
+                question_snapshot=question_snapshot(question, choices),
+                answered_at=now,
+                seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
+            )
+            last_index = attempt.question_count - 1
+            # Decided inside the UPDATE from the row's own counter, so two answers
+            # racing on the last questions still finish the attempt exactly once.
+            updated = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+                score=F("score") + points,
+                answered_count=F("answered_count") + 1,
+                finished_at=Case(
+                    When(answered_count__gte=last_index, then=Value(now)),
+                    default=None,
+                    output_field=DateTimeField(),
+                ),
+            )
+            if not updated:
+                raise AttemptRefused("This attempt is finished; answers can no longer be changed.")
+    except IntegrityError:
+        return Response.objects.get(attempt=attempt, question=question), False
+    attempt.score += points
+    attempt.answered_count += 1
+    if attempt.answered_count >= attempt.question_count:
+        attempt.finished_at = now
+    return response, True
+
+
+def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
+    """Close an attempt (early, or when its time is up) and settle its score from its responses."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        total = Response.objects.filter(attempt=attempt).aggregate(total=Sum("points_awarded"))["total"]
+        Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+            finished_at=min(now, attempt.deadline) if attempt.deadline else now,
+            score=total or Decimal("0"),
+        )
+    attempt.refresh_from_db(fields=["score", "finished_at", "answered_count"])
+    return attempt

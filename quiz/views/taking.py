@@ -1,0 +1,197 @@
+"""The student's path through a quiz: start, one question per screen, feedback, results."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, push_url
+
+from quiz.forms import AnswerForm
+from quiz.models import Attempt, Choice, FeedbackMode, Question, Quiz, Response
+from quiz.services import AttemptRefused, attempt_finish, attempt_start, response_record
+
+
+def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
+    """The signed-in student's own attempt, or 404 (also for other students' ids)."""
+    return get_object_or_404(Attempt.objects.select_related("quiz"), public_id=public_id, student=request.user)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    quizzes = Quiz.objects.published().annotate(question_total=Count("quiz_questions", distinct=True))
+    if request.user.is_authenticated:
+        mine = Q(attempts__student=request.user)
+        quizzes = quizzes.annotate(
+            my_attempts=Count("attempts", filter=mine, distinct=True),
+            my_best=Max("attempts__score", filter=mine & Q(attempts__finished_at__isnull=False)),
+            my_in_progress=Count("attempts", filter=mine & Q(attempts__finished_at__isnull=True), distinct=True),
+        )
+    return render(request, "quiz/home.html", {"quizzes": quizzes})
+
+
+@require_GET
+def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
+    attempts = []
+    if request.user.is_authenticated:
+        attempts = list(Attempt.objects.for_student(request.user).filter(quiz=quiz))
+    question_total = quiz.quiz_questions.filter(question__is_published=True).count()
+    in_progress = next((a for a in attempts if not a.is_finished), None)
+    return render(
+        request,
+        "quiz/quiz_detail.html",
+        {"quiz": quiz, "attempts": attempts, "in_progress": in_progress, "question_total": question_total},
+    )
+
+
+@login_required
+@require_POST
+def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
+    try:
+        attempt = attempt_start(quiz=quiz, student=request.user)
+    except AttemptRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("quiz_detail", slug=quiz.slug)
+    return redirect("attempt_question", public_id=attempt.public_id)
+
+
+def _question_with_choices(attempt: Attempt, question_id: int) -> tuple[Question, list[Choice]]:
+    question = get_object_or_404(Question.objects.select_related("passage__source"), pk=question_id)
+    by_id = {choice.pk: choice for choice in Choice.objects.filter(question=question)}
+    shown_order = attempt.choice_order.get(str(question.pk), [])
+    # Choices added after the attempt started are not shown; removed ones drop out.
+    choices = [by_id[pk] for pk in shown_order if pk in by_id]
+    return question, choices
+
+
+def _selected_choice_ids(form: AnswerForm | None) -> list[str]:
+    """What a rejected form had ticked, so the student does not have to pick again."""
+    if form is None or not form.is_bound:
+        return []
+    return form.data.getlist("choices") or [form.data.get("choice", "")]
+
+
+def _render_panel(request, attempt, question, choices, *, form=None, response=None, status=200) -> HttpResponse:
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "question": question,
+        "choices": choices,
+        "position": attempt.position_of(question.pk),
+        "form": form,
+        "response": response,
+        "show_feedback": response is not None and attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
+        "selected": _selected_choice_ids(form),
+        "question_url": reverse("attempt_answer", args=[attempt.public_id, attempt.position_of(question.pk)]),
+    }
+    template = "quiz/take.html#panel" if request.htmx else "quiz/take.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
+    """The attempt's next unanswered question; the results once none is left."""
+    attempt = _get_attempt_for(request, public_id)
+    if not attempt.is_finished and attempt.is_expired():
+        attempt_finish(attempt=attempt)
+        messages.info(request, "Time is up: your attempt was submitted with the answers you had given.")
+    if attempt.is_finished:
+        return _redirect_to_results(request, attempt)
+    answered = set(Response.objects.filter(attempt=attempt).values_list("question_id", flat=True))
+    next_id = next((pk for pk in attempt.question_ids if pk not in answered), None)
+    if next_id is None:
+        attempt_finish(attempt=attempt)
+        return _redirect_to_results(request, attempt)
+    question, choices = _question_with_choices(attempt, next_id)
+    response = _render_panel(request, attempt, question, choices, form=AnswerForm(question=question, choices=choices))
+    if request.htmx:
+        push_url(response, reverse("attempt_answer", args=[attempt.public_id, attempt.position_of(next_id)]))
+    return response
+
+
+def _redirect_to_results(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    url = reverse("attempt_results", args=[attempt.public_id])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpResponse:
+    """Question ``position`` of the attempt: its form, or its feedback once answered.
+
+    POST records the answer (once; a repeat gets the recorded result back) and
+    shows the feedback; without htmx it redirects here so refresh and back are safe.
+    """
+    attempt = _get_attempt_for(request, public_id)
+    if not 1 <= position <= attempt.question_count:
+        raise Http404("This attempt has no such question.")
+    question, choices = _question_with_choices(attempt, attempt.question_ids[position - 1])
+    response = Response.objects.filter(attempt=attempt, question=question).first()
+    if request.method == "GET":
+        if response is None and attempt.is_finished:
+            return _redirect_to_results(request, attempt)
+        form = None if response else AnswerForm(question=question, choices=choices)
+        return _render_panel(request, attempt, question, choices, form=form, response=response)
+
+    if response is not None:
+        return _answered(request, attempt, question, choices, response)
+    form = AnswerForm(request.POST, question=question, choices=choices)
+    if not form.is_valid():
+        return _render_panel(request, attempt, question, choices, form=form, status=422)
+    try:
+        response, _created = response_record(
+            attempt=attempt, question=question, choices=choices, answer=form.submitted_answer()
+        )
+    except AttemptRefused as refusal:
+        form.add_error(None, str(refusal))
+        return _render_panel(request, attempt, question, choices, form=form, status=409)
+    return _answered(request, attempt, question, choices, response)
+
+
+def _answered(request, attempt, question, choices, response) -> HttpResponse:
+    url = reverse("attempt_answer", args=[attempt.public_id, attempt.position_of(question.pk)])
+    if not request.htmx:
+        return redirect(url)
+    return push_url(_render_panel(request, attempt, question, choices, response=response), url)
+
+
+@login_required
+@require_POST
+def attempt_submit(request: HttpRequest, public_id) -> HttpResponse:
+    """Finish the attempt now, leaving unanswered questions at zero."""
+    attempt = _get_attempt_for(request, public_id)
+    if not attempt.is_finished:
+        attempt_finish(attempt=attempt)
+    return _redirect_to_results(request, attempt)
+
+
+@login_required
+@require_GET
+def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
+    attempt = _get_attempt_for(request, public_id)
+    if not attempt.is_finished:
+        if not attempt.is_expired():
+            messages.info(request, "Finish the quiz (or submit it) to see your results.")
+            return redirect("attempt_question", public_id=attempt.public_id)
+        attempt_finish(attempt=attempt)
+    responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
+    review = [
+        {"position": index, "response": responses.get(question_id), "question_id": question_id}
+        for index, question_id in enumerate(attempt.question_ids, start=1)
+    ]
+    unanswered_ids = [item["question_id"] for item in review if item["response"] is None]
+    if unanswered_ids:
+        # Unanswered questions have no snapshot: show them as they stand in the bank now.
+        questions = Question.objects.select_related("passage__source").prefetch_related("choices")
+        by_id = questions.in_bulk(unanswered_ids)
+        for item in review:
+            if item["response"] is None:
+                item["question"] = by_id.get(item["question_id"])
+    return render(request, "quiz/results.html", {"attempt": attempt, "quiz": attempt.quiz, "review": review})
