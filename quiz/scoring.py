@@ -19,15 +19,26 @@ _NUMBER_RE = re.compile(
 )
 _MULTIPLIERS = {"k": Decimal(1000), "thousand": Decimal(1000), "m": Decimal(10**6), "million": Decimal(10**6)}
 MAX_NUMERIC_INPUT = 40
+_ARTICLES = {"the", "a", "an"}
 
 
 def normalise_text(text: str) -> str:
-    """Fold case, width, punctuation and spacing so "  Yerevan! " equals "yerevan"."""
+    """Fold case, width, punctuation and spacing: "  U.A.E.! " reads as "uae".
+
+    Punctuation and symbols are dropped (so "U.A.E." is "uae" and "Ye-revan" is
+    "yerevan"), runs of white space become one space, and a leading article goes.
+    """
     folded = unicodedata.normalize("NFKC", text).casefold()
-    without_punctuation = "".join(
-        " " if unicodedata.category(char).startswith(("P", "S")) else char for char in folded
-    )
-    return " ".join(without_punctuation.split())
+    kept = "".join(char for char in folded if not unicodedata.category(char).startswith(("P", "S")))
+    words = kept.split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _answer_key(text: str) -> str:
+    # Spacing never decides: "Sber bank" and "Sberbank" are the same answer.
+    return normalise_text(text).replace(" ", "")
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -87,6 +98,6 @@ def score_numeric(given: str, expected: Decimal, tolerance: Decimal) -> Decimal:
 
 
 def score_short_text(given: str, accepted: list[str]) -> Decimal:
-    """Short text: right when it equals an accepted answer once both are normalised."""
-    answer = normalise_text(given)
-    return ONE if answer and answer in {normalise_text(text) for text in accepted} else ZERO
+    """Short text: right when it equals an accepted answer once both are normalised (see normalise_text)."""
+    answer = _answer_key(given)
+    return ONE if answer and answer in {_answer_key(text) for text in accepted} else ZERO

@@ -16,6 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"student{n}")
     password = factory.django.Password("correct-horse-battery")
@@ -58,6 +59,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Question
+        skip_postgeneration_save = True
 
     key = factory.Sequence(lambda n: f"question-{n}")
     kind = QuestionKind.SINGLE
@@ -94,6 +96,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 class QuizFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Quiz
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"quiz-{n}")
     title = factory.Sequence(lambda n: f"Quiz {n}")

@@ -1,0 +1,53 @@
+from urllib.parse import urlencode
+
+import pytest
+
+from content.models import Source
+from quiz.models import Question
+
+
+def test_reader_shows_every_passage_with_its_anchor(client, loaded_bank):
+    page = client.get("/sources/russia-ai-chips/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for position in range(1, 17):
+        assert f'id="p{position}"' in html
+    assert "<mark" not in html
+
+
+def test_reader_highlights_a_cited_quote_without_javascript(client, loaded_bank):
+    question = Question.objects.get(key="gpu-imports-drop")
+    page = client.get(question.citation_url())
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<mark id="cited-quote" tabindex="-1">{question.quote}</mark>' in html
+    assert 'id="p9" class="passage is-cited"' in html
+
+
+def test_citation_url_scrolls_to_the_passage_anchor(loaded_bank):
+    question = Question.objects.filter(passage__position=11).first()
+    assert question.citation_url().endswith("#p11")
+
+
+def test_reader_escapes_a_quote_that_is_not_in_the_source(client, loaded_bank):
+    page = client.get("/sources/russia-ai-chips/?" + urlencode({"quote": "<script>alert(1)</script>", "p": "3"}))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in html
+    assert "were not found" in html
+
+
+@pytest.mark.parametrize("query", ["p=abc&quote=x", "p=999999999999999999999&quote=GPUs", "quote=" + "x" * 10000])
+def test_reader_survives_odd_parameters(client, loaded_bank, query):
+    assert client.get(f"/sources/russia-ai-chips/?{query}").status_code == 200
+
+
+def test_reader_of_an_unknown_source_is_404(client, db):
+    assert client.get("/sources/no-such-source/").status_code == 404
+
+
+def test_reader_query_count_does_not_depend_on_the_source_length(client, loaded_bank, django_assert_num_queries):
+    # 1 source, 1 passages
+    with django_assert_num_queries(2):
+        client.get("/sources/russia-ai-chips/")
+    assert Source.objects.count() == 1
