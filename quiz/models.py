@@ -125,12 +125,17 @@ class Question(models.Model):
             choices = list(self.choices.all()) if choices is None else choices
             return "; ".join(choice.text for choice in choices if choice.is_correct)
         if self.kind == QuestionKind.NUMERIC:
-            value = self.numeric_answer.normalize()
-            shown = f"{value:,f}"
+            shown = _format_number(self.numeric_answer)
             if self.numeric_tolerance:
-                shown += f" (± {self.numeric_tolerance.normalize():,f})"
+                shown += f" (± {_format_number(self.numeric_tolerance)})"
             return f"{shown} {self.numeric_unit}".strip()
         return " / ".join(self.accepted_answers)
+
+
+def _format_number(value: Decimal) -> str:
+    # Thousands separators help read 500,000 but would turn the year 2022 into "2,022".
+    value = value.normalize()
+    return f"{value:,f}" if abs(value) >= 10000 else f"{value:f}"
 
 
 def citation_url(source_slug: str, position: int, quote: str) -> str:
