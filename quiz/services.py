@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DateTimeField, F, Sum, Value, When
+from django.db.models import Case, Count, DateTimeField, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
 from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response, SubmittedAnswer
@@ -13,6 +13,33 @@ from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response,
 
 class AttemptRefused(Exception):
     """The attempt cannot be started or answered; the message is for the student."""
+
+
+FINISHED = "This attempt is finished; answers can no longer be changed."
+TIME_UP = "Time is up: this attempt was submitted with the answers you had given."
+QUIZ_CLOSED = "This quiz has closed: your attempt was submitted with the answers you had given."
+
+
+def attempt_time_is_up(attempt: Attempt, now=None) -> bool:
+    """Past the attempt's deadline, or its quiz closed since it started (a teacher may move the date)."""
+    now = now or timezone.now()
+    closes_at = attempt.quiz.closes_at
+    return attempt.is_expired(now) or (closes_at is not None and now >= closes_at)
+
+
+def attempt_refusal(attempt: Attempt, now=None) -> str | None:
+    """Why no answer can be recorded on this attempt now, or None when one can.
+
+    An attempt whose time is up is finished here and now with what was answered,
+    so whoever notices first (an answer, a page view) closes it.
+    """
+    now = now or timezone.now()
+    if attempt.is_finished:
+        return FINISHED
+    if attempt_time_is_up(attempt, now):
+        attempt_finish(attempt=attempt, now=now)
+        return TIME_UP if attempt.is_expired(now) else QUIZ_CLOSED
+    return None
 
 
 def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = None) -> Attempt:
@@ -25,15 +52,23 @@ def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = 
     rng = rng or random.SystemRandom()
     in_progress = Attempt.objects.for_student(student).unfinished().filter(quiz=quiz).first()
     if in_progress is not None:
-        if not in_progress.is_expired(now):
+        in_progress.quiz = quiz
+        if not attempt_time_is_up(in_progress, now):
             return in_progress
         attempt_finish(attempt=in_progress, now=now)
     if not quiz.is_published:
         raise AttemptRefused("This quiz is not published.")
     if not quiz.is_open(now):
         raise AttemptRefused("This quiz is not open at the moment.")
-    previous = Attempt.objects.for_student(student).filter(quiz=quiz).count()
+    # The next number follows the highest one, not the count: an attempt deleted by a
+    # teacher would otherwise make every later start collide with an existing number.
+    earlier = Attempt.objects.for_student(student).filter(quiz=quiz).aggregate(count=Count("pk"), last=Max("number"))
+    previous = earlier["count"]
     if quiz.attempts_allowed is not None and previous >= quiz.attempts_allowed:
+        # A second tab may have started the last allowed attempt since we looked: resume it.
+        racing = Attempt.objects.for_student(student).unfinished().filter(quiz=quiz).first()
+        if racing is not None:
+            return racing
         raise AttemptRefused(f"You have used all {quiz.attempts_allowed} attempts allowed for this quiz.")
 
     questions = list(
@@ -55,13 +90,18 @@ def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = 
             # True/false keeps "True" before "False": shuffling two fixed words only confuses.
             if kinds[question_id] != QuestionKind.TRUE_FALSE:
                 rng.shuffle(ids)
-    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    deadline = None
+    if quiz.time_limit_minutes:
+        # A timed attempt never runs past the quiz's closing time, so the timer tells the truth.
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
+        if quiz.closes_at is not None:
+            deadline = min(deadline, quiz.closes_at)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
                 quiz=quiz,
                 student=student,
-                number=previous + 1,
+                number=(earlier["last"] or 0) + 1,
                 started_at=now,
                 deadline=deadline,
                 max_score=sum(Decimal(question.points) for question in questions),
@@ -106,11 +146,9 @@ def response_record(
     the question's choices in the order this attempt shows them.
     """
     now = now or timezone.now()
-    if attempt.is_finished:
-        raise AttemptRefused("This attempt is finished; answers can no longer be changed.")
-    if attempt.is_expired(now):
-        attempt_finish(attempt=attempt, now=now)
-        raise AttemptRefused("Time is up: this attempt was submitted with the answers you had given.")
+    refusal = attempt_refusal(attempt, now)
+    if refusal:
+        raise AttemptRefused(refusal)
     if attempt.position_of(question.pk) is None:
         raise AttemptRefused("That question is not part of this attempt.")
     fraction = question.grade(answer, choices)
@@ -133,8 +171,10 @@ def response_record(
             )
             last_index = attempt.question_count - 1
             # Decided inside the UPDATE from the row's own counter, so two answers
-            # racing on the last questions still finish the attempt exactly once.
-            updated = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+            # racing on the last questions still finish the attempt exactly once. The
+            # deadline is checked here too: the row, not this worker's copy, has the last word.
+            still_open = Q(deadline__isnull=True) | Q(deadline__gt=now)
+            updated = Attempt.objects.filter(still_open, pk=attempt.pk, finished_at__isnull=True).update(
                 score=F("score") + points,
                 answered_count=F("answered_count") + 1,
                 finished_at=Case(
@@ -144,9 +184,13 @@ def response_record(
                 ),
             )
             if not updated:
-                raise AttemptRefused("This attempt is finished; answers can no longer be changed.")
+                raise AttemptRefused(FINISHED)
     except IntegrityError:
-        return Response.objects.get(attempt=attempt, question=question), False
+        # Another request recorded this question first (double click, second tab).
+        recorded = Response.objects.filter(attempt=attempt, question=question).first()
+        if recorded is None:
+            raise
+        return recorded, False
     attempt.score += points
     attempt.answered_count += 1
     if attempt.answered_count >= attempt.question_count:
@@ -158,10 +202,20 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
     """Close an attempt (early, or when its time is up) and settle its score from its responses."""
     now = now or timezone.now()
     with transaction.atomic():
-        total = Response.objects.filter(attempt=attempt).aggregate(total=Sum("points_awarded"))["total"]
-        Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
-            finished_at=min(now, attempt.deadline) if attempt.deadline else now,
-            score=total or Decimal("0"),
+        # Lock the row before adding up: an answer whose transaction already updated this
+        # attempt is then committed (and counted) before the sum is read. Without the lock,
+        # PostgreSQL would sum without it and overwrite the score it had just added.
+        locked = (
+            Attempt.objects.select_for_update()
+            .only("score", "finished_at", "answered_count", "deadline", "started_at")
+            .get(pk=attempt.pk)
         )
-    attempt.refresh_from_db(fields=["score", "finished_at", "answered_count"])
+        if locked.finished_at is None:
+            total = Response.objects.filter(attempt=attempt).aggregate(total=Sum("points_awarded"))["total"]
+            ends = [moment for moment in (now, locked.deadline, attempt.quiz.closes_at) if moment is not None]
+            # Never before the start, even if a teacher moved the closing date back.
+            locked.finished_at, locked.score = max(min(ends), locked.started_at), total or Decimal("0")
+            Attempt.objects.filter(pk=attempt.pk).update(finished_at=locked.finished_at, score=locked.score)
+    attempt.score, attempt.finished_at = locked.score, locked.finished_at
+    attempt.answered_count = locked.answered_count
     return attempt

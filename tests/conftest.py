@@ -1,10 +1,33 @@
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM then
 # refuses sync calls during test database set-up and tear-down without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, test in a database file (WAL, busy timeout) rather than shared memory.
+
+    Shared-cache memory databases fail at once with "database table is locked" when
+    two threads write, where the real file waits its turn; the concurrency tests need
+    the real behaviour. One file per test process, so parallel runs never share one.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    path = Path(tempfile.gettempdir()) / f"quiz-tests-{os.getpid()}.sqlite3"
+    database.setdefault("TEST", {})["NAME"] = str(path)
+    yield
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,14 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, Choice, FeedbackMode, Question, Quiz, Response
-from quiz.services import AttemptRefused, attempt_finish, attempt_start, response_record
+from quiz.services import (
+    AttemptRefused,
+    attempt_finish,
+    attempt_refusal,
+    attempt_start,
+    attempt_time_is_up,
+    response_record,
+)
 
 
 def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
@@ -97,9 +104,10 @@ def _render_panel(request, attempt, question, choices, *, form=None, response=No
 def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
     """The attempt's next unanswered question; the results once none is left."""
     attempt = _get_attempt_for(request, public_id)
-    if not attempt.is_finished and attempt.is_expired():
-        attempt_finish(attempt=attempt)
-        messages.info(request, "Time is up: your attempt was submitted with the answers you had given.")
+    if not attempt.is_finished:
+        refusal = attempt_refusal(attempt)
+        if refusal:
+            messages.info(request, refusal)
     if attempt.is_finished:
         return _redirect_to_results(request, attempt)
     answered = set(Response.objects.filter(attempt=attempt).values_list("question_id", flat=True))
@@ -143,16 +151,24 @@ def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpRespon
     if response is not None:
         return _answered(request, attempt, question, choices, response)
     form = AnswerForm(request.POST, question=question, choices=choices)
-    if not form.is_valid():
+    # A closed attempt is refused before the answer is read: "time is up" is the news,
+    # not "pick one answer".
+    refusal = attempt_refusal(attempt)
+    if refusal is None and not form.is_valid():
         return _render_panel(request, attempt, question, choices, form=form, status=422)
-    try:
-        response, _created = response_record(
-            attempt=attempt, question=question, choices=choices, answer=form.submitted_answer()
-        )
-    except AttemptRefused as refusal:
-        form.add_error(None, str(refusal))
-        return _render_panel(request, attempt, question, choices, form=form, status=409)
-    return _answered(request, attempt, question, choices, response)
+    if refusal is None:
+        try:
+            response, _created = response_record(
+                attempt=attempt, question=question, choices=choices, answer=form.submitted_answer()
+            )
+        except AttemptRefused as refused:
+            refusal = str(refused)
+        else:
+            return _answered(request, attempt, question, choices, response)
+    form.is_valid()
+    form.errors.clear()  # only the refusal is shown; the ticked choices stay ticked
+    form.add_error(None, refusal)
+    return _render_panel(request, attempt, question, choices, form=form, status=409)
 
 
 def _answered(request, attempt, question, choices, response) -> HttpResponse:
@@ -177,7 +193,7 @@ def attempt_submit(request: HttpRequest, public_id) -> HttpResponse:
 def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
-        if not attempt.is_expired():
+        if not attempt_time_is_up(attempt):
             messages.info(request, "Finish the quiz (or submit it) to see your results.")
             return redirect("attempt_question", public_id=attempt.public_id)
         attempt_finish(attempt=attempt)
