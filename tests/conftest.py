@@ -61,3 +61,31 @@ def other_student(db):
 def student_client(client, student):
     client.force_login(student)
     return client
+
+
+# Named explicitly: the first configured backend only throttles log-ins and loads no user.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def teacher(db):
+    from tests.factories import TeacherFactory
+
+    return TeacherFactory(username="tess")
+
+
+@pytest.fixture
+def teacher_client(client, teacher):
+    client.force_login(teacher, backend=MODEL_BACKEND)
+    return client
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", "correct-horse-battery")
+
+
+@pytest.fixture
+def superuser_client(client, superuser):
+    client.force_login(superuser, backend=MODEL_BACKEND)
+    return client

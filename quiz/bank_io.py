@@ -1,0 +1,712 @@
+"""Our JSON question-bank format: export, and all-or-nothing import with line-numbered errors.
+
+The format is the one the shipped banks use (content/sources/*/questions.json,
+loaded by quiz.loading), plus what a lossless round trip needs: each question's
+``source`` slug, ``published`` and ``author``; each quiz's availability; and the
+cited sources themselves with their passages, so a fresh database can take the
+file on its own. Import updates questions by ``key`` and quizzes by ``slug``, like
+the loader; it never deletes a question, and choices are updated in place, in
+order, so the choice ids that past responses recorded keep pointing at them.
+
+GIFT files (quiz.gift) are read into the same records and imported by the same code.
+"""
+
+import bisect
+import json
+import re
+import json.decoder
+import json.scanner
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from content.models import Passage, PassageKind, Source, text_fingerprint
+from quiz.answer_keys import accepted_answer_errors, choice_errors, numeric_errors
+from quiz.citations import quote_suggestion
+from quiz.models import Choice, FeedbackMode, Question, QuestionKind, Quiz, QuizQuestion
+
+FORMAT_VERSION = 1
+KEY_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
+MAX_ERRORS_SHOWN = 20
+
+
+class BankFormatError(Exception):
+    """The file cannot be imported; ``problems`` are (line, message) pairs."""
+
+    def __init__(self, problems: list[tuple[int | None, str]]):
+        self.problems = problems
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        shown = [f"Line {line}: {message}" if line else message for line, message in self.problems[:MAX_ERRORS_SHOWN]]
+        more = len(self.problems) - MAX_ERRORS_SHOWN
+        if more > 0:
+            shown.append(f"…and {more} more problem(s).")
+        return "Nothing was imported. " + " ".join(shown) if len(shown) == 1 else "Nothing was imported.\n" + "\n".join(shown)
+
+
+@dataclass
+class SourceRecord:
+    line: int
+    slug: str
+    title: str
+    text: str
+    passages: list[tuple[int, str, str]]  # (position, kind, text)
+    publisher: str = ""
+    url: str = ""
+    published_on: date | None = None
+
+
+@dataclass
+class QuestionRecord:
+    line: int
+    key: str
+    kind: str
+    prompt: str
+    explanation: str
+    source: str
+    passage: int
+    quote: str
+    points: int = 1
+    choices: list[tuple[str, bool, str]] = field(default_factory=list)  # (text, correct, feedback)
+    numeric_answer: Decimal | None = None
+    tolerance: Decimal = Decimal("0")
+    unit: str = ""
+    accepted_answers: list[str] = field(default_factory=list)
+    published: bool = True
+    author: str | None = None
+    author_given: bool = False
+
+
+@dataclass
+class QuizRecord:
+    line: int
+    slug: str
+    title: str
+    questions: list[str] | str  # keys in order, or "all" (every question in the file)
+    description: str = ""
+    settings: dict = field(default_factory=dict)
+
+
+@dataclass
+class ParsedBank:
+    sources: list[SourceRecord] = field(default_factory=list)
+    questions: list[QuestionRecord] = field(default_factory=list)
+    quizzes: list[QuizRecord] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quizzes: int = 0
+    sources: int = 0
+
+    def summary(self) -> str:
+        parts = [f"{self.created} question(s) created", f"{self.updated} updated", f"{self.unchanged} unchanged"]
+        if self.quizzes:
+            parts.append(f"{self.quizzes} quiz(zes)")
+        if self.sources:
+            parts.append(f"{self.sources} new source(s)")
+        return ", ".join(parts)
+
+
+# ---------------------------------------------------------------- export
+
+
+def _number(value: Decimal | None):
+    """A Decimal as the plainest JSON number that reads back as the same value."""
+    if value is None:
+        return None
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else str(value)
+
+
+def question_data(question: Question, choices: list[Choice]) -> dict:
+    data = {
+        "key": question.key,
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "source": question.passage.source.slug,
+        "passage": question.passage.position,
+        "quote": question.quote,
+        "explanation": question.explanation,
+        "points": question.points,
+    }
+    if question.has_choices:
+        data["choices"] = [{"text": c.text, "correct": c.is_correct, "feedback": c.feedback} for c in choices]
+    elif question.kind == QuestionKind.NUMERIC:
+        data["numeric_answer"] = _number(question.numeric_answer)
+        data["tolerance"] = _number(question.numeric_tolerance)
+        data["unit"] = question.numeric_unit
+    else:
+        data["accepted_answers"] = list(question.accepted_answers)
+    data["published"] = question.is_published
+    data["author"] = question.author.get_username() if question.author else None
+    return data
+
+
+def export_bank(questions=None) -> dict:
+    """The bank as a JSON-ready dict: ``questions`` (default: all, with every quiz), and their sources."""
+    whole_bank = questions is None
+    questions = Question.objects.all() if whole_bank else questions
+    questions = list(
+        questions.select_related("passage__source", "author").prefetch_related("choices").order_by("key")
+    )
+    sources = {question.passage.source_id for question in questions}
+    source_rows = Source.objects.filter(pk__in=sources).prefetch_related("passages").order_by("slug")
+    bank = {
+        "version": FORMAT_VERSION,
+        "sources": [
+            {
+                "slug": source.slug,
+                "title": source.title,
+                "publisher": source.publisher,
+                "url": source.url,
+                "published_on": source.published_on.isoformat() if source.published_on else None,
+                "text": source.text,
+                "passages": [{"position": p.position, "kind": p.kind, "text": p.text} for p in source.passages.all()],
+            }
+            for source in source_rows
+        ],
+        "questions": [question_data(q, list(q.choices.all())) for q in questions],
+        "quizzes": [],
+    }
+    if whole_bank:
+        quizzes = Quiz.objects.prefetch_related("quiz_questions__question").order_by("slug")
+        bank["quizzes"] = [
+            {
+                "slug": quiz.slug,
+                "title": quiz.title,
+                "description": quiz.description,
+                "questions": [link.question.key for link in quiz.quiz_questions.all()],
+                "pass_mark": quiz.pass_mark,
+                "shuffle_questions": quiz.shuffle_questions,
+                "shuffle_choices": quiz.shuffle_choices,
+                "feedback_mode": quiz.feedback_mode,
+                "time_limit_minutes": quiz.time_limit_minutes,
+                "attempts_allowed": quiz.attempts_allowed,
+                "published": quiz.is_published,
+                "opens_at": quiz.opens_at.isoformat() if quiz.opens_at else None,
+                "closes_at": quiz.closes_at.isoformat() if quiz.closes_at else None,
+            }
+            for quiz in quizzes
+        ]
+    return bank
+
+
+def dumps(bank: dict) -> str:
+    return json.dumps(bank, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- parsing
+
+
+class _Located(dict):
+    """A JSON object that remembers the line it starts on."""
+
+    line = 0
+
+
+def load_located(text: str):
+    """``json.loads`` whose objects carry ``.line``, so errors can point into the file.
+
+    The pure-Python scanner is used because only it calls back ``parse_object``.
+    """
+    newlines = [index for index, char in enumerate(text) if char == "\n"]
+    decoder = json.JSONDecoder()
+
+    def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
+        start = s_and_end[1] - 1
+        pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_once, None, list, memo)
+        located = _Located(pairs)
+        located.line = bisect.bisect_right(newlines, start) + 1
+        return located, end
+
+    decoder.parse_object = parse_object
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    try:
+        return decoder.decode(text)
+    except json.JSONDecodeError as problem:
+        raise BankFormatError(
+            [(problem.lineno, f"this is not valid JSON ({problem.msg}, column {problem.colno}).")]
+        ) from None
+    except RecursionError:
+        raise BankFormatError([(None, "The file is nested too deeply to be a question bank.")]) from None
+
+
+class _Reader:
+    """Reads typed fields out of one JSON object, collecting errors with its line."""
+
+    def __init__(self, data, what: str, problems: list):
+        self.data = data if isinstance(data, dict) else {}
+        self.line = getattr(data, "line", None)
+        self.what = what
+        self.problems = problems
+        if not isinstance(data, dict):
+            self.error(f"{what} should be an object {{…}}.")
+
+    def error(self, message: str) -> None:
+        self.problems.append((self.line, message))
+
+    def text(self, name: str, *, required=True, default="", max_length=None) -> str:
+        value = self.data.get(name, None)
+        if value is None:
+            if required:
+                self.error(f"{self.what} has no “{name}”.")
+            return default
+        if not isinstance(value, str):
+            self.error(f"{self.what}: “{name}” should be text.")
+            return default
+        if required and not value.strip():
+            self.error(f"{self.what}: “{name}” is empty.")
+        if max_length and len(value) > max_length:
+            self.error(f"{self.what}: “{name}” is longer than {max_length} characters.")
+        return value
+
+    def integer(self, name: str, *, default=None, minimum=None, maximum=None, required=False):
+        value = self.data.get(name, None)
+        if value is None:
+            if required:
+                self.error(f"{self.what} has no “{name}”.")
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(f"{self.what}: “{name}” should be a whole number.")
+            return default
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            self.error(f"{self.what}: “{name}” should be {bounds} (it is {value}).")
+            return default
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self.data.get(name, default)
+        if not isinstance(value, bool):
+            self.error(f"{self.what}: “{name}” should be true or false.")
+            return default
+        return value
+
+    def decimal(self, name: str, default=None) -> Decimal | None:
+        value = self.data.get(name, None)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.error(f"{self.what}: “{name}” should be a number.")
+            return default
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            self.error(f"{self.what}: “{name}” should be a number (it is {value!r}).")
+            return default
+        if not number.is_finite() or abs(number) >= Decimal(10) ** 16:
+            self.error(f"{self.what}: “{name}” is out of range.")
+            return default
+        return number
+
+    def choice(self, name: str, options, default: str) -> str:
+        value = self.data.get(name, default)
+        if value not in options:
+            self.error(f"{self.what}: “{name}” should be one of {', '.join(options)} (it is {value!r}).")
+            return default
+        return value
+
+    def listing(self, name: str) -> list:
+        value = self.data.get(name, [])
+        if not isinstance(value, list):
+            self.error(f"{self.what}: “{name}” should be a list […].")
+            return []
+        return value
+
+    def moment(self, name: str) -> datetime | None:
+        value = self.data.get(name, None)
+        if value is None:
+            return None
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        if moment is None:
+            self.error(f"{self.what}: “{name}” should be a date and time like 2026-09-01T08:00:00+00:00.")
+            return None
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def parse_json(text: str, *, default_source: str | None = None) -> ParsedBank:
+    """Read a JSON bank into records, or raise BankFormatError listing every problem found."""
+    top = load_located(text)
+    problems: list[tuple[int | None, str]] = []
+    if not isinstance(top, dict):
+        raise BankFormatError([(1, "a question bank is a JSON object with a “questions” list.")])
+    version = top.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise BankFormatError([(top.line, f"this file is format version {version!r}; this site reads version 1.")])
+    bank = ParsedBank()
+    for item in _Reader(top, "The bank", problems).listing("sources"):
+        bank.sources.append(_source_record(item, problems))
+    if default_source is None and len(bank.sources) == 1:
+        default_source = bank.sources[0].slug
+    for index, item in enumerate(_Reader(top, "The bank", problems).listing("questions"), start=1):
+        bank.questions.append(_question_record(item, index, default_source, problems))
+    for index, item in enumerate(_Reader(top, "The bank", problems).listing("quizzes"), start=1):
+        bank.quizzes.append(_quiz_record(item, index, problems))
+    if not (bank.questions or bank.quizzes or bank.sources):
+        problems.append((top.line, "the file has no questions, quizzes or sources."))
+    if problems:
+        raise BankFormatError(problems)
+    return bank
+
+
+def _source_record(item, problems) -> SourceRecord:
+    reader = _Reader(item, "A source", problems)
+    slug = reader.text("slug", max_length=100)
+    reader.what = f"Source “{slug}”"
+    passages = []
+    for entry in reader.listing("passages"):
+        passage = _Reader(entry, f"A passage of “{slug}”", problems)
+        position = passage.integer("position", minimum=1, required=True)
+        kind = passage.choice("kind", PassageKind.values, PassageKind.PARAGRAPH)
+        passages.append((position or 0, kind, passage.text("text")))
+    positions = [position for position, _, _ in passages]
+    if len(set(positions)) != len(positions):
+        reader.error("two of its passages have the same position.")
+    published_on = reader.data.get("published_on")
+    return SourceRecord(
+        line=reader.line,
+        slug=slug,
+        title=reader.text("title", max_length=300),
+        text=reader.text("text"),
+        passages=passages,
+        publisher=reader.text("publisher", required=False, max_length=200),
+        url=reader.text("url", required=False),
+        published_on=parse_date(published_on) if isinstance(published_on, str) else None,
+    )
+
+
+def _question_record(item, index: int, default_source: str | None, problems) -> QuestionRecord:
+    reader = _Reader(item, f"Question {index}", problems)
+    key = reader.text("key", max_length=100)
+    if key:
+        reader.what = f"Question “{key}”"
+        if not KEY_PATTERN.match(key):
+            reader.error(f"{reader.what}: a key uses only letters, digits, hyphens and underscores.")
+    kind = reader.choice("kind", QuestionKind.values, QuestionKind.SINGLE)
+    source = reader.text("source", required=False) or default_source or ""
+    if not source:
+        reader.error(f"{reader.what} does not say which source it cites (add \"source\": \"<slug>\").")
+    choices = []
+    for entry in reader.listing("choices"):
+        choice = _Reader(entry, f"A choice of {reader.what}", problems)
+        choices.append(
+            (choice.text("text", max_length=500), choice.boolean("correct", False), choice.text("feedback", required=False))
+        )
+    accepted = reader.listing("accepted_answers")
+    if any(not isinstance(answer, str) for answer in accepted):
+        reader.error(f"{reader.what}: every accepted answer should be text.")
+        accepted = [str(answer) for answer in accepted]
+    author = reader.data.get("author")
+    return QuestionRecord(
+        line=reader.line,
+        key=key,
+        kind=kind,
+        prompt=reader.text("prompt"),
+        explanation=reader.text("explanation"),
+        source=source,
+        passage=reader.integer("passage", minimum=1, required=True) or 0,
+        quote=reader.text("quote"),
+        points=reader.integer("points", default=1, minimum=1, maximum=100),
+        choices=choices,
+        numeric_answer=reader.decimal("numeric_answer"),
+        tolerance=reader.decimal("tolerance", Decimal("0")),
+        unit=reader.text("unit", required=False, max_length=30),
+        accepted_answers=accepted,
+        published=reader.boolean("published", True),
+        author=author if isinstance(author, str) else None,
+        author_given="author" in reader.data,
+    )
+
+
+def _quiz_record(item, index: int, problems) -> QuizRecord:
+    reader = _Reader(item, f"Quiz {index}", problems)
+    slug = reader.text("slug", max_length=100)
+    if slug:
+        reader.what = f"Quiz “{slug}”"
+    keys = reader.data.get("questions", [])
+    if keys != "all" and not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)):
+        reader.error(f"{reader.what}: “questions” should be a list of question keys, or \"all\".")
+        keys = []
+    settings = {
+        "pass_mark": reader.integer("pass_mark", default=60, minimum=0, maximum=100),
+        "shuffle_questions": reader.boolean("shuffle_questions", True),
+        "shuffle_choices": reader.boolean("shuffle_choices", True),
+        "feedback_mode": reader.choice("feedback_mode", FeedbackMode.values, FeedbackMode.IMMEDIATE),
+        "time_limit_minutes": reader.integer("time_limit_minutes", minimum=1),
+        "attempts_allowed": reader.integer("attempts_allowed", minimum=1, maximum=32767),
+        "is_published": reader.boolean("published", True),
+        "opens_at": reader.moment("opens_at"),
+        "closes_at": reader.moment("closes_at"),
+    }
+    if settings["opens_at"] and settings["closes_at"] and settings["closes_at"] <= settings["opens_at"]:
+        reader.error(f"{reader.what} closes before it opens.")
+    return QuizRecord(
+        line=reader.line,
+        slug=slug,
+        title=reader.text("title", max_length=200),
+        description=reader.text("description", required=False),
+        questions=keys,
+        settings=settings,
+    )
+
+
+def guess_format(filename: str, text: str) -> str:
+    if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
+        return "json"
+    return "gift"
+
+
+def import_text(text: str, *, fmt: str, user=None, default_source: str | None = None) -> ImportReport:
+    """Parse ``text`` as ``fmt`` ("json" or "gift") and import it, all or nothing."""
+    from quiz import gift
+
+    bank = gift.parse_gift(text) if fmt == "gift" else parse_json(text, default_source=default_source)
+    if user is not None:
+        _check_permissions(bank, user)
+    return import_bank(bank, user=user)
+
+
+def _check_permissions(bank: ParsedBank, user) -> None:
+    needed = {"quiz.add_question", "quiz.change_question"}
+    if bank.quizzes:
+        needed |= {"quiz.add_quiz", "quiz.change_quiz", "quiz.add_quizquestion", "quiz.delete_quizquestion"}
+    if bank.sources:
+        needed |= {"content.add_source", "content.add_passage"}
+    missing = sorted(name for name in needed if not user.has_perm(name))
+    if missing:
+        raise BankFormatError([(None, f"You may not import this file: it needs the permissions {', '.join(missing)}.")])
+
+
+# ---------------------------------------------------------------- import
+
+
+def import_bank(bank: ParsedBank, *, user=None) -> ImportReport:
+    """Write ``bank`` in one transaction after checking every record against the database.
+
+    Any problem raises BankFormatError before anything is written; the queries
+    are a fixed number of bulk reads and writes, however many questions the file has.
+    """
+    report = ImportReport()
+    with transaction.atomic():
+        passages = _import_sources(bank, report)
+        existing = {
+            q.key: q
+            for q in Question.objects.filter(key__in=[r.key for r in bank.questions])
+            .select_related("passage", "author")
+            .annotate(answered=Count("responses"))
+            .prefetch_related("choices")
+        }
+        problems = _check_questions(bank, passages, existing)
+        problems += _check_quizzes(bank, existing)
+        if problems:
+            raise BankFormatError(sorted(problems, key=lambda p: p[0] or 0))
+        questions = _write_questions(bank, passages, existing, user, report)
+        _write_quizzes(bank, questions, report)
+    return report
+
+
+def _import_sources(bank: ParsedBank, report: ImportReport) -> dict[tuple[str, int], Passage]:
+    """Create the file's sources the database lacks; return every cited passage by (slug, position).
+
+    A source already here is left exactly as it is: its passages are what the
+    quotes are checked against.
+    """
+    slugs = {r.slug for r in bank.sources} | {q.source for q in bank.questions}
+    known = {s.slug: s for s in Source.objects.filter(slug__in=slugs)}
+    new_records = [r for r in bank.sources if r.slug not in known]
+    new_sources = Source.objects.bulk_create(
+        Source(slug=r.slug, title=r.title, text=r.text, publisher=r.publisher, url=r.url, published_on=r.published_on)
+        for r in new_records
+    )
+    Passage.objects.bulk_create(
+        Passage(source=source, position=position, kind=kind, text=text)
+        for record, source in zip(new_records, new_sources)
+        for position, kind, text in record.passages
+    )
+    report.sources = len(new_sources)
+    return {
+        (p.source.slug, p.position): p
+        for p in Passage.objects.filter(source__slug__in=slugs).select_related("source")
+    }
+
+
+def _check_questions(bank: ParsedBank, passages, existing: dict[str, Question]) -> list:
+    problems = []
+    seen: set[str] = set()
+    for record in bank.questions:
+        where = f"Question “{record.key}”"
+        if record.key in seen:
+            problems.append((record.line, f"{where} appears twice in the file; keys must be unique."))
+        seen.add(record.key)
+        passage = passages.get((record.source, record.passage))
+        if passage is None:
+            problems.append(
+                (record.line, f"{where} cites paragraph {record.passage} of “{record.source}”, which this site does not have.")
+            )
+        elif record.quote not in passage.text:
+            suggestion = quote_suggestion(passage.text, record.quote)
+            hint = f" The passage prints it as “{suggestion}”." if suggestion else ""
+            problems.append((record.line, f"{where}: its quote is not word for word in paragraph {record.passage}.{hint}"))
+        messages = choice_errors(record.kind, [(text, correct) for text, correct, _ in record.choices])
+        if record.kind == QuestionKind.NUMERIC:
+            messages += list(numeric_errors(record.numeric_answer, record.tolerance).values())
+        if record.kind == QuestionKind.SHORT_TEXT:
+            messages += list(accepted_answer_errors(record.accepted_answers).values())
+        problems += [(record.line, f"{where}: {message}") for message in messages]
+        current = existing.get(record.key)
+        if current is not None and current.kind != record.kind and current.answered:
+            problems.append(
+                (record.line, f"{where} has been answered {current.answered} time(s) as {current.get_kind_display()}; "
+                 "its kind cannot change. Give the new version another key.")
+            )
+    return problems
+
+
+def _check_quizzes(bank: ParsedBank, existing: dict[str, Question]) -> list:
+    in_file = {record.key for record in bank.questions}
+    listed = {key for quiz in bank.quizzes if quiz.questions != "all" for key in quiz.questions}
+    known = in_file | set(Question.objects.filter(key__in=listed - in_file).values_list("key", flat=True))
+    problems = []
+    for quiz in bank.quizzes:
+        if quiz.questions == "all":
+            continue
+        missing = [key for key in quiz.questions if key not in known]
+        if missing:
+            problems.append((quiz.line, f"Quiz “{quiz.slug}” lists questions this site does not have: {', '.join(missing)}."))
+        if len(set(quiz.questions)) != len(quiz.questions):
+            problems.append((quiz.line, f"Quiz “{quiz.slug}” lists a question twice."))
+    return problems
+
+
+QUESTION_FIELDS = [
+    "kind", "prompt", "explanation", "passage", "quote", "cited_fingerprint", "points", "numeric_answer",
+    "numeric_tolerance", "numeric_unit", "accepted_answers", "is_published", "author",
+]
+
+
+def _write_questions(bank: ParsedBank, passages, existing: dict[str, Question], user, report) -> dict[str, Question]:
+    User = get_user_model()
+    names = {r.author for r in bank.questions if r.author}
+    authors = {u.get_username(): u for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})}
+    now = timezone.now()
+    created, changed, by_key = [], [], {}
+    for record in bank.questions:
+        passage = passages[(record.source, record.passage)]
+        values = {
+            "kind": record.kind,
+            "prompt": record.prompt,
+            "explanation": record.explanation,
+            "passage": passage,
+            "quote": record.quote,
+            "cited_fingerprint": text_fingerprint(passage.text),
+            "points": record.points,
+            "numeric_answer": record.numeric_answer if record.kind == QuestionKind.NUMERIC else None,
+            "numeric_tolerance": record.tolerance if record.kind == QuestionKind.NUMERIC else Decimal("0"),
+            "numeric_unit": record.unit if record.kind == QuestionKind.NUMERIC else "",
+            "accepted_answers": record.accepted_answers if record.kind == QuestionKind.SHORT_TEXT else [],
+            "is_published": record.published,
+        }
+        question = existing.get(record.key)
+        if record.author_given:
+            values["author"] = authors.get(record.author)
+        elif question is None:
+            values["author"] = user
+        if question is None:
+            question = Question(key=record.key, **values)
+            created.append(question)
+        else:
+            if any(getattr(question, name) != value for name, value in values.items()) or _choices_differ(question, record):
+                for name, value in values.items():
+                    setattr(question, name, value)
+                question.updated_at = now
+                changed.append(question)
+            else:
+                report.unchanged += 1
+        by_key[record.key] = question
+    Question.objects.bulk_create(created)
+    Question.objects.bulk_update(changed, [*QUESTION_FIELDS, "updated_at"])
+    report.created, report.updated = len(created), len(changed)
+    _write_choices(bank, by_key, existing)
+    return by_key
+
+
+def _choices_differ(question: Question, record: QuestionRecord) -> bool:
+    current = [(c.text, c.is_correct, c.feedback) for c in question.choices.all()]
+    return current != list(record.choices)
+
+
+def _write_choices(bank: ParsedBank, by_key: dict[str, Question], existing: dict[str, Question]) -> None:
+    """Match each question's choices in order, so an unchanged list keeps its ids."""
+    to_create, to_update, to_delete = [], [], []
+    for record in bank.questions:
+        question = by_key[record.key]
+        current = list(existing[record.key].choices.all()) if record.key in existing else []
+        for position, (text, correct, feedback) in enumerate(record.choices, start=1):
+            if current:
+                choice = current.pop(0)
+                if (choice.position, choice.text, choice.is_correct, choice.feedback) != (position, text, correct, feedback):
+                    choice.position, choice.text, choice.is_correct, choice.feedback = position, text, correct, feedback
+                    to_update.append(choice)
+            else:
+                to_create.append(Choice(question=question, position=position, text=text, is_correct=correct, feedback=feedback))
+        to_delete += [choice.pk for choice in current]
+    Choice.objects.filter(pk__in=to_delete).delete()
+    Choice.objects.bulk_update(to_update, ["position", "text", "is_correct", "feedback"])
+    Choice.objects.bulk_create(to_create)
+
+
+def _write_quizzes(bank: ParsedBank, by_key: dict[str, Question], report: ImportReport) -> None:
+    if not bank.quizzes:
+        return
+    listed = {key for quiz in bank.quizzes if quiz.questions != "all" for key in quiz.questions}
+    questions = {**{q.key: q for q in Question.objects.filter(key__in=listed - set(by_key))}, **by_key}
+    current = {quiz.slug: quiz for quiz in Quiz.objects.filter(slug__in=[r.slug for r in bank.quizzes])}
+    created, changed = [], []
+    for record in bank.quizzes:
+        values = {"title": record.title, "description": record.description, **record.settings}
+        quiz = current.get(record.slug)
+        if quiz is None:
+            quiz = Quiz(slug=record.slug, **values)
+            created.append(quiz)
+        else:
+            for name, value in values.items():
+                setattr(quiz, name, value)
+            changed.append(quiz)
+        current[record.slug] = quiz
+    Quiz.objects.bulk_create(created)
+    Quiz.objects.bulk_update(changed, ["title", "description", *bank.quizzes[0].settings])
+    report.quizzes = len(bank.quizzes)
+
+    wanted = {
+        record.slug: [questions[key] for key in (list(by_key) if record.questions == "all" else record.questions)]
+        for record in bank.quizzes
+    }
+    quiz_ids = [current[slug].pk for slug in wanted]
+    links = {(link.quiz_id, link.question_id): link for link in QuizQuestion.objects.filter(quiz_id__in=quiz_ids)}
+    to_create, to_update = [], []
+    for slug, ordered in wanted.items():
+        quiz = current[slug]
+        for position, question in enumerate(ordered, start=1):
+            link = links.pop((quiz.pk, question.pk), None)
+            if link is None:
+                to_create.append(QuizQuestion(quiz=quiz, question=question, position=position))
+            elif link.position != position:
+                link.position = position
+                to_update.append(link)
+    QuizQuestion.objects.filter(pk__in=[link.pk for link in links.values()]).delete()
+    QuizQuestion.objects.bulk_update(to_update, ["position"])
+    QuizQuestion.objects.bulk_create(to_create)

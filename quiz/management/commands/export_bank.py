@@ -1,0 +1,26 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from quiz import bank_io, gift
+from quiz.models import Question
+
+
+class Command(BaseCommand):
+    help = "Write the whole question bank (with its quizzes and sources) as our JSON format, or as GIFT."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["json", "gift"], default="json")
+        parser.add_argument("--output", "-o", help="File to write; standard output when left out.")
+
+    def handle(self, *args, format: str, output: str | None, **options):
+        if format == "gift":
+            text = gift.export_gift(Question.objects.all())
+        else:
+            text = bank_io.dumps(bank_io.export_bank())
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            self.stderr.write(self.style.SUCCESS(f"Wrote {Question.objects.count()} questions to {output}."))
+        else:
+            sys.stdout.write(text)
