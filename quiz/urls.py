@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quiz.views import progress, taking
+from quiz.views import classes, progress, taking, teach
 
 urlpatterns = [
     path("", taking.home, name="home"),
@@ -11,4 +11,17 @@ urlpatterns = [
     path("attempts/<uuid:public_id>/submit/", taking.attempt_submit, name="attempt_submit"),
     path("attempts/<uuid:public_id>/results/", taking.attempt_results, name="attempt_results"),
     path("me/", progress.my_progress, name="my_progress"),
+    path("classes/join/", classes.join_class, name="join_class"),
+    path("teach/", teach.teach_dashboard, name="teach_dashboard"),
+    path("teach/classes/new/", classes.classroom_create, name="classroom_create"),
+    path("teach/classes/<int:classroom_id>/assignments/", teach.assignment_save, name="assignment_save"),
+    path(
+        "teach/classes/<int:classroom_id>/assignments/<int:quiz_id>/remove/",
+        teach.assignment_remove,
+        name="assignment_remove",
+    ),
+    path("teach/classes/<int:classroom_id>/gradebook.csv", teach.gradebook_csv, name="gradebook_csv"),
+    path("teach/classes/<int:classroom_id>/students/<int:student_id>/", teach.student_detail, name="student_detail"),
+    path("teach/quizzes/<slug:slug>/statistics/", teach.quiz_statistics, name="quiz_statistics"),
+    path("teach/quizzes/<slug:slug>/statistics.csv", teach.quiz_statistics_csv, name="quiz_statistics_csv"),
 ]

@@ -1,13 +1,45 @@
+"""A student's own progress: scores over time, what they know of each passage, what they missed."""
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from quiz import charts
 from quiz.models import Attempt
+from quiz.reports import missed_questions, passage_mastery
+
+MISSED_PER_PAGE = 10
 
 
 @login_required
 @require_GET
 def my_progress(request: HttpRequest) -> HttpResponse:
-    attempts = Attempt.objects.for_student(request.user).select_related("quiz").order_by("-started_at")
-    return render(request, "quiz/progress.html", {"attempts": attempts})
+    """Only ever the signed-in student's own data: every query filters on request.user."""
+    attempts = list(Attempt.objects.for_student(request.user).select_related("quiz").order_by("-started_at"))
+    missed = Paginator(missed_questions(request.user), MISSED_PER_PAGE).get_page(request.GET.get("missed_page"))
+    context = {"attempts": attempts, "missed": missed}
+    if request.htmx and request.GET.get("missed_page"):
+        return render(request, "quiz/progress.html#missed", context)
+    mastery = passage_mastery(request.user)
+    context.update(
+        score_chart=_score_chart(attempts),
+        mastery=mastery,
+        mastery_tried=sum(1 for item in mastery if item.mastery is not None),
+    )
+    return render(request, "quiz/progress.html#progress" if request.htmx else "quiz/progress.html", context)
+
+
+def _score_chart(attempts: list[Attempt]) -> str:
+    finished = sorted((a for a in attempts if a.is_finished), key=lambda a: a.finished_at)
+    if not finished:
+        return ""
+    points = [(f"{a.finished_at:%-d %b}", float(a.percent)) for a in finished]
+    best = max(finished, key=lambda a: a.percent)
+    description = (
+        f"{len(finished)} finished attempt{'s' if len(finished) != 1 else ''} from {finished[0].finished_at:%-d %b %Y} "
+        f"to {finished[-1].finished_at:%-d %b %Y}. Latest: {finished[-1].percent}% on {finished[-1].quiz.title}. "
+        f"Best: {best.percent}% on {best.quiz.title}."
+    )
+    return charts.line_chart(points, chart_id="my-scores", title="My scores over time", description=description)

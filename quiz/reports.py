@@ -1,0 +1,373 @@
+"""The SQL behind the quiz statistics page and its CSV, and the report built from it.
+
+Every query here groups in the database and returns counts per distinct value
+(marks, totals, sets of choices picked, seconds), so the rows that reach Python
+depend on the quiz and its marking, never on the number of students or
+responses. ``quiz.stats`` turns those counts into Moodle's statistics.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import connections, models
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, NullIf
+from django.urls import reverse
+
+from content.models import Passage
+from quiz import stats
+from quiz.models import Attempt, Choice, Question, Quiz, Response
+
+
+class AttemptChoice(models.TextChoices):
+    """Which attempts of each student the statistics use (Moodle's "Attempts to analyse")."""
+
+    FIRST = "first", "First attempt"
+    HIGHEST = "highest", "Highest-scoring attempt"
+    LAST = "last", "Last attempt"
+    ALL = "all", "All attempts"
+
+
+def percent_expression(prefix: str = "") -> models.Expression:
+    """An attempt's score as a percentage of its maximum, computed in SQL."""
+    return (
+        Cast(F(f"{prefix}score"), FloatField())
+        * Value(100.0)
+        / NullIf(Cast(F(f"{prefix}max_score"), FloatField()), Value(0.0))
+    )
+
+
+def finished_attempts(
+    *, quiz_ids, student_ids, started_from: datetime | None = None, started_before: datetime | None = None
+) -> QuerySet:
+    """Finished attempts at these quizzes by these students, optionally in a date range.
+
+    ``student_ids`` is a values queryset, so the class roster stays a subquery.
+    """
+    attempts = Attempt.objects.finished().filter(quiz_id__in=quiz_ids, student_id__in=student_ids)
+    if started_from is not None:
+        attempts = attempts.filter(started_at__gte=started_from)
+    if started_before is not None:
+        attempts = attempts.filter(started_at__lt=started_before)
+    return attempts.order_by()
+
+
+def chosen_attempts(attempts: QuerySet, which: str) -> QuerySet:
+    """One attempt per student and quiz (first, highest or last), or all of them.
+
+    Chosen with NOT EXISTS against the same set: "no earlier attempt", "no later
+    attempt", "no better attempt (ties: the earlier one)". That stays one query
+    and uses the (quiz, student) index, whatever the number of attempts.
+    """
+    if which == AttemptChoice.ALL:
+        return attempts
+    peers = attempts.filter(student_id=OuterRef("student_id"), quiz_id=OuterRef("quiz_id"))
+    if which == AttemptChoice.FIRST:
+        better = peers.filter(number__lt=OuterRef("number"))
+    elif which == AttemptChoice.LAST:
+        better = peers.filter(number__gt=OuterRef("number"))
+    else:
+        better = peers.annotate(peer_percent=percent_expression()).filter(
+            Q(peer_percent__gt=OuterRef("percent")) | Q(peer_percent=OuterRef("percent"), number__lt=OuterRef("number"))
+        )
+    return attempts.annotate(percent=percent_expression()).filter(~Exists(better))
+
+
+def total_distribution(attempts: QuerySet) -> list[tuple[Decimal, int]]:
+    """(total mark, number of attempts) for the attempts analysed."""
+    rows = attempts.order_by().values("score").annotate(attempts=Count("id")).values_list("score", "attempts")
+    return sorted(rows)
+
+
+def mark_pairs(attempts: QuerySet, question_ids: list[int]) -> dict[int, list[tuple[Decimal, Decimal, int]]]:
+    """Per question: (mark on it, total mark of the attempt, number of responses)."""
+    rows = (
+        Response.objects.filter(attempt__in=attempts.values("pk"), question_id__in=question_ids)
+        .order_by()
+        .values("question_id", "points_awarded", "attempt__score")
+        .annotate(responses=Count("id"))
+        .values_list("question_id", "points_awarded", "attempt__score", "responses")
+    )
+    pairs: dict[int, list] = defaultdict(list)
+    for question_id, mark, total, count in rows:
+        pairs[question_id].append((mark, total, count))
+    return pairs
+
+
+def choice_patterns(
+    attempts: QuerySet, question_ids: list[int], bounds: stats.ThirdBounds
+) -> dict[int, list[tuple[list[int], str, int]]]:
+    """Per question: (the set of choices picked, third of the attempt, number of responses).
+
+    The responses are grouped by the stored list of picked choice ids itself
+    (kept sorted by the answer service), which works alike on SQLite and
+    PostgreSQL; the few distinct sets are split into choices in Python.
+    """
+    if not question_ids:
+        return {}
+    whens = []
+    if bounds.bottom_at_most is not None:
+        whens.append(When(attempt__score__lte=bounds.bottom_at_most, then=Value(stats.BOTTOM)))
+    if bounds.top_at_least is not None:
+        whens.append(When(attempt__score__gte=bounds.top_at_least, then=Value(stats.TOP)))
+    band = Case(*whens, default=Value(stats.MIDDLE), output_field=models.CharField()) if whens else Value(stats.MIDDLE)
+    rows = (
+        Response.objects.filter(attempt__in=attempts.values("pk"), question_id__in=question_ids)
+        .order_by()
+        .annotate(band=band)
+        .values("question_id", "selected_choice_ids", "band")
+        .annotate(responses=Count("id"))
+        .values_list("question_id", "selected_choice_ids", "band", "responses")
+    )
+    patterns: dict[int, list] = defaultdict(list)
+    for question_id, selected, third, count in rows:
+        patterns[question_id].append((selected or [], third, count))
+    return patterns
+
+
+def answer_time_distribution(attempts: QuerySet, question_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """Per question: (seconds spent on it, number of responses).
+
+    A response stores ``seconds_taken`` counted from the start of its attempt,
+    so the time spent on one question is the gap to the attempt's previous
+    answer (LAG over the attempt's responses in answering order). Django's ORM
+    cannot group by a window expression, hence this one raw query; it uses
+    only SQL that SQLite (3.25+) and PostgreSQL share.
+    """
+    if not question_ids:
+        return {}
+    connection = connections[attempts.db]
+    quote = connection.ops.quote_name
+    attempt_sql, attempt_params = attempts.values("pk").query.get_compiler(connection=connection).as_sql()
+    placeholders = ", ".join(["%s"] * len(question_ids))
+    sql = f"""
+        SELECT gaps.question_id, gaps.gap, COUNT(*)
+        FROM (
+            SELECT {quote("question_id")} AS question_id,
+                   {quote("seconds_taken")} - COALESCE(
+                       LAG({quote("seconds_taken")}) OVER (
+                           PARTITION BY {quote("attempt_id")} ORDER BY {quote("answered_at")}, {quote("id")}
+                       ), 0) AS gap
+            FROM {quote(Response._meta.db_table)}
+            WHERE {quote("attempt_id")} IN ({attempt_sql}) AND {quote("seconds_taken")} IS NOT NULL
+        ) gaps
+        WHERE gaps.question_id IN ({placeholders})
+        GROUP BY gaps.question_id, gaps.gap
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*attempt_params, *question_ids])
+        rows = cursor.fetchall()
+    times: dict[int, list] = defaultdict(list)
+    for question_id, gap, count in rows:
+        times[question_id].append((max(0, int(gap)), count))
+    return times
+
+
+@dataclass
+class QuestionReport:
+    position: int
+    question: Question
+    choices: list[Choice]
+    statistics: stats.QuestionStatistics
+    random_guess_score: float | None
+    median_seconds: float | None
+    distractors: stats.DistractorAnalysis | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def is_flagged(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def admin_url(self) -> str:
+        return reverse("admin:quiz_question_change", args=[self.question.pk])
+
+    @property
+    def choice_rows(self) -> list[dict]:
+        """The distractor table: one row per choice, with its shares overall and per third."""
+        if self.distractors is None:
+            return []
+        return [
+            {
+                "choice": choice,
+                "picked": self.distractors.tallies[choice.pk].picked,
+                "share": self.distractors.share(choice.pk),
+                "share_top": self.distractors.share_top(choice.pk),
+                "share_bottom": self.distractors.share_bottom(choice.pk),
+            }
+            for choice in self.choices
+        ]
+
+
+@dataclass
+class QuizReport:
+    quiz: Quiz
+    which: str
+    attempts: int
+    max_mark: float
+    mean: float | None = None  # percentages of the maximum mark from here on
+    median: float | None = None
+    standard_deviation: float | None = None
+    skewness: float | None = None
+    kurtosis: float | None = None
+    internal_consistency: float | None = None
+    error_ratio: float | None = None
+    standard_error: float | None = None
+    histogram: list[stats.HistogramBin] = field(default_factory=list)
+    questions: list[QuestionReport] = field(default_factory=list)
+
+    @property
+    def which_label(self) -> str:
+        return AttemptChoice(self.which).label
+
+    @property
+    def flagged(self) -> list[QuestionReport]:
+        return [question for question in self.questions if question.is_flagged]
+
+
+def _as_percent(value: float | None, max_mark: float) -> float | None:
+    return None if value is None or not max_mark else 100 * value / max_mark
+
+
+def _with_unanswered(answered: list[tuple], totals: list[tuple[Decimal, int]]) -> list[tuple]:
+    """Add a zero mark for every analysed attempt that left the question unanswered.
+
+    Moodle scores an omitted question 0 in the statistics; the attempts that
+    answered are subtracted from all attempts, total by total.
+    """
+    answered_per_total: dict[Decimal, int] = defaultdict(int)
+    for _, total, count in answered:
+        answered_per_total[total] += count
+    missing = [(Decimal(0), total, count - answered_per_total[total]) for total, count in totals]
+    return list(answered) + [row for row in missing if row[2] > 0]
+
+
+def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizReport:
+    """The whole statistics report for ``attempts`` (already scoped and chosen). Five queries."""
+    links = list(
+        quiz.quiz_questions.filter(question__is_published=True)
+        .select_related("question__passage__source")
+        .prefetch_related("question__choices")
+        .order_by("position", "id")
+    )
+    questions = [link.question for link in links]
+    question_ids = [question.pk for question in questions]
+    max_mark = float(sum(question.points for question in questions))
+    totals = total_distribution(attempts)
+    report = QuizReport(quiz=quiz, which=which, attempts=stats.attempt_count(totals), max_mark=max_mark)
+    if not report.attempts:
+        return report
+
+    sd = stats.standard_deviation(totals)
+    report.mean = _as_percent(stats.mean(totals), max_mark)
+    report.median = _as_percent(stats.median(totals), max_mark)
+    report.standard_deviation = _as_percent(sd, max_mark)
+    report.skewness = stats.skewness(totals)
+    report.kurtosis = stats.kurtosis(totals)
+    report.histogram = stats.histogram(totals, max_mark)
+
+    bounds = stats.third_bounds(totals)
+    pairs = mark_pairs(attempts, question_ids)
+    choice_ids = [question.pk for question in questions if question.has_choices]
+    patterns = choice_patterns(attempts, choice_ids, bounds)
+    times = answer_time_distribution(attempts, question_ids)
+
+    for position, question in enumerate(questions, start=1):
+        choices = list(question.choices.all())
+        statistics = stats.question_statistics(_with_unanswered(pairs.get(question.pk, []), totals), question.points)
+        distractors = None
+        beats_key = False
+        if question.has_choices:
+            distractors = stats.distractor_analysis(patterns.get(question.pk, []), [c.pk for c in choices])
+            beats_key = stats.distractor_beats_key(distractors, [c.pk for c in choices if c.is_correct])
+        report.questions.append(
+            QuestionReport(
+                position=position,
+                question=question,
+                choices=choices,
+                statistics=statistics,
+                random_guess_score=stats.random_guess_score(question.kind, [c.is_correct for c in choices]),
+                median_seconds=stats.median(times.get(question.pk, [])),
+                distractors=distractors,
+                reasons=stats.review_reasons(statistics, distractor_beats_key=beats_key),
+            )
+        )
+
+    variances = [q.statistics.mark_variance for q in report.questions]
+    if variances and all(v is not None for v in variances):
+        report.internal_consistency = stats.internal_consistency(variances, stats.variance(totals))
+        report.error_ratio = stats.error_ratio(report.internal_consistency)
+        report.standard_error = _as_percent(stats.standard_error(report.error_ratio, sd), max_mark)
+    return report
+
+
+# A student's own progress -------------------------------------------------------------
+
+
+def latest_responses(student) -> QuerySet:
+    """The student's most recent answer to each question they have answered.
+
+    "No newer answer to the same question" as NOT EXISTS, so knowing a passage
+    reflects what the student knows now, not their first stumble.
+    """
+    mine = Response.objects.filter(attempt__student=student)
+    newer = mine.filter(question_id=OuterRef("question_id")).filter(
+        Q(answered_at__gt=OuterRef("answered_at")) | Q(answered_at=OuterRef("answered_at"), pk__gt=OuterRef("pk"))
+    )
+    return mine.filter(~Exists(newer))
+
+
+@dataclass
+class PassageMastery:
+    passage: Passage
+    question_total: int
+    answered: int = 0
+    mastery: float | None = None  # mean fraction of the latest answers, as a percentage
+
+    @property
+    def level(self) -> str:
+        if self.mastery is None:
+            return "not tried yet"
+        if self.mastery >= 80:
+            return "known"
+        if self.mastery >= 50:
+            return "shaky"
+        return "to revisit"
+
+
+def passage_mastery(student) -> list[PassageMastery]:
+    """Every passage that published questions cite, with how well the student knows it. Two queries."""
+    per_passage = {
+        row["question__passage_id"]: row
+        for row in latest_responses(student)
+        .order_by()
+        .values("question__passage_id")
+        .annotate(answered=Count("question_id", distinct=True), mastery=models.Avg("fraction"))
+    }
+    passages = (
+        Passage.objects.filter(questions__is_published=True)
+        .select_related("source")
+        .annotate(question_total=Count("questions", filter=Q(questions__is_published=True), distinct=True))
+        .order_by("source__title", "position")
+    )
+    result = []
+    for passage in passages:
+        row = per_passage.get(passage.pk)
+        item = PassageMastery(passage=passage, question_total=passage.question_total)
+        if row:
+            item.answered = row["answered"]
+            item.mastery = float(row["mastery"]) * 100
+        result.append(item)
+    return result
+
+
+def missed_questions(student) -> QuerySet:
+    """The student's latest answers that were not fully right, newest first."""
+    return (
+        latest_responses(student)
+        .filter(is_correct=False)
+        .select_related("attempt__quiz")
+        .order_by("-answered_at", "-pk")
+    )

@@ -1,0 +1,84 @@
+"""Classes: a teacher creates one and gets a join code; a student joins with the code."""
+
+import re
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from quiz.models import Classroom
+from quiz.views.teach import ClassroomForm, teacher_required
+
+
+class JoinClassForm(forms.Form):
+    join_code = forms.CharField(
+        max_length=40,
+        label="Class code",
+        help_text="The code your teacher gave you, for example K7QM2XPA.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_join_code(self) -> str:
+        # Codes are read aloud and copied from a board: ignore case, spaces and dashes.
+        code = re.sub(r"[\s\-]", "", self.cleaned_data["join_code"]).upper()
+        if not code:
+            raise forms.ValidationError("Type the class code your teacher gave you.")
+        return code
+
+
+def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
+    template = "teach/join_class.html#my_classes" if request.htmx else "teach/join_class.html"
+    return render(request, template, {"join_form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_class(request: HttpRequest) -> HttpResponse:
+    """Join a class with its code; without JavaScript the form posts here and redirects home."""
+    if request.method == "GET":
+        return _render_join(request, JoinClassForm())
+    form = JoinClassForm(request.POST)
+    if not form.is_valid():
+        return _render_join(request, form, status=400)
+    classroom = Classroom.objects.select_related("teacher").filter(join_code=form.cleaned_data["join_code"]).first()
+    if classroom is None:
+        form.add_error("join_code", "No class has this code. Check it with your teacher (letters and digits only).")
+        return _render_join(request, form, status=404)
+    if classroom.teacher_id == request.user.pk:
+        form.add_error("join_code", "You teach this class, so you cannot join it as a student.")
+        return _render_join(request, form, status=400)
+    if classroom.students.filter(pk=request.user.pk).exists():
+        messages.info(request, f"You are already in “{classroom.name}”.")
+    else:
+        classroom.students.add(request.user)
+        messages.success(request, f"You joined “{classroom.name}”. Its quizzes are listed under “My classes”.")
+    if not request.htmx:
+        return redirect("home")
+    return _render_join(request, JoinClassForm())
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def classroom_create(request: HttpRequest) -> HttpResponse:
+    """A new class with a fresh join code; then its dashboard."""
+    form = ClassroomForm(request.POST or None, teacher=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            classroom = form.save(commit=False)
+            classroom.teacher = request.user
+            classroom.save()
+            messages.success(
+                request, f"Class “{classroom.name}” created. Students join it with the code {classroom.join_code}."
+            )
+            url = f"{reverse('teach_dashboard')}?classroom={classroom.pk}"
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        status = 400
+    else:
+        status = 200
+    template = "teach/classroom_new.html#classroom_form" if request.htmx else "teach/classroom_new.html"
+    return render(request, template, {"classroom_form": form}, status=status)

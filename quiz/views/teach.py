@@ -1,0 +1,421 @@
+"""Teacher pages: the class dashboard, quiz statistics, a student's answers, exports.
+
+A teacher only ever reaches their own classes and the students in them: every
+class is looked up through ``Classroom.objects.taught_by(teacher)``, so another
+teacher's class id, or a student outside the class, is a 404 like any unknown id.
+"""
+
+from datetime import datetime, time, timedelta
+from functools import wraps
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url
+
+from quiz import charts, dashboard, exports
+from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
+from quiz.reports import AttemptChoice, build_quiz_report, chosen_attempts, finished_attempts
+from quiz.roles import is_teacher
+
+STUDENTS_PER_PAGE = 50
+
+
+def teacher_required(view):
+    """Anonymous visitors log in first; signed-in non-teachers get a 403 that says why."""
+
+    @wraps(view)
+    @login_required
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_teacher(request.user):
+            template = "teach/forbidden.html#message" if request.htmx else "teach/forbidden.html"
+            return render(request, template, status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _get_classroom_for(request: HttpRequest, classroom_id: int) -> Classroom:
+    """The signed-in teacher's own class, or 404 (also for another teacher's class id)."""
+    classrooms = Classroom.objects.taught_by(request.user).annotate(student_count=Count("students", distinct=True))
+    return get_object_or_404(classrooms, pk=classroom_id)
+
+
+def _day_bounds(start, end) -> dashboard.DateRange:
+    """Whole days, inclusive at both ends, in the site's time zone."""
+    zone = timezone.get_current_timezone()
+    return dashboard.DateRange(
+        started_from=datetime.combine(start, time.min, tzinfo=zone) if start else None,
+        started_before=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone) if end else None,
+    )
+
+
+class DateRangeForm(forms.Form):
+    start = forms.DateField(required=False, label="Started from", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="Started until", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise forms.ValidationError("The end date is before the start date; swap them or clear one.")
+        return cleaned
+
+    def dates(self) -> dashboard.DateRange:
+        return _day_bounds(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+
+
+class DashboardFilters(DateRangeForm):
+    classroom = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    quiz = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class StatisticsFilters(DateRangeForm):
+    classroom = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    attempts = forms.ChoiceField(choices=AttemptChoice.choices, required=False, label="Attempts to analyse")
+
+    def which(self) -> str:
+        return self.cleaned_data.get("attempts") or AttemptChoice.FIRST
+
+
+class AssignmentForm(forms.Form):
+    quiz = forms.ModelChoiceField(queryset=Quiz.objects.published(), empty_label="Choose a quiz…")
+    due_at = forms.DateTimeField(
+        required=False,
+        label="Due (optional)",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].error_messages["invalid_choice"] = "Choose one of the published quizzes in the list."
+
+
+class ClassroomForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = ["name"]
+        labels = {"name": "Class name"}
+        help_texts = {"name": "What your students will see, for example “Year 11 Current Affairs”."}
+
+    def __init__(self, *args, teacher, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teacher = teacher
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the class a name.")
+        if Classroom.objects.taught_by(self.teacher).filter(name__iexact=name).exists():
+            raise forms.ValidationError("You already have a class with this name; choose another.")
+        return name
+
+
+def _ordered_assignments(classroom: Classroom) -> list[Assignment]:
+    return list(
+        classroom.assignments.select_related("quiz").order_by(F("due_at").asc(nulls_last=True), "quiz__title")
+    )
+
+
+def _dashboard_context(request, classrooms, classroom, filters, *, assignment_form=None) -> dict:
+    """Everything the dashboard shows for one class; a constant number of queries."""
+    context = {"classrooms": classrooms, "classroom": classroom, "filters": filters, "now": timezone.now()}
+    if classroom is None:
+        context["classroom_form"] = ClassroomForm(teacher=request.user)
+        return context
+    assignments = _ordered_assignments(classroom)
+    shown = assignments
+    dates = dashboard.DateRange()
+    if filters.is_valid():
+        dates = filters.dates()
+        quiz_id = filters.cleaned_data.get("quiz")
+        if quiz_id:
+            shown = [a for a in assignments if a.quiz_id == quiz_id]
+            if shown:
+                context["selected_quiz_id"] = quiz_id
+            else:
+                # Switching class keeps the previous class's quiz in the query: say so, show all.
+                context["filter_note"] = "That quiz is not assigned to this class, so every assigned quiz is shown."
+                shown = assignments
+    page = Paginator(dashboard.roster(classroom), STUDENTS_PER_PAGE).get_page(
+        filters.cleaned_data.get("page") if filters.is_valid() else 1
+    )
+    students = list(page.object_list)
+    cells = dashboard.matrix_cells(
+        student_ids=[s.pk for s in students], quiz_ids=[a.quiz_id for a in shown], dates=dates
+    )
+    now = context["now"]
+    rows = []
+    for student in students:
+        row = []
+        for assignment in shown:
+            cell = cells.get((student.pk, assignment.quiz_id), dashboard.Cell())
+            row.append({"assignment": assignment, "cell": cell, "status": cell.status(assignment.due_at, now)})
+        rows.append({"student": student, "cells": row})
+    summaries = dashboard.quiz_summaries(
+        classroom=classroom, assignments=shown, class_size=classroom.student_count, dates=dates
+    )
+    for summary in summaries:
+        summary.overdue_now = summary.overdue(now)
+    context.update(
+        assignments=assignments,
+        shown=shown,
+        page=page,
+        rows=rows,
+        summaries=summaries,
+        summary_chart=_summary_chart(classroom, summaries),
+        assignment_form=assignment_form or AssignmentForm(),
+        query=_page_query(classroom, filters),
+    )
+    return context
+
+
+def _summary_chart(classroom: Classroom, summaries) -> str:
+    if not summaries:
+        return ""
+    bars = [
+        charts.Bar(
+            s.quiz.title,
+            s.average_best,
+            note=f"{s.completed} of {s.class_size} completed",
+        )
+        for s in summaries
+    ]
+    described = "; ".join(
+        f"{s.quiz.title}: average best score "
+        + ("none yet" if s.average_best is None else f"{s.average_best:.0f}%")
+        + f", {s.completed} of {s.class_size} students completed"
+        for s in summaries
+    )
+    return charts.bar_chart(
+        bars, chart_id="class-averages", title=f"Average best score per quiz in {classroom.name}", description=described
+    )
+
+
+def _page_query(classroom: Classroom, filters: DashboardFilters) -> str:
+    """The dashboard's query string for this class and filters, without the page."""
+    query = {"classroom": classroom.pk}
+    if filters.is_bound and filters.is_valid():
+        for name in ("quiz", "start", "end"):
+            if filters.cleaned_data.get(name):
+                query[name] = filters.data[name]
+    return urlencode(query)
+
+
+def _render_dashboard(request, context, status=200) -> HttpResponse:
+    template = "teach/dashboard.html#dashboard" if request.htmx else "teach/dashboard.html"
+    return render(request, template, context, status=status)
+
+
+@teacher_required
+@require_GET
+def teach_dashboard(request: HttpRequest) -> HttpResponse:
+    """The class matrix: students × assigned quizzes, with class averages and completion."""
+    filters = DashboardFilters(request.GET)
+    classrooms = list(
+        Classroom.objects.taught_by(request.user).annotate(student_count=Count("students", distinct=True)).order_by("name", "pk")
+    )
+    classroom_id = filters.cleaned_data.get("classroom") if filters.is_valid() else None
+    if classroom_id is not None:
+        classroom = next((c for c in classrooms if c.pk == classroom_id), None)
+        if classroom is None:
+            raise Http404("No class of yours has this id.")
+    else:
+        classroom = classrooms[0] if classrooms else None
+    context = _dashboard_context(request, classrooms, classroom, filters)
+    return _render_dashboard(request, context, status=200 if filters.is_valid() else 400)
+
+
+def _dashboard_url(classroom: Classroom) -> str:
+    return f"{reverse('teach_dashboard')}?classroom={classroom.pk}"
+
+
+def _after_class_change(request: HttpRequest, classroom: Classroom, *, form=None, status=200) -> HttpResponse:
+    """Post/redirect/get without htmx; with htmx, the refreshed dashboard and an honest URL."""
+    if not request.htmx and status == 200:
+        return redirect(_dashboard_url(classroom))
+    classrooms = list(
+        Classroom.objects.taught_by(request.user).annotate(student_count=Count("students", distinct=True)).order_by("name", "pk")
+    )
+    classroom = next(c for c in classrooms if c.pk == classroom.pk)
+    context = _dashboard_context(request, classrooms, classroom, DashboardFilters({}), assignment_form=form)
+    return push_url(_render_dashboard(request, context, status=status), _dashboard_url(classroom))
+
+
+@teacher_required
+@require_POST
+def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    """Assign a quiz to the class, or change its due date if it is already assigned."""
+    classroom = _get_classroom_for(request, classroom_id)
+    form = AssignmentForm(request.POST)
+    if not form.is_valid():
+        return _after_class_change(request, classroom, form=form, status=400)
+    quiz, due_at = form.cleaned_data["quiz"], form.cleaned_data["due_at"]
+    _, created = Assignment.objects.update_or_create(classroom=classroom, quiz=quiz, defaults={"due_at": due_at})
+    due = f", due {timezone.localtime(due_at):%-d %b %Y %H:%M}" if due_at else ", no due date"
+    messages.success(request, f"{'Assigned' if created else 'Updated'} “{quiz.title}”{due}.")
+    return _after_class_change(request, classroom)
+
+
+@teacher_required
+@require_POST
+def assignment_remove(request: HttpRequest, classroom_id: int, quiz_id: int) -> HttpResponse:
+    """Stop assigning a quiz; the students' attempts stay and come back if it is assigned again."""
+    classroom = _get_classroom_for(request, classroom_id)
+    assignment = get_object_or_404(Assignment.objects.select_related("quiz"), classroom=classroom, quiz_id=quiz_id)
+    assignment.delete()
+    messages.success(request, f"“{assignment.quiz.title}” is no longer assigned. Attempts already made are kept.")
+    return _after_class_change(request, classroom)
+
+
+def _statistics_scope(request: HttpRequest, slug: str):
+    """The quiz, the teacher's classes it is assigned to, the chosen class and the filters.
+
+    A quiz assigned to none of the teacher's classes is a 404: its statistics
+    would describe other teachers' students.
+    """
+    quiz = get_object_or_404(Quiz, slug=slug)
+    classrooms = list(
+        Classroom.objects.taught_by(request.user).filter(assignments__quiz=quiz).order_by("name", "pk").distinct()
+    )
+    if not classrooms:
+        raise Http404("This quiz is not assigned to any of your classes.")
+    filters = StatisticsFilters(request.GET)
+    classroom = None
+    if filters.is_valid() and filters.cleaned_data.get("classroom"):
+        classroom = next((c for c in classrooms if c.pk == filters.cleaned_data["classroom"]), None)
+        if classroom is None:
+            raise Http404("This quiz is not assigned to that class, or the class is not yours.")
+    scope = [classroom] if classroom else classrooms
+    student_ids = Classroom.students.through.objects.filter(classroom__in=scope).values("user_id")
+    dates = filters.dates() if filters.is_valid() else dashboard.DateRange()
+    which = filters.which() if filters.is_valid() else AttemptChoice.FIRST
+    attempts = chosen_attempts(
+        finished_attempts(
+            quiz_ids=[quiz.pk], student_ids=student_ids, started_from=dates.started_from,
+            started_before=dates.started_before,
+        ),
+        which,
+    )
+    return quiz, classrooms, classroom, filters, attempts, which
+
+
+@teacher_required
+@require_GET
+def quiz_statistics(request: HttpRequest, slug: str) -> HttpResponse:
+    """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
+    quiz, classrooms, classroom, filters, attempts, which = _statistics_scope(request, slug)
+    report = build_quiz_report(quiz=quiz, attempts=attempts, which=which)
+    context = {
+        "quiz": quiz,
+        "classrooms": classrooms,
+        "classroom": classroom,
+        "filters": filters,
+        "report": report,
+        "histogram_chart": _histogram_chart(report),
+        "query": request.GET.urlencode(),
+    }
+    template = "teach/quiz_stats.html#stats" if request.htmx else "teach/quiz_stats.html"
+    return render(request, template, context, status=200 if filters.is_valid() else 400)
+
+
+def _histogram_chart(report) -> str:
+    if not report.attempts:
+        return ""
+    counts = [(f"{b.lower:.0f}–{b.upper:.0f}", b.count) for b in report.histogram]
+    described = ", ".join(f"{label}%: {count}" for label, count in counts)
+    return charts.histogram_chart(
+        counts,
+        chart_id="score-histogram",
+        title=f"Score distribution of {report.attempts} attempt{'s' if report.attempts != 1 else ''}",
+        description=f"Number of attempts per score band. {described}.",
+    )
+
+
+@teacher_required
+@require_GET
+def quiz_statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz, _, classroom, filters, attempts, which = _statistics_scope(request, slug)
+    if not filters.is_valid():
+        errors = " ".join(error for errors in filters.errors.values() for error in errors)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    report = build_quiz_report(quiz=quiz, attempts=attempts, which=which)
+    scope = slugify(classroom.name) if classroom else "all-classes"
+    return _csv_response(exports.statistics_rows(report), f"statistics-{quiz.slug}-{scope}-{which}.csv")
+
+
+@teacher_required
+@require_GET
+def gradebook_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    """One row per student, one column per assigned quiz (best finished score, %)."""
+    classroom = _get_classroom_for(request, classroom_id)
+    assignments = _ordered_assignments(classroom)
+    rows = exports.gradebook_rows(classroom=classroom, assignments=assignments)
+    return _csv_response(rows, f"gradebook-{slugify(classroom.name) or classroom.pk}.csv")
+
+
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class StudentFilters(forms.Form):
+    quiz = forms.IntegerField(required=False, min_value=1)
+
+
+@teacher_required
+@require_GET
+def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+    """Every attempt of one student on the class's quizzes, each answer with the right one and its citation."""
+    classroom = _get_classroom_for(request, classroom_id)
+    student = get_object_or_404(classroom.students.all(), pk=student_id)
+    assignments = _ordered_assignments(classroom)
+    filters = StudentFilters(request.GET)
+    quiz_ids = [a.quiz_id for a in assignments]
+    if filters.is_valid() and filters.cleaned_data.get("quiz") in quiz_ids:
+        quiz_ids = [filters.cleaned_data["quiz"]]
+    responses = Response.objects.order_by("answered_at", "id")
+    attempts = list(
+        Attempt.objects.filter(student=student, quiz_id__in=quiz_ids)
+        .select_related("quiz")
+        .prefetch_related(Prefetch("responses", queryset=responses))
+        .order_by("quiz__title", "number")
+    )
+    unanswered = _unanswered_questions(attempts)
+    reviews = [
+        {"attempt": attempt, "items": _review_items(attempt, unanswered)} for attempt in attempts
+    ]
+    context = {"classroom": classroom, "student": student, "assignments": assignments, "reviews": reviews,
+               "filters": filters}
+    template = "teach/student.html#attempts" if request.htmx else "teach/student.html"
+    return render(request, template, context, status=200 if filters.is_valid() else 400)
+
+
+def _unanswered_questions(attempts) -> dict[int, Question]:
+    """The bank's questions that some attempt left unanswered, in one query."""
+    wanted = set()
+    for attempt in attempts:
+        answered = {response.question_id for response in attempt.responses.all()}
+        wanted.update(pk for pk in attempt.question_ids if pk not in answered)
+    if not wanted:
+        return {}
+    return Question.objects.select_related("passage__source").prefetch_related("choices").in_bulk(wanted)
+
+
+def _review_items(attempt: Attempt, unanswered: dict[int, Question]) -> list[dict]:
+    responses = {response.question_id: response for response in attempt.responses.all()}
+    return [
+        {"position": position, "response": responses.get(pk), "question": unanswered.get(pk)}
+        for position, pk in enumerate(attempt.question_ids, start=1)
+    ]
