@@ -5,6 +5,6 @@ from quiz.views import accounts
 
 urlpatterns = [
     path("signup/", accounts.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", accounts.log_in, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

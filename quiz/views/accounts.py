@@ -1,10 +1,23 @@
+from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from quiz import login_throttle
 from quiz.forms import SignUpForm
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after logging in: ``next`` when it stays on this site, else home."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return next_url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @require_http_methods(["GET", "POST"])
@@ -16,9 +29,31 @@ def signup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            next_url = request.POST.get("next", "")
-            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                return redirect(next_url)
-            return redirect("home")
+            return redirect(_next_url(request))
         return render(request, "registration/signup.html", {"form": form}, status=400)
     return render(request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def log_in(request: HttpRequest) -> HttpResponse:
+    """Django's log-in form, with a clear 429 once failures for the account or address pile up."""
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    if request.method == "GET":
+        return render(request, "registration/login.html", context)
+    if form.is_valid():
+        login(request, form.get_user())
+        return redirect(_next_url(request))
+    # The cleaned username: the raw one may hold what no database column accepts (a NUL byte).
+    wait = login_throttle.seconds_until_allowed(request, form.cleaned_data.get("username") or "")
+    if wait:
+        form.errors.clear()  # the pause is the news, not "wrong password"
+        form.add_error(None, login_throttle.pause_message(wait))
+        response = render(request, "registration/login.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    return render(request, "registration/login.html", context, status=400)

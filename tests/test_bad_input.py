@@ -1,0 +1,233 @@
+"""Bad input never gives a 500, and what is refused leaves nothing behind.
+
+Property-based tests post generated bodies (hypothesis) to the endpoints that
+take user input; explicit cases pin the kinds of bad input named in the brief:
+missing fields, wrong types, huge strings, odd Unicode, ids of other objects,
+negative or absurd numbers and malformed UUIDs.
+"""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quiz.models import Attempt, QuestionKind, Response
+from quiz.services import attempt_start
+from tests.factories import QuestionFactory, QuizFactory, UserFactory
+
+HX = {"HTTP_HX_REQUEST": "true"}
+PROPERTY_SETTINGS = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Text a person (or an attacker) could send: any Unicode that UTF-8 can carry, NUL,
+# right-to-left marks, combining characters and full-width digits included.
+any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+odd_strings = st.sampled_from(
+    ["", " ", "\x00", "1\x00", "٨٤", "８４", "84\u200f", "e\u0301", "\ufeff84", "NaN", "Infinity", "-0", "1e309",
+     "9" * 5000, "A" * 100_000, "<script>alert(1)</script>", "' OR 1=1 --", "%00", "../../etc/passwd", "null", "[]", "{}"]
+)
+numbers = st.integers(min_value=-(10**30), max_value=10**30).map(str)
+field_names = st.sampled_from(
+    ["choice", "choices", "answer", "csrfmiddlewaretoken", "question", "attempt", "score", "is_correct", "position"]
+) | st.text(max_size=20)
+
+
+def values(known_ids: list[str]):
+    single = any_text | odd_strings | numbers | st.sampled_from(known_ids)
+    return single | st.lists(single, max_size=6)
+
+
+RAW_CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=xyz",
+    "multipart/form-data",
+    "application/json",
+    "text/plain; charset=latin-1",
+    "application/x-www-form-urlencoded; charset=utf-16",
+]
+
+
+# ---------------------------------------------------------------- the answer endpoint
+
+
+@pytest.fixture
+def every_kind_attempt(db):
+    """An attempt whose five questions are one of each kind, plus ids that belong elsewhere."""
+    student = UserFactory(username="alice")
+    questions = [
+        QuestionFactory(),
+        QuestionFactory(kind=QuestionKind.MULTIPLE),
+        QuestionFactory(kind=QuestionKind.TRUE_FALSE),
+        QuestionFactory(numeric=True),
+        QuestionFactory(short_text=True),
+    ]
+    attempt = attempt_start(quiz=QuizFactory(questions=questions), student=student)
+    stranger = QuestionFactory()
+    others_attempt = attempt_start(quiz=QuizFactory(questions=1), student=UserFactory(username="bob"))
+    client = Client()
+    client.force_login(student)
+    known_ids = [str(pk) for ids in attempt.choice_order.values() for pk in ids]
+    known_ids += [str(choice.pk) for choice in stranger.choices.all()] + [str(stranger.pk), str(others_attempt.pk)]
+    return attempt, client, known_ids
+
+
+def _reset(attempt: Attempt) -> None:
+    Response.objects.filter(attempt=attempt).delete()
+    Attempt.objects.filter(pk=attempt.pk).update(answered_count=0, score=Decimal("0"), finished_at=None)
+
+
+def _assert_stored_answer_is_sane(attempt: Attempt, position: int) -> None:
+    stored = list(Response.objects.filter(attempt=attempt))
+    assert len(stored) == 1
+    response = stored[0]
+    assert response.question_id == attempt.question_ids[position - 1]
+    shown = set(attempt.choice_order.get(str(response.question_id), []))
+    assert set(response.selected_choice_ids) <= shown
+    assert "\x00" not in response.answer_text and len(response.answer_text) <= 200
+    assert Decimal("0") <= response.fraction <= Decimal("1")
+
+
+def _check_answer_post(attempt, client, position, status_code):
+    assert status_code < 500
+    if status_code >= 400:
+        assert not Response.objects.filter(attempt=attempt).exists()
+        attempt.refresh_from_db()
+        assert attempt.answered_count == 0 and attempt.score == 0
+    elif 1 <= position <= attempt.question_count:
+        _assert_stored_answer_is_sane(attempt, position)
+
+
+def test_generated_form_bodies_to_the_answer_endpoint_never_crash_or_store_rejected_input(every_kind_attempt):
+    attempt, client, known_ids = every_kind_attempt
+
+    @PROPERTY_SETTINGS
+    @given(
+        position=st.sampled_from([1, 2, 3, 4, 5]) | st.integers(min_value=0, max_value=10**20),
+        body=st.dictionaries(field_names, values(known_ids), max_size=5),
+        htmx=st.booleans(),
+    )
+    def post_generated_body(position, body, htmx):
+        _reset(attempt)
+        url = reverse("attempt_answer", args=[attempt.public_id, position])
+        reply = client.post(url, body, **(HX if htmx else {}))
+        _check_answer_post(attempt, client, position, reply.status_code)
+
+    post_generated_body()
+
+
+def test_generated_raw_bodies_to_the_answer_endpoint_never_crash_or_store_rejected_input(every_kind_attempt):
+    attempt, client, _known_ids = every_kind_attempt
+
+    @PROPERTY_SETTINGS
+    @given(
+        position=st.sampled_from([1, 2, 3, 4, 5]),
+        raw=st.binary(max_size=3000)
+        | st.sampled_from([b"choice=%00", b"answer=%FF%FE", b"choices=1&choices=", b"--xyz\r\n", b"answer=" + b"9" * 5000]),
+        content_type=st.sampled_from(RAW_CONTENT_TYPES),
+    )
+    def post_raw_body(position, raw, content_type):
+        _reset(attempt)
+        url = reverse("attempt_answer", args=[attempt.public_id, position])
+        reply = client.generic("POST", url, raw, content_type=content_type, **HX)
+        _check_answer_post(attempt, client, position, reply.status_code)
+
+    post_raw_body()
+
+
+@pytest.mark.parametrize(
+    "position, body, status, message",
+    [
+        (1, {}, 422, "Pick one answer."),
+        (2, {}, 422, "Tick at least one answer."),
+        (4, {}, 422, "Type a number."),
+        (5, {}, 422, "Type your answer."),
+        (1, {"choice": "not-a-number"}, 422, "not one of this question"),
+        (1, {"choice": ["x", "-2"]}, 422, "not one of this question"),
+        (1, {"choice": "-1"}, 422, "not one of this question"),
+        (1, {"choice": str(10**40)}, 422, "not one of this question"),
+        (1, {"choice": "１"}, 422, "not one of this question"),
+        (2, {"choices": ["x", "y"]}, 422, "not one of this question"),
+        (4, {"answer": "9" * 5000}, 422, "too long for a number"),
+        (4, {"answer": "-1e309"}, 422, "Type a number"),
+        (4, {"answer": "NaN"}, 422, "Type a number"),
+        (4, {"answer": "84\x00"}, 422, "Null characters are not allowed"),
+        (5, {"answer": "GPU\x00s"}, 422, "Null characters are not allowed"),
+        (5, {"answer": "x" * 100_000}, 422, "Keep your answer under 200 characters"),
+        (5, {"answer": "   "}, 422, "Type your answer."),
+    ],
+)
+def test_bad_answers_get_a_clear_message_and_store_nothing(every_kind_attempt, position, body, status, message):
+    attempt, client, _known_ids = every_kind_attempt
+    for headers in ({}, HX):
+        reply = client.post(reverse("attempt_answer", args=[attempt.public_id, position]), body, **headers)
+        assert reply.status_code == status
+        assert message in reply.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_a_choice_from_another_question_or_attempt_is_refused(every_kind_attempt):
+    attempt, client, known_ids = every_kind_attempt
+    own = set(map(str, attempt.choice_order[str(attempt.question_ids[0])]))
+    for foreign in [pk for pk in known_ids if pk not in own]:
+        reply = client.post(reverse("attempt_answer", args=[attempt.public_id, 1]), {"choice": foreign}, **HX)
+        assert reply.status_code == 422
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/attempts/not-a-uuid/questions/1/",
+        "/attempts/12345678-1234-1234-1234-1234567890/questions/1/",
+        "/attempts/{uuid}/questions/-1/",
+        "/attempts/{uuid}/questions/0/",
+        "/attempts/{uuid}/questions/6/",
+        "/attempts/{uuid}/questions/99999999999999999999999/",
+        "/attempts/{uuid}/questions/1.5/",
+        "/attempts/{random}/questions/1/",
+        "/attempts/{random}/submit/",
+        "/attempts/{random}/results/",
+        "/attempts/%00/",
+        "/quizzes/%00/start/",
+        "/quizzes/no-such-quiz/start/",
+    ],
+)
+def test_malformed_or_unknown_ids_in_the_address_are_404(every_kind_attempt, path):
+    attempt, client, _known_ids = every_kind_attempt
+    url = path.format(uuid=attempt.public_id, random=uuid.uuid4())
+    assert client.post(url, {"choice": "1"}).status_code in (404, 405)
+    assert client.get(url, **HX).status_code in (404, 405)
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["?p=-1", "?p=99999999999999999999", "?p=x&quote=%00", "?quote=" + "a" * 10000, "?p=1&quote=%FF"]
+)
+def test_the_reader_shrugs_off_absurd_parameters(client, loaded_bank, query):
+    assert client.get("/sources/russia-ai-chips/" + query).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"username": "x" * 10_000, "password": "y"},
+        {"username": "a\x00b", "password": "c\x00d"},
+        {"username": ["a", "b"], "password": ["c"]},
+        {"username": "é\u0301\u200f", "password": "\ufeff"},
+    ],
+)
+def test_log_in_and_sign_up_refuse_bad_bodies_with_a_4xx(client, body):
+    signup_body = {"username": body.get("username", ""), "password1": body.get("password", ""), "password2": "z"}
+    assert 400 <= client.post(reverse("login"), body).status_code < 500
+    assert 400 <= client.post(reverse("signup"), signup_body).status_code < 500
+    assert "_auth_user_id" not in client.session
