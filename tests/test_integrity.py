@@ -454,3 +454,70 @@ def test_many_students_answering_whole_quizzes_at_once_keep_exact_scores():
         assert attempt.answered_count == 4
         assert Response.objects.filter(attempt=attempt).count() == 4
         assert attempt.score == recomputed_score(attempt) == Decimal("2")
+
+
+# ---------------------------------------------------------------- no answer key before answering
+
+
+@pytest.fixture
+def marked_quiz(db):
+    """One question of each kind whose answer key, feedback and explanation carry findable marks."""
+    from content.models import Passage
+
+    questions = [
+        QuestionFactory(kind=kind, explanation="EXPLANATION-MARK", choices=choices)
+        for kind, choices in [
+            ("single", [("Pick A", True), ("Pick B", False), ("Pick C", False)]),
+            ("multiple", [("Tick A", True), ("Tick B", True), ("Tick C", False)]),
+            ("true_false", None),
+        ]
+    ]
+    questions.append(QuestionFactory(numeric=True, numeric_answer=Decimal("917.3"), explanation="EXPLANATION-MARK"))
+    questions.append(QuestionFactory(short_text=True, accepted_answers=["zanzibarite"], explanation="EXPLANATION-MARK"))
+    for question in questions:
+        question.choices.update(feedback="FEEDBACK-MARK")
+    assert Passage.objects.filter(text__contains=questions[0].quote).exists()
+    return questions
+
+
+ANSWER_KEY_MARKS = ["FEEDBACK-MARK", "EXPLANATION-MARK", "917.3", "zanzibarite", "Right answer", "is-correct", "<blockquote"]
+
+
+def assert_no_answer_key(html: str, where: str) -> None:
+    for mark in ANSWER_KEY_MARKS:
+        assert mark not in html, f"{mark!r} shown on {where}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("feedback_mode", [FeedbackMode.IMMEDIATE, FeedbackMode.AT_END])
+def test_the_answer_key_never_reaches_the_browser_before_the_student_answers(
+    student_client, student, marked_quiz, feedback_mode
+):
+    quiz = QuizFactory(questions=marked_quiz, feedback_mode=feedback_mode)
+    attempt = attempt_start(quiz=quiz, student=student)
+    for position in range(1, len(marked_quiz) + 1):
+        url = answer_url(attempt, position)
+        question_url = reverse("attempt_question", args=[attempt.public_id])
+        for where, response in [
+            ("next question page", student_client.get(question_url)),
+            ("next question fragment", student_client.get(question_url, **HX)),
+            ("question page", student_client.get(url)),
+            ("question fragment", student_client.get(url, **HX)),
+            ("refused answer fragment", student_client.post(url, {}, **HX)),
+            ("refused answer page", student_client.post(url, {})),
+            ("quiz page", student_client.get(reverse("quiz_detail", args=[quiz.slug]))),
+            ("results before the end", student_client.get(reverse("attempt_results", args=[attempt.public_id]), follow=True)),
+        ]:
+            assert_no_answer_key(response.content.decode(), f"{where} of question {position}")
+        question = Question.objects.get(pk=attempt.question_ids[position - 1])
+        body = {"answer": "1"} if not question.has_choices else (
+            {"choices": [shown_choices(attempt, position)[0].pk]} if question.kind == "multiple"
+            else {"choice": shown_choices(attempt, position)[0].pk}
+        )
+        answered = student_client.post(url, body, **HX).content.decode()
+        if feedback_mode == FeedbackMode.IMMEDIATE:
+            assert "EXPLANATION-MARK" in answered  # the marks are real: they show once answered
+        else:
+            assert_no_answer_key(answered, f"saved answer of question {position}")
+    results = student_client.get(reverse("attempt_results", args=[attempt.public_id])).content.decode()
+    assert "EXPLANATION-MARK" in results and "917.3" in results and "zanzibarite" in results
