@@ -143,3 +143,41 @@ class ClassroomFactory(factory.django.DjangoModelFactory):
 class ResponseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Response
+
+
+def sit_quiz(quiz, student, marks, *, started_at=None, seconds_each=30, finish=False):
+    """Take ``quiz`` as ``student`` through the real services and return the attempt.
+
+    ``marks[i]`` says whether the i-th question (in the attempt's order) gets its
+    right answer (True), a wrong one (False) or is skipped (None). Answers come
+    ``seconds_each`` apart from ``started_at``; ``finish`` submits a partial attempt.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quiz.models import Question, SubmittedAnswer
+    from quiz.services import attempt_finish, attempt_start, response_record
+
+    started_at = started_at or timezone.now() - timedelta(hours=1)
+    attempt = attempt_start(quiz=quiz, student=student, now=started_at)
+    moment = started_at
+    for question_id, right in zip(attempt.question_ids, marks):
+        if right is None:
+            continue
+        question = Question.objects.select_related("passage__source").get(pk=question_id)
+        by_id = {choice.pk: choice for choice in question.choices.all()}
+        choices = [by_id[pk] for pk in attempt.choice_order.get(str(question_id), [])]
+        if question.has_choices:
+            pool = [c.pk for c in choices if c.is_correct == bool(right)]
+            answer = SubmittedAnswer(choice_ids=frozenset(pool if right and question.kind == "multiple" else pool[:1]))
+        elif question.kind == "numeric":
+            answer = SubmittedAnswer(text=str(question.numeric_answer if right else question.numeric_answer + 1000))
+        else:
+            answer = SubmittedAnswer(text=question.accepted_answers[0] if right else "something else")
+        moment += timedelta(seconds=seconds_each)
+        response_record(attempt=attempt, question=question, choices=choices, answer=answer, now=moment)
+    if finish and not attempt.is_finished:
+        attempt_finish(attempt=attempt, now=moment + timedelta(seconds=1))
+    attempt.refresh_from_db()
+    return attempt
