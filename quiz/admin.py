@@ -4,10 +4,11 @@ Custom pages (preview, citation check, regrade, import and export) live in
 quiz/admin_views.py and hang off the question admin's URLs.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -43,11 +44,19 @@ AUTHORING_MEDIA_JS = ("quiz/admin-authoring.js",)
 AUTHORING_MEDIA_CSS = {"all": ("quiz/admin-authoring.css",)}
 
 
+admin.site.site_header = "Source Quiz · authoring"
+admin.site.site_title = "Source Quiz authoring"
+admin.site.index_title = "Question bank, quizzes and sources"
+# The question list needs the width more than a second menu beside the breadcrumbs.
+admin.site.enable_nav_sidebar = False
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceInlineFormSet
     fields = ("position", "text", "is_correct", "feedback")
     ordering = ("position", "id")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
     def get_extra(self, request, obj=None, **kwargs):
         # Blank rows so choices can be added without JavaScript; unchanged ones are ignored.
@@ -77,7 +86,7 @@ class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
     change_list_template = "admin/quiz/question/change_list.html"
     change_form_template = "admin/quiz/question/change_form.html"
-    list_display = ("prompt_column", "kind", "citation", "is_published", "answered_column", "correct_column", "preview")
+    list_display = ("prompt_column", "kind", "citation", "published", "answered_column", "correct_column", "preview")
     list_display_links = ("prompt_column",)
     list_filter = (
         "kind",
@@ -136,6 +145,10 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="Cites", ordering="passage__position")
     def citation(self, question: Question) -> str:
         return f"{question.passage.source.slug} ¶{question.passage.position}"
+
+    @admin.display(description="Published", boolean=True, ordering="is_published")
+    def published(self, question: Question) -> bool:
+        return question.is_published
 
     @admin.display(description="Times answered", ordering="times_answered")
     def answered_column(self, question: Question) -> int:
