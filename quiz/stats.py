@@ -343,6 +343,12 @@ def share(part: int, whole: int) -> float | None:
     return None if not whole else 100 * part / whole
 
 
+def _figure(value: float) -> str:
+    """One decimal at most, never "-0": 95.24 → "95.2", 10.0 → "10", -0.3 → "-0.3"."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def review_reasons(
     question: QuestionStatistics, *, distractor_beats_key: bool = False
 ) -> list[str]:
@@ -355,12 +361,13 @@ def review_reasons(
     """
     reasons = []
     if question.facility is not None and question.facility < LOW_FACILITY:
-        reasons.append(f"Very hard: only {question.facility:.0f}% of the marks were earned. Check the key and the wording.")
+        reasons.append(f"Very hard: only {_figure(question.facility)}% of the marks were earned. Check the key and the wording.")
     if question.facility is not None and question.facility > HIGH_FACILITY:
-        reasons.append(f"Very easy: {question.facility:.0f}% of the marks were earned, so it tells students apart little.")
+        reasons.append(f"Very easy: {_figure(question.facility)}% of the marks were earned, so it tells students apart little.")
     if question.discrimination_index is not None and question.discrimination_index < LOW_DISCRIMINATION:
         reasons.append(
-            f"Low discrimination ({question.discrimination_index:.0f}): strong and weak students do about as well on it."
+            f"Low discrimination ({_figure(question.discrimination_index)}): "
+            "strong and weak students do about as well on it."
         )
     if distractor_beats_key:
         reasons.append("A wrong choice was picked more often than the right answer: it may mislead, or the key may be wrong.")

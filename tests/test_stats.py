@@ -229,3 +229,12 @@ def test_review_reasons_name_each_rule():
     assert [r.split(" ")[0] for r in stats.review_reasons(hard)] == ["Very", "Low"]
     assert stats.review_reasons(fine) == []
     assert "wrong choice" in stats.review_reasons(fine, distractor_beats_key=True)[0]
+
+
+def test_review_reasons_print_figures_without_misleading_rounding():
+    nearly_easy = stats.QuestionStatistics(10, 95.24, 5.0, 0.1, -0.3, 80.0, 0.1)
+    reasons = stats.review_reasons(nearly_easy)
+    # 95.24 must not read as "95%", which is not above the 95% bar; -0.3 must not read "-0".
+    assert "95.2% of the marks" in reasons[0]
+    assert "Low discrimination (-0.3)" in reasons[1]
+    assert "(0)" in stats.review_reasons(stats.QuestionStatistics(10, 50.0, 5.0, 0.1, -0.04, 80.0, 0.1))[0]

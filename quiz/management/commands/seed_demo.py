@@ -46,7 +46,7 @@ def question_difficulty(question: Question) -> float:
 
 def chance_right(ability: float, difficulty: float) -> float:
     """Two-parameter logistic item response: stronger students beat harder questions more often."""
-    return 1 / (1 + math.exp(-1.7 * (ability - difficulty)))
+    return 1 / (1 + math.exp(-2.0 * (ability - difficulty)))
 
 
 def simulated_answer(question: Question, choices: list, ability: float, rng: random.Random, trait: str = "") -> SubmittedAnswer:
@@ -188,7 +188,7 @@ class Command(BaseCommand):
         for index, student in enumerate(students):
             if student.username == "student2":
                 continue
-            ability = rng.gauss(0.2, 1.0)
+            ability = rng.gauss(0.2, 1.3)
             for quiz_index, quiz in enumerate(quizzes):
                 take = {0: 0.85, 1: 0.55, 2: 0.7}[quiz_index]
                 if rng.random() > take:
