@@ -231,3 +231,151 @@ def test_log_in_and_sign_up_refuse_bad_bodies_with_a_4xx(client, body):
     assert 400 <= client.post(reverse("login"), body).status_code < 500
     assert 400 <= client.post(reverse("signup"), signup_body).status_code < 500
     assert "_auth_user_id" not in client.session
+
+
+# ---------------------------------------------------------------- the join-class endpoint
+
+
+def test_generated_bodies_to_the_join_class_endpoint_never_crash_or_join_a_class_by_mistake(db):
+    from quiz.models import Classroom
+    from tests.factories import ClassroomFactory
+
+    classroom = ClassroomFactory()
+    student = UserFactory(username="alice")
+    client = Client()
+    client.force_login(student)
+    codes = [classroom.join_code, classroom.join_code.lower(), f" {classroom.join_code[:4]}-{classroom.join_code[4:]} "]
+
+    @PROPERTY_SETTINGS
+    @given(
+        body=st.dictionaries(
+            st.sampled_from(["join_code", "classroom", "student", "csrfmiddlewaretoken"]) | st.text(max_size=20),
+            values(codes + [str(classroom.pk), str(student.pk)]),
+            max_size=4,
+        ),
+        htmx=st.booleans(),
+    )
+    def post_generated_body(body, htmx):
+        classroom.students.clear()
+        reply = client.post(reverse("join_class"), body, **(HX if htmx else {}))
+        assert reply.status_code < 500
+        joined = Classroom.students.through.objects.filter(user_id=student.pk).count()
+        if reply.status_code >= 400:
+            assert joined == 0
+        else:
+            # Accepted only for the one real code, however it was typed.
+            code = body.get("join_code")
+            code = code[-1] if isinstance(code, list) else code
+            typed = "".join(str(code).split()).replace("-", "").upper()
+            assert typed == classroom.join_code and joined == 1
+
+    post_generated_body()
+
+
+@pytest.mark.parametrize(
+    "join_code", ["", "   ", "\x00", "A" * 10_000, "٨٤", "ＫＬＭＮ", "-1", "99999999999999999999", "<script>", "' OR 1=1"]
+)
+def test_bad_join_codes_get_a_4xx_with_a_message_and_join_nothing(db, join_code):
+    from quiz.models import Classroom
+    from tests.factories import ClassroomFactory
+
+    ClassroomFactory()
+    client = Client()
+    client.force_login(UserFactory(username="alice"))
+    for headers in ({}, HX):
+        reply = client.post(reverse("join_class"), {"join_code": join_code}, **headers)
+        assert 400 <= reply.status_code < 500
+        assert 'class="error' in reply.content.decode() or "errorlist" in reply.content.decode()
+    assert not Classroom.students.through.objects.exists()
+
+
+# ---------------------------------------------------------------- the admin's bank import
+
+
+BANK_KEYS = [
+    "version", "questions", "quizzes", "sources", "key", "kind", "prompt", "explanation", "source", "passage",
+    "quote", "choices", "text", "correct", "feedback", "numeric_answer", "tolerance", "unit", "accepted_answers",
+    "points", "published", "slug", "title", "passages", "position", "opens_at", "closes_at", "time_limit_minutes",
+    "attempts_allowed", "pass_mark", "feedback_mode", "author",
+]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**20), max_value=10**20) | st.floats() | any_text | odd_strings,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(BANK_KEYS), children, max_size=6),
+    max_leaves=25,
+)
+bank_like = st.fixed_dictionaries(
+    {"version": st.sampled_from([1, 2, "1", None])},
+    optional={key: json_values for key in ("questions", "quizzes", "sources")},
+)
+
+
+def _bank_files():
+    import json
+
+    as_json = (bank_like | json_values).map(lambda data: json.dumps(data).encode())
+    gift_like = st.lists(
+        st.sampled_from(["::q1:: ", "What? ", "{", "}", "=", "~", "#", "T", "F", "%50%", "\\{", "//", "\n\n", "1:2", "[html]"])
+        | any_text,
+        max_size=20,
+    ).map(lambda parts: "".join(parts).encode())
+    return as_json | gift_like | st.binary(max_size=2000)
+
+
+def test_generated_files_to_the_bank_import_never_crash_and_rejected_ones_import_nothing(db):
+    from content.models import Passage, Source
+    from quiz.models import Choice, Question, Quiz
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    QuestionFactory()
+    models = (Question, Choice, Quiz, Source, Passage)
+
+    @PROPERTY_SETTINGS
+    @given(
+        content=_bank_files(),
+        name=st.sampled_from(["bank.json", "bank.gift", "bank.txt", "", "../../x.json", "b\u202eank.json"]),
+        fmt=st.sampled_from(["auto", "json", "gift", "", "xml", "\x00"]),
+    )
+    def post_generated_file(content, name, fmt):
+        before = [model.objects.count() for model in models]
+        upload = SimpleUploadedFile(name or "upload", content)
+        reply = client.post(reverse("admin:quiz_question_import"), {"bank": upload, "format": fmt})
+        assert reply.status_code < 500
+        if reply.status_code >= 400:
+            assert [model.objects.count() for model in models] == before
+            assert "Nothing was imported" in reply.content.decode() or "not UTF-8" in reply.content.decode() or (
+                "Choose a file" in reply.content.decode()
+            )
+
+    post_generated_file()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "Choose a file"),
+        (b"", "Nothing was imported"),
+        (b"\xff\xfe\x00\x00garbage", "not UTF-8"),
+        (b"[" * 100_000 + b"]" * 100_000, "Nothing was imported"),
+        (b'{"version": 1, "questions": [{"key": "k\\u0000", "prompt": "\\u0000"}]}', "Nothing was imported"),
+        (b'{"version": 1, "questions": [{"key": "k", "points": -5, "kind": "numeric", "numeric_answer": "1e999999"}]}',
+         "Nothing was imported"),
+        (b'{"version": 99999999999999999999999, "questions": []}', "Nothing was imported"),
+        (b"x" * (6 * 1024 * 1024), "larger than"),
+    ],
+    ids=["no-file", "empty", "not-utf8", "deep-nesting", "nul-bytes", "absurd-numbers", "absurd-version", "huge"],
+)
+def test_bad_bank_files_are_refused_with_a_message_and_import_nothing(superuser_client, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from quiz.models import Question
+
+    body = {"format": "auto"}
+    if content is not None:
+        body["bank"] = SimpleUploadedFile("bank.json", content)
+    reply = superuser_client.post(reverse("admin:quiz_question_import"), body)
+    assert reply.status_code == 400
+    assert message in reply.content.decode()
+    assert not Question.objects.exists()
