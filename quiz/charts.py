@@ -57,7 +57,7 @@ def _frame(chart_id: str, title: str, description: str, height: int, body: list[
 
 def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, description: str, unit: str = "%") -> SafeString:
     """Horizontal bars on a 0-100 scale, one row per item, labelled on the left."""
-    row, top, label_width = 30, 8, 230
+    row, top, label_width = 30, 8, 270
     scale = WIDTH - label_width - 70
     height = top * 2 + row * max(1, len(bars))
     body = []

@@ -30,6 +30,16 @@
     announce(panel);
   });
 
+  // Dashboards, statistics and class lists: after htmx replaces one of these regions,
+  // read out its status line (a saved assignment, a joined class, how many attempts).
+  var announcedRegions = ["dashboard", "stats", "my-classes", "student-attempts", "missed", "progress"];
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var id = event.detail.target && event.detail.target.id;
+    if (announcedRegions.indexOf(id) === -1) { return; }
+    var region = document.getElementById(id);
+    if (region) { announce(region); }
+  });
+
   // Reader: bring a cited quote into view and give it focus.
   document.addEventListener("DOMContentLoaded", function () {
     var cited = document.getElementById("cited-quote");
