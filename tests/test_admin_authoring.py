@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from content.models import Passage, Source, text_fingerprint
+from content.models import Source, text_fingerprint
 from quiz.models import Choice, Question, QuestionKind, QuizQuestion, Response, SubmittedAnswer
 from quiz.services import attempt_start, response_record
 from tests.conftest import MODEL_BACKEND
