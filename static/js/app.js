@@ -40,13 +40,19 @@
     if (region) { announce(region); }
   });
 
-  // Reader: bring a cited quote into view and give it focus.
-  document.addEventListener("DOMContentLoaded", function () {
+  // Reader: bring a cited quote into view and give it focus. Chrome scrolls to the
+  // #p<n> fragment after DOMContentLoaded and blurs whatever had the focus then, so
+  // this waits for the load event and the frame after it.
+  window.addEventListener("load", function () {
     var cited = document.getElementById("cited-quote");
-    if (cited) {
+    if (!cited) { return; }
+    window.requestAnimationFrame(function () {
       cited.scrollIntoView({ block: "center" });
       cited.focus({ preventScroll: true });
-    }
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
     var timer = document.querySelector(".timer[data-deadline]");
     if (timer) {
       var deadline = new Date(timer.getAttribute("data-deadline")).getTime();

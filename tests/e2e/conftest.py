@@ -1,0 +1,139 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, axe-core, screenshots.
+
+``scripts/browser_deps.sh`` installs Chromium (``apt-get``; ``playwright install``
+cannot download here) and axe-core (npm). When either is missing the browser tests
+skip on a laptop but fail under ``CI=true``, so a CI run never passes by skipping them.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from content.loading import load_all
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium keeps dialling Google services,
+# which on a closed network means a flood of refused connections and slow starts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_SCRIPT = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOT_DIR = BASE_DIR / "test-output" / "screenshots"
+VIEWPORTS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
+# Short enough that a broken flow fails in seconds, long enough for a loaded 2-core CI box.
+ACTION_TIMEOUT_MS = 10_000
+
+
+def _missing(what: str, how: str) -> None:
+    message = f"{what} is missing: {how}"
+    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.access(CHROMIUM, os.X_OK):
+        _missing(f"Chromium ({CHROMIUM})", "run scripts/browser_deps.sh (apt-get install -y chromium)")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": VIEWPORTS["desktop"], "locale": "en-GB"}
+
+
+@pytest.fixture
+def context(context):
+    """Every page's JavaScript errors and CSP refusals fail the test that caused them."""
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    problems: list[str] = []
+    context.on("weberror", lambda error: problems.append(f"uncaught error: {error.error}"))
+    context.on(
+        "console",
+        lambda message: problems.append(f"console: {message.text} at {message.location['url']}")
+        if message.type == "error" and "Failed to load resource" not in message.text
+        else None,
+    )
+    yield context
+    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def bank(live_server):
+    """The shipped article, its 67 questions and four quizzes, served by the live server."""
+    return load_all()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_SCRIPT.is_file():
+        _missing(f"axe-core ({AXE_SCRIPT})", "run scripts/browser_deps.sh (npm install axe-core)")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe_violations(axe_source):
+    """Run axe-core on the page as it stands; return its serious and critical violations.
+
+    The script is injected through Playwright (``add_script_tag(content=...)`` would
+    be blocked by our CSP, which allows no inline script; ``page.evaluate`` is not).
+    """
+
+    def run(page, *, impacts=("serious", "critical")) -> list[dict]:
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        results = page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        return [
+            {
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "nodes": [node["target"] for node in violation["nodes"]][:5],
+                "summary": violation["nodes"][0].get("failureSummary", "") if violation["nodes"] else "",
+            }
+            for violation in results["violations"]
+            if violation["impact"] in impacts
+        ]
+
+    return run
+
+
+def describe_violations(violations: list[dict]) -> str:
+    return json.dumps(violations, indent=2)
+
+
+@pytest.fixture
+def screenshot():
+    """Save the page as it stands at phone and desktop widths, as full-page PNGs.
+
+    Files land in ``test-output/screenshots/<name>-phone.png`` and ``-desktop.png``;
+    the README's screenshots are copies of some of them.
+    """
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> list[Path]:
+        original = page.viewport_size
+        saved = []
+        for width_name, size in VIEWPORTS.items():
+            page.set_viewport_size(size)
+            path = SCREENSHOT_DIR / f"{name}-{width_name}.png"
+            # Animations off, so the loading indicator or a caret never blurs the picture.
+            page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+            saved.append(path)
+        if original:
+            page.set_viewport_size(original)
+        return saved
+
+    return take
