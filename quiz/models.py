@@ -428,3 +428,18 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+class BankStamp(models.Model):
+    """One row whose stamp changes with every write to the question bank.
+
+    Database triggers (migration 0004) set a new random stamp on any insert,
+    update or delete of questions, choices, passages or sources, whichever way
+    it is made (a form, a queryset update, a bulk import). ``quiz.bank_cache``
+    keys cached questions by it, so an edit reaches every worker at once.
+    """
+
+    stamp = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"bank stamp {self.stamp}"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from quiz import bank_cache
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, Choice, FeedbackMode, Question, Quiz, Response
 from quiz.services import (
@@ -22,8 +23,12 @@ from quiz.services import (
 
 
 def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
-    """The signed-in student's own attempt, or 404 (also for other students' ids)."""
-    return get_object_or_404(Attempt.objects.select_related("quiz"), public_id=public_id, student=request.user)
+    """The signed-in student's own attempt, or 404 (also for other students' ids).
+
+    The bank stamp comes in the same query, so the question can come from the cache.
+    """
+    attempts = Attempt.objects.select_related("quiz").annotate(**{bank_cache.STAMP_FIELD: bank_cache.stamp_subquery()})
+    return get_object_or_404(attempts, public_id=public_id, student=request.user)
 
 
 @require_GET
@@ -67,8 +72,11 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _question_with_choices(attempt: Attempt, question_id: int) -> tuple[Question, list[Choice]]:
-    question = get_object_or_404(Question.objects.select_related("passage__source"), pk=question_id)
-    by_id = {choice.pk: choice for choice in Choice.objects.filter(question=question)}
+    found = bank_cache.question_with_choices(question_id, getattr(attempt, bank_cache.STAMP_FIELD, None))
+    if found is None:
+        raise Http404("This question is no longer in the bank.")
+    question, all_choices = found
+    by_id = {choice.pk: choice for choice in all_choices}
     shown_order = attempt.choice_order.get(str(question.pk), [])
     # Choices added after the attempt started are not shown; removed ones drop out.
     choices = [by_id[pk] for pk in shown_order if pk in by_id]
@@ -141,23 +149,21 @@ def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpRespon
     if not 1 <= position <= attempt.question_count:
         raise Http404("This attempt has no such question.")
     question, choices = _question_with_choices(attempt, attempt.question_ids[position - 1])
-    response = Response.objects.filter(attempt=attempt, question=question).first()
     if request.method == "GET":
+        response = Response.objects.filter(attempt=attempt, question=question).first()
         if response is None and attempt.is_finished:
             return _redirect_to_results(request, attempt)
         form = None if response else AnswerForm(question=question, choices=choices)
         return _render_panel(request, attempt, question, choices, form=form, response=response)
 
-    if response is not None:
-        return _answered(request, attempt, question, choices, response)
     form = AnswerForm(request.POST, question=question, choices=choices)
     # A closed attempt is refused before the answer is read: "time is up" is the news,
     # not "pick one answer".
     refusal = attempt_refusal(attempt)
-    if refusal is None and not form.is_valid():
-        return _render_panel(request, attempt, question, choices, form=form, status=422)
-    if refusal is None:
+    if refusal is None and form.is_valid():
         try:
+            # No look for an earlier answer first: the unique constraint finds a repeat,
+            # and response_record then returns the answer already recorded.
             response, _created = response_record(
                 attempt=attempt, question=question, choices=choices, answer=form.submitted_answer()
             )
@@ -165,6 +171,13 @@ def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpRespon
             refusal = str(refused)
         else:
             return _answered(request, attempt, question, choices, response)
+    # A repeat (double click, second tab, replayed POST) gets the recorded answer back,
+    # whatever it sent this time and even if that answer closed the attempt.
+    recorded = Response.objects.filter(attempt=attempt, question=question).first()
+    if recorded is not None:
+        return _answered(request, attempt, question, choices, recorded)
+    if refusal is None:
+        return _render_panel(request, attempt, question, choices, form=form, status=422)
     form.is_valid()
     form.errors.clear()  # only the refusal is shown; the ticked choices stay ticked
     form.add_error(None, refusal)

@@ -1,0 +1,58 @@
+"""Questions with their choices, passage and source, cached between requests and never stale.
+
+Every question page and every answer needs the question, its choices and its
+citation, which change only when a teacher edits the bank. They are cached
+under the bank stamp, a number that database triggers renew on any write to
+questions, choices, passages or sources (migration 0004). The stamp is read in
+the same query that loads the attempt, so an edit made through any worker, by
+any means, moves every worker to new cache keys at its next request, whatever
+cache backend each has; old entries are simply never asked for again.
+"""
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Subquery
+
+from quiz.models import BankStamp, Choice, Question
+
+# Entries of a replaced stamp are never read again; the timeout only bounds how long they linger.
+TIMEOUT_SECONDS = 24 * 60 * 60
+STAMP_FIELD = "bank_stamp"
+# Only these databases have the triggers that renew the stamp.
+STAMPED_VENDORS = {"sqlite", "postgresql"}
+
+
+def stamp_subquery() -> Subquery:
+    """The current stamp, to annotate a query with (NULL if the row is missing: then nothing is cached)."""
+    return Subquery(BankStamp.objects.filter(pk=1).values("stamp")[:1])
+
+
+def _key(stamp: int, question_id: int) -> str:
+    return f"quiz:bank:{stamp}:question:{question_id}"
+
+
+def _load(question_id: int) -> tuple[Question, list[Choice]] | None:
+    question = (
+        Question.objects.select_related("passage__source")
+        .defer("passage__source__text", "passage__source__created_at", "passage__source__updated_at")
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        return None
+    # Ordered here rather than by Choice's Meta ordering, which would join the
+    # question, its passage and its source only to sort by them.
+    return question, list(Choice.objects.filter(question_id=question_id).order_by("position", "id"))
+
+
+def question_with_choices(question_id: int, stamp: int | None) -> tuple[Question, list[Choice]] | None:
+    """The question (passage and source attached) and all its choices in the bank's order, or None."""
+    if stamp is None or connection.vendor not in STAMPED_VENDORS:
+        return _load(question_id)
+    key = _key(stamp, question_id)
+    found = cache.get(key)
+    if found is None:
+        found = _load(question_id)
+        if found is not None:
+            cache.set(key, found, TIMEOUT_SECONDS)
+    return found
