@@ -11,7 +11,8 @@ cache backend each has; old entries are simply never asked for again.
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Subquery
+from django.db.models import BigIntegerField
+from django.db.models.expressions import RawSQL
 
 from quiz.models import BankStamp, Choice, Question
 
@@ -22,9 +23,13 @@ STAMP_FIELD = "bank_stamp"
 STAMPED_VENDORS = {"sqlite", "postgresql"}
 
 
-def stamp_subquery() -> Subquery:
-    """The current stamp, to annotate a query with (NULL if the row is missing: then nothing is cached)."""
-    return Subquery(BankStamp.objects.filter(pk=1).values("stamp")[:1])
+def stamp_subquery() -> RawSQL:
+    """The current stamp, to annotate a query with (NULL if the row is missing: then nothing is cached).
+
+    Written out rather than built as a Subquery: the ORM took 0.3 ms to compile
+    that one on every request, a fifth of Django's whole floor.
+    """
+    return RawSQL(f"SELECT stamp FROM {BankStamp._meta.db_table} WHERE id = 1", (), output_field=BigIntegerField())
 
 
 def _key(stamp: int, question_id: int) -> str:

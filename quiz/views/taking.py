@@ -118,7 +118,8 @@ def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
             messages.info(request, refusal)
     if attempt.is_finished:
         return _redirect_to_results(request, attempt)
-    answered = set(Response.objects.filter(attempt=attempt).values_list("question_id", flat=True))
+    # No ordering: Response's default one joins the attempt only to sort.
+    answered = set(Response.objects.filter(attempt_id=attempt.pk).order_by().values_list("question_id", flat=True))
     next_id = next((pk for pk in attempt.question_ids if pk not in answered), None)
     if next_id is None:
         attempt_finish(attempt=attempt)
