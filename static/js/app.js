@@ -12,32 +12,35 @@
     }
   }
 
-  // After htmx swaps a question or its feedback in, move focus there and announce the result.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var panel = document.getElementById("question-panel");
-    if (!panel) { return; }
-    var target = panel.querySelector("[data-focus-on-swap]") ||
-                 panel.querySelector("[aria-invalid='true'], .error") ||
-                 panel.querySelector("input, button");
-    var heading = panel.querySelector("#question-heading");
-    if (target && target.matches("[data-focus-on-swap], .error")) {
-      target.setAttribute("tabindex", "-1");
-      target.focus();
-    } else if (heading) {
-      heading.setAttribute("tabindex", "-1");
-      heading.focus();
+  function focusOn(element) {
+    if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      element.setAttribute("tabindex", "-1");
     }
-    announce(panel);
-  });
+    element.focus();
+  }
 
-  // Dashboards, statistics and class lists: after htmx replaces one of these regions,
-  // read out its status line (a saved assignment, a joined class, how many attempts).
-  var announcedRegions = ["dashboard", "stats", "my-classes", "student-attempts", "missed", "progress"];
+  // After htmx replaces a region (a question and its feedback, a class list, a
+  // dashboard), keep keyboard and screen-reader users where the change happened.
+  // htmx itself gives the focus back to an element with the same id (a filter
+  // select); when the focused button or link was swapped away instead, the focus
+  // would fall to the top of the page, so it goes to the news in the region:
+  // its error, its status line, or its heading. A region can also ask for it
+  // with data-focus-on-swap (the feedback after an answer).
   document.addEventListener("htmx:afterSwap", function (event) {
     var id = event.detail.target && event.detail.target.id;
-    if (announcedRegions.indexOf(id) === -1) { return; }
-    var region = document.getElementById(id);
-    if (region) { announce(region); }
+    var region = id ? document.getElementById(id) : null;
+    if (!region) { return; }
+    var requested = region.querySelector("[data-focus-on-swap]");
+    var active = document.activeElement;
+    var focusLost = !active || active === document.body || !document.body.contains(active);
+    if (requested) {
+      focusOn(requested);
+    } else if (focusLost) {
+      var news = region.querySelector("[role='alert'], .error, [data-announce]") ||
+                 region.querySelector("h1, h2, h3") || region;
+      focusOn(news);
+    }
+    announce(region);
   });
 
   // Reader: bring a cited quote into view and give it focus. Chrome scrolls to the

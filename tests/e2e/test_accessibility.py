@@ -1,13 +1,25 @@
 """axe-core on every main page, in light and dark mode, with screenshots at phone and
 desktop widths; the keyboard focus is always visible; errors and results are announced."""
 
+import json
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import describe_violations
-from tests.e2e.steps import EMPTY_ANSWER_MESSAGE, answer_with_mouse, current_attempt, log_in, plan_answer, tab_to
+from quiz.models import Classroom
+from tests.e2e.steps import (
+    EMPTY_ANSWER_MESSAGE,
+    PASSWORD,
+    answer_with_mouse,
+    current_attempt,
+    log_in,
+    plan_answer,
+    tab_to,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -17,20 +29,23 @@ QUIZ_SLUG = "china-censorship-and-the-state"
 
 @pytest.fixture
 def check(page, axe_violations, screenshot):
-    """Check the page as it stands with axe and save its screenshots; collect the findings."""
+    """Check the page as it stands with axe, save its screenshots, and note whether it
+    fits a 360-pixel phone; collect the findings for one assertion at the end."""
     findings: dict[str, list] = {}
 
     def run(name: str) -> None:
         findings[name] = axe_violations(page)
-        screenshot(page, name)
+        overflow = screenshot(page, name).phone_overflow
+        if overflow > 0:
+            findings[name].append({"id": "scrolls-sideways-on-a-phone", "pixels": overflow})
 
     run.findings = findings
     return run
 
 
 def assert_no_serious_violations(findings: dict[str, list]) -> None:
-    failing = {name: violations for name, violations in findings.items() if violations}
-    assert not failing, "Serious or critical accessibility violations:\n" + describe_violations(failing)
+    failing = {name: problems for name, problems in findings.items() if problems}
+    assert not failing, "Serious or critical accessibility problems:\n" + json.dumps(failing, indent=2)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -49,7 +64,7 @@ def test_main_student_pages_have_no_serious_accessibility_violations(page, live_
     expect(page.locator(".field.has-error").first).to_be_visible()
     check(f"signup-errors{suffix}")
 
-    UserFactory(username="axe-ada", password="a-long-and-unusual-passphrase-42")
+    UserFactory(username="axe-ada", password=PASSWORD)
     log_in(page, base, "axe-ada")
     page.goto(f"{base}/me/")
     check(f"progress-empty{suffix}")
@@ -90,7 +105,7 @@ def test_main_student_pages_have_no_serious_accessibility_violations(page, live_
 
 def test_focus_is_visible_on_everything_the_keyboard_reaches(page, live_server, bank):
     base = live_server.url
-    UserFactory(username="focus-fay", password="a-long-and-unusual-passphrase-42")
+    UserFactory(username="focus-fay", password=PASSWORD)
     log_in(page, base, "focus-fay")
     page.goto(f"{base}/quizzes/{QUIZ_SLUG}/")
     page.get_by_role("button", name="Start the quiz").click()
@@ -130,7 +145,7 @@ def test_the_skip_link_jumps_over_the_navigation(page, live_server, bank):
 
 def test_a_refused_answer_moves_the_focus_to_the_message_and_announces_it(page, live_server, bank):
     base = live_server.url
-    UserFactory(username="empty-eve", password="a-long-and-unusual-passphrase-42")
+    UserFactory(username="empty-eve", password=PASSWORD)
     log_in(page, base, "empty-eve")
     page.goto(f"{base}/quizzes/{QUIZ_SLUG}/")
     page.get_by_role("button", name="Start the quiz").click()
@@ -155,3 +170,31 @@ def test_the_axe_check_does_catch_a_violation(page, live_server, bank, axe_viola
         }"""
     )
     assert [violation["id"] for violation in axe_violations(page)] == ["button-name"]
+
+
+@pytest.fixture
+def demo_class(bank):
+    """The demo class of ``seed_demo``: 25 students and 70 attempts, so the teacher's
+    tables, charts and flags are full, as a teacher will see them."""
+    with override_settings(DEBUG=True):  # seed_demo refuses to run without it
+        call_command("seed_demo", stdout=StringIO())
+    return Classroom.objects.get(join_code="SEED2526")
+
+
+def test_teacher_pages_have_no_serious_accessibility_violations(page, live_server, demo_class, check):
+    # Both colour schemes in one test: the demo class takes seconds to build.
+    base = live_server.url
+    log_in(page, base, "teacher", "teach-the-source-2026")
+    for scheme, suffix in (("light", ""), ("dark", "-dark")):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(f"{base}/teach/")
+        expect(page.get_by_role("heading", name=demo_class.name)).to_be_visible()
+        check(f"dashboard{suffix}")
+        page.locator(".summary-table").get_by_role("link", name=re.compile("Statistics")).first.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Statistics")
+        check(f"statistics{suffix}")
+        page.go_back()
+        page.locator(".matrix tbody th a").first.click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        check(f"student-detail{suffix}")
+    assert_no_serious_violations(check.findings)

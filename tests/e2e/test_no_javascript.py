@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from quiz.models import Attempt
+from quiz.models import Assignment, Attempt, Quiz
 from tests.e2e.steps import (
     EMPTY_ANSWER_MESSAGE,
     answer_with_mouse,
@@ -15,6 +15,7 @@ from tests.e2e.steps import (
     plan_answer,
     sign_up,
 )
+from tests.factories import ClassroomFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser_context_args(java_script_enabled=False)]
 
@@ -27,7 +28,17 @@ def test_whole_quiz_works_without_javascript(page, live_server, bank):
     sign_up(page, base, "no-script-noor")
     # The page's own scripts never ran: htmx would have defined itself.
     assert page.evaluate("() => typeof window.htmx") == "undefined"
-    page.get_by_role("link", name=QUIZ_TITLE).click()
+
+    classroom = ClassroomFactory(name="Evening Class")
+    Assignment.objects.create(classroom=classroom, quiz=Quiz.objects.get(slug=QUIZ_SLUG))
+    page.get_by_label("Class code").fill("WRONG-CODE")
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_role("alert")).to_contain_text("No class has this code")
+    page.get_by_label("Class code").fill(classroom.join_code)
+    page.get_by_role("button", name="Join").click()
+    expect(page).to_have_url(f"{base}/")
+    expect(page.get_by_role("status")).to_contain_text("You joined “Evening Class”")
+    page.locator("#my-classes").get_by_role("link", name=QUIZ_TITLE).click()
     page.get_by_role("button", name="Start the quiz").click()
     attempt = current_attempt("no-script-noor", QUIZ_SLUG)
     total = attempt.question_count
