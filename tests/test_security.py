@@ -414,3 +414,54 @@ def test_markup_in_a_question_is_escaped_in_the_admin(client, hostile_quiz):
         assert response.status_code == 200, url
         assert_escaped(response.content.decode(), url)
 
+
+
+@pytest.mark.django_db
+def test_markup_in_teacher_written_text_is_escaped_on_the_teachers_pages(hostile_quiz):
+    from quiz.models import Assignment
+    from tests.factories import ClassroomFactory
+
+    student = UserFactory(username="alice")
+    classroom = ClassroomFactory(teacher=TeacherFactory(username="tess"))
+    classroom.students.add(student)
+    Assignment.objects.create(classroom=classroom, quiz=hostile_quiz)
+    attempt = attempt_start(quiz=hostile_quiz, student=student)
+    for position in (1, 2):
+        choice = attempt.choice_order[str(attempt.question_ids[position - 1])][1]
+        answering = Client()
+        answering.force_login(student)
+        answering.post(reverse("attempt_answer", args=[attempt.public_id, position]), {"choice": choice})
+    teacher = Client()
+    teacher.force_login(classroom.teacher)
+    for url in (
+        f"{reverse('teach_dashboard')}?classroom={classroom.pk}",
+        reverse("quiz_statistics", args=[hostile_quiz.slug]),
+        reverse("student_detail", args=[classroom.pk, student.pk]),
+    ):
+        for headers in ({}, HX):
+            response = teacher.get(url, **headers)
+            assert response.status_code == 200, url
+            assert_escaped(response.content.decode(), url)
+
+
+@pytest.mark.django_db
+def test_a_failed_log_in_costs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    UserFactory(username="carol")
+    _log_in(client, "carol", "wrong")  # the counters exist from here on
+    # throttle check; the user; counting the failure (savepoint, delete expired counters,
+    # update the username's and the address's counters, release); the pause check for the message
+    with django_assert_num_queries(8):
+        assert _log_in(client, "carol", "wrong").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_paused_log_in_looks_up_no_user_and_costs_a_fixed_number_of_queries(
+    client, settings, django_assert_num_queries
+):
+    UserFactory(username="carol")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        _log_in(client, "carol", "wrong")
+    # throttle check (refused before any password hashing or user lookup); counting the
+    # failure (savepoint, delete expired, two counter updates, release); the pause check
+    with django_assert_num_queries(7):
+        assert _log_in(client, "carol", PASSWORD).status_code == 429
