@@ -465,3 +465,15 @@ def test_a_paused_log_in_looks_up_no_user_and_costs_a_fixed_number_of_queries(
     # failure (savepoint, delete expired, two counter updates, release); the pause check
     with django_assert_num_queries(7):
         assert _log_in(client, "carol", PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "next_url, lands_on",
+    [("/me/", "/me/"), ("https://evil.example/", "/"), ("//evil.example/me/", "/"), ("javascript:alert(1)", "/")],
+)
+def test_logging_in_follows_next_only_within_the_site(client, next_url, lands_on):
+    UserFactory(username="carol")
+    response = client.post(reverse("login"), {"username": "carol", "password": PASSWORD, "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
