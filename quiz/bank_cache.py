@@ -1,9 +1,9 @@
-"""Questions with their choices, passage and source, cached between requests and never stale.
+"""Questions with their choices, passage and source, and quizzes, cached between requests and never stale.
 
-Every question page and every answer needs the question, its choices and its
-citation, which change only when a teacher edits the bank. They are cached
+Every question page and every answer needs the quiz, the question, its choices
+and its citation, which change only when a teacher edits them. They are cached
 under the bank stamp, a number that database triggers renew on any write to
-questions, choices, passages or sources (migration 0004). The stamp is read in
+quizzes, questions, choices, passages or sources (migrations 0004 and 0005). The stamp is read in
 the same query that loads the attempt, so an edit made through any worker, by
 any means, moves every worker to new cache keys at its next request, whatever
 cache backend each has; old entries are simply never asked for again.
@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import BigIntegerField
 from django.db.models.expressions import RawSQL
 
-from quiz.models import BankStamp, Choice, Question
+from quiz.models import BankStamp, Choice, Question, Quiz
 
 # Entries of a replaced stamp are never read again; the timeout only bounds how long they linger.
 TIMEOUT_SECONDS = 24 * 60 * 60
@@ -32,8 +32,21 @@ def stamp_subquery() -> RawSQL:
     return RawSQL(f"SELECT stamp FROM {BankStamp._meta.db_table} WHERE id = 1", (), output_field=BigIntegerField())
 
 
-def _key(stamp: int, question_id: int) -> str:
-    return f"quiz:bank:{stamp}:question:{question_id}"
+def _cached(key: str, stamp: int | None, load):
+    if stamp is None or connection.vendor not in STAMPED_VENDORS:
+        return load()
+    key = f"quiz:bank:{stamp}:{key}"
+    found = cache.get(key)
+    if found is None:
+        found = load()
+        if found is not None:
+            cache.set(key, found, TIMEOUT_SECONDS)
+    return found
+
+
+def quiz(quiz_id: int, stamp: int | None) -> Quiz | None:
+    """The quiz with its settings, as the last edit left it."""
+    return _cached(f"quiz:{quiz_id}", stamp, lambda: Quiz.objects.filter(pk=quiz_id).first())
 
 
 def _load(question_id: int) -> tuple[Question, list[Choice]] | None:
@@ -52,12 +65,4 @@ def _load(question_id: int) -> tuple[Question, list[Choice]] | None:
 
 def question_with_choices(question_id: int, stamp: int | None) -> tuple[Question, list[Choice]] | None:
     """The question (passage and source attached) and all its choices in the bank's order, or None."""
-    if stamp is None or connection.vendor not in STAMPED_VENDORS:
-        return _load(question_id)
-    key = _key(stamp, question_id)
-    found = cache.get(key)
-    if found is None:
-        found = _load(question_id)
-        if found is not None:
-            cache.set(key, found, TIMEOUT_SECONDS)
-    return found
+    return _cached(f"question:{question_id}", stamp, lambda: _load(question_id))

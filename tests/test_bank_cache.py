@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from content.models import Passage, Source
 from quiz import bank_cache
-from quiz.models import BankStamp, Choice, Question
+from quiz.models import BankStamp, Choice, Question, Quiz
 from tests.factories import AttemptFactory, PassageFactory, QuestionFactory, QuizFactory, UserFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -48,20 +48,26 @@ WRITES = {
     "passage edited": lambda q: Passage.objects.filter(pk=q.passage_id).update(text=q.passage.text + " More."),
     "passage added": lambda q: PassageFactory(source=q.passage.source),
     "source renamed": lambda q: Source.objects.filter(pk=q.passage.source_id).update(title="Renamed"),
+    "quiz created": lambda q: QuizFactory(),
+    "quiz closed in bulk": lambda q: Quiz.objects.update(is_published=False),
 }
 
 
 @pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
 def test_every_write_to_the_bank_renews_the_stamp(question, write):
+    QuizFactory(questions=[question])
     before = current_stamp()
     write(question)
     assert current_stamp() not in (None, before)
 
 
-def test_writes_outside_the_bank_leave_the_stamp_alone(question, student):
+def test_writes_outside_the_bank_leave_the_stamp_alone(client, question, student):
+    quiz = QuizFactory(questions=[question])
     before = current_stamp()
-    AttemptFactory(quiz=QuizFactory(questions=[question]), student=student)
-    assert current_stamp() == before
+    attempt = AttemptFactory(quiz=quiz, student=student)
+    client.force_login(student)
+    client.post(reverse("attempt_answer", args=[attempt.public_id, 1]), {"choice": str(question.choices.first().pk)})
+    assert attempt.responses.count() == 1 and current_stamp() == before
 
 
 def test_a_rolled_back_edit_leaves_no_stamp_for_a_later_edit_to_reuse(question):
@@ -98,7 +104,7 @@ def test_an_edit_through_another_worker_reaches_this_one(client, question, quest
     this_worker = LocMemCache("this-worker", {})
     monkeypatch.setattr(bank_cache, "cache", this_worker)
     client.get(question_page, **HTMX)
-    assert this_worker.get(bank_cache._key(current_stamp(), question.pk)) is not None
+    assert this_worker.get(f"quiz:bank:{current_stamp()}:question:{question.pk}") is not None
     # Another worker saves the question: nothing is deleted from this worker's cache.
     question.prompt = "Edited elsewhere"
     question.save()
@@ -113,6 +119,18 @@ def test_feedback_cites_the_passage_as_it_stands_after_an_edit(client, question,
     assert "The Renamed Source" in html
 
 
+def test_a_quiz_closed_by_a_queryset_update_refuses_the_next_answer_at_once(client, question, question_page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.get(question_page, **HTMX)
+    Quiz.objects.update(closes_at=timezone.now() - timedelta(seconds=1))
+    correct = question.choices.get(is_correct=True)
+    response = client.post(question_page, {"choice": str(correct.pk)}, **HTMX)
+    assert response.status_code == 409 and "This quiz has closed" in response.content.decode()
+
+
 def test_a_deleted_question_is_a_clear_404_not_a_cached_ghost(client, question, question_page):
     client.get(question_page, **HTMX)
     Question.objects.filter(pk=question.pk).delete()
@@ -125,8 +143,8 @@ def test_without_a_stamp_nothing_is_cached_and_pages_still_work(
 ):
     BankStamp.objects.all().delete()
     client.get(question_page, **HTMX)
-    # session, user, attempt+quiz+stamp, its response, the question, its choices: every time
-    with django_assert_num_queries(6):
+    # session, user, attempt+stamp, its quiz, its response, the question, its choices: every time
+    with django_assert_num_queries(7):
         response = client.get(question_page, **HTMX)
     assert response.status_code == 200 and "How far did GPU imports fall?" in response.content.decode()
 

@@ -319,8 +319,8 @@ def test_answer_view_runs_a_bounded_number_of_queries(db, client, django_assert_
     question = Question.objects.get(pk=attempt.question_ids[0])
     data = right_answer_data(question)
     client.get(answer_url(attempt, 1), **HTMX)  # the question page puts the question in the bank cache
-    # session, user, attempt+quiz+bank stamp, savepoint, insert response, update attempt,
-    # release savepoint: the question and its choices come from the cache, and no SELECT
+    # session, user, attempt+bank stamp, savepoint, insert response, update attempt,
+    # release savepoint: the quiz, the question and its choices come from the cache, and no SELECT
     # looks for an earlier answer (the unique constraint does)
     with django_assert_num_queries(7):
         response = client.post(answer_url(attempt, 1), data, **HTMX)
@@ -333,11 +333,11 @@ def test_question_view_runs_a_bounded_number_of_queries(db, client, django_asser
     attempt = AttemptFactory(quiz=QuizFactory(questions=question_count), student=student)
     client.force_login(student)
     url = reverse("attempt_question", args=[attempt.public_id])
-    # session, user, attempt+quiz+bank stamp, answered question ids, then (not cached yet)
+    # session, user, attempt+bank stamp, then (not cached yet) its quiz, answered question ids,
     # question+passage+source, its choices
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url, **HTMX)
-    # the same, with the question and its choices from the bank cache
+    # the same, with the quiz, the question and its choices from the bank cache
     with django_assert_num_queries(4):
         response = client.get(url, **HTMX)
     assert response.status_code == 200

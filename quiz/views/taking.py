@@ -25,10 +25,13 @@ from quiz.services import (
 def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
     """The signed-in student's own attempt, or 404 (also for other students' ids).
 
-    The bank stamp comes in the same query, so the question can come from the cache.
+    The bank stamp comes in the same query, so the quiz and the questions can come
+    from the cache: no join, and no query for them.
     """
-    attempts = Attempt.objects.select_related("quiz").annotate(**{bank_cache.STAMP_FIELD: bank_cache.stamp_subquery()})
-    return get_object_or_404(attempts, public_id=public_id, student=request.user)
+    attempts = Attempt.objects.annotate(**{bank_cache.STAMP_FIELD: bank_cache.stamp_subquery()})
+    attempt = get_object_or_404(attempts, public_id=public_id, student=request.user)
+    attempt.quiz = bank_cache.quiz(attempt.quiz_id, getattr(attempt, bank_cache.STAMP_FIELD))
+    return attempt
 
 
 @require_GET
