@@ -7,11 +7,15 @@ skip on a laptop but fail under ``CI=true``, so a CI run never passes by skippin
 
 import os
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
 from content.loading import load_all
+from quiz.models import Classroom
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -80,6 +84,15 @@ def bank(live_server):
     return load_all()
 
 
+@pytest.fixture
+def demo_class(bank):
+    """The demo class of ``seed_demo``: 25 students and 70 attempts, so the teacher's
+    tables, charts and flags are full, as a teacher will see them."""
+    with override_settings(DEBUG=True):  # seed_demo refuses to run without it
+        call_command("seed_demo", stdout=StringIO())
+    return Classroom.objects.get(join_code="SEED2526")
+
+
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_SCRIPT.is_file():
@@ -127,15 +140,20 @@ class Screenshots:
 def screenshot():
     """Save the page as it stands at phone and desktop widths, as full-page PNGs.
 
-    Files land in ``test-output/screenshots/<name>-phone.png`` and ``-desktop.png``;
-    the README's screenshots are copies of some of them. While at phone width it
-    also measures whether the page fits without scrolling sideways.
+    Files land in ``test-output/screenshots/<name>-phone.png`` and ``-desktop.png``,
+    with ``-screen.png`` for what the window shows as it stands (a scrolled-to quote,
+    say); the README's screenshots are copies of some of them. While at phone width
+    it also measures whether the page fits without scrolling sideways.
     """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
 
     def take(page, name: str) -> Screenshots:
         original = page.viewport_size
-        saved, overflow = [], 0
+        # Animations off, so the loading indicator or a caret never blurs the picture.
+        options = {"animations": "disabled", "caret": "hide"}
+        screen = SCREENSHOT_DIR / f"{name}-screen.png"
+        page.screenshot(path=screen, **options)
+        saved, overflow = [screen], 0
         for width_name, size in VIEWPORTS.items():
             page.set_viewport_size(size)
             if width_name == "phone":
@@ -143,8 +161,7 @@ def screenshot():
                     "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
                 )
             path = SCREENSHOT_DIR / f"{name}-{width_name}.png"
-            # Animations off, so the loading indicator or a caret never blurs the picture.
-            page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+            page.screenshot(path=path, full_page=True, **options)
             saved.append(path)
         if original:
             page.set_viewport_size(original)

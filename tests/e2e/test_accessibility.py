@@ -3,14 +3,10 @@ desktop widths; the keyboard focus is always visible; errors and results are ann
 
 import json
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import expect
 
-from quiz.models import Classroom
 from tests.e2e.steps import (
     EMPTY_ANSWER_MESSAGE,
     PASSWORD,
@@ -170,15 +166,6 @@ def test_the_axe_check_does_catch_a_violation(page, live_server, bank, axe_viola
         }"""
     )
     assert [violation["id"] for violation in axe_violations(page)] == ["button-name"]
-
-
-@pytest.fixture
-def demo_class(bank):
-    """The demo class of ``seed_demo``: 25 students and 70 attempts, so the teacher's
-    tables, charts and flags are full, as a teacher will see them."""
-    with override_settings(DEBUG=True):  # seed_demo refuses to run without it
-        call_command("seed_demo", stdout=StringIO())
-    return Classroom.objects.get(join_code="SEED2526")
 
 
 def test_teacher_pages_have_no_serious_accessibility_violations(page, live_server, demo_class, check):

@@ -12,6 +12,7 @@ from tests.e2e.steps import (
     answer_with_mouse,
     current_attempt,
     expect_cited_feedback,
+    log_in,
     plan_answer,
     sign_up,
 )
@@ -96,3 +97,20 @@ def test_submitting_early_without_javascript_scores_the_rest_zero(page, live_ser
     expect(page.get_by_role("heading", level=1)).to_have_text("Your results")
     expect(page.locator(".review-item .verdict", has_text="Not answered")).to_have_count(attempt.question_count - 1)
     assert Attempt.objects.get(pk=attempt.pk).is_finished
+
+
+def test_teacher_dashboard_filters_and_statistics_work_without_javascript(page, live_server, demo_class):
+    base = live_server.url
+    log_in(page, base, "teacher", "teach-the-source-2026")
+    page.get_by_role("link", name="Teach").click()
+    page.locator("#filter-quiz").select_option(label="Talent and the Brain Drain")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"/teach/\?.*quiz=\d+"))
+    expect(page.locator(".matrix thead th")).to_have_count(2)  # the student column and the chosen quiz
+
+    page.locator(".summary-table").get_by_role("link", name=re.compile("Statistics")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistics: Talent and the Brain Drain")
+    page.locator("#stats-attempts").select_option("all")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"attempts=all"))
+    expect(page.get_by_text(re.compile(r"\d+ attempts? analysed \(all"))).to_be_visible()
