@@ -20,6 +20,7 @@ so every timed POST records a new answer.
 
 import argparse
 import io
+import logging
 import os
 import random
 import statistics
@@ -80,6 +81,8 @@ def setup_django(urlconf: str | None = None) -> Path:
     static_root = Path(tempfile.mkdtemp(prefix="quiz-static-"))
     os.environ["STATIC_ROOT"] = str(static_root)
     django.setup()
+    # Refused requests are part of what is measured; their log lines are not news.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     if urlconf:
         settings.ROOT_URLCONF = urlconf
     from django.core.management import call_command
