@@ -185,3 +185,11 @@ def test_teacher_pages_have_no_serious_accessibility_violations(page, live_serve
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         check(f"student-detail{suffix}")
     assert_no_serious_violations(check.findings)
+
+
+def test_an_empty_home_page_is_friendly_and_accessible(page, live_server, check):
+    # No bank loaded: a fresh site, before any teacher has published a quiz.
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="No quizzes yet")).to_be_visible()
+    check("home-empty")
+    assert_no_serious_violations(check.findings)

@@ -119,3 +119,16 @@ def test_teacher_writes_fixes_publishes_a_question_and_finds_it_in_the_statistic
     expect(row.get_by_role("link", name=re.compile("Who has been tasked"))).to_have_attribute(
         "href", re.compile(rf"/admin/quiz/question/{question.pk}/change/")
     )
+
+
+def test_assigning_a_quiz_on_the_dashboard_moves_the_focus_to_the_news(page, live_server, spot_check):
+    log_in(page, live_server.url, "teacher-tess")
+    page.goto(f"{live_server.url}/teach/")
+    page.locator(".assign-form select[name=quiz]").select_option(label="Talent and the Brain Drain")
+    page.get_by_role("button", name="Assign", exact=True).click()
+    # The button that had the focus was swapped away: the focus goes to the message.
+    news = page.locator("#dashboard").get_by_role("status")
+    expect(news).to_contain_text("Assigned “Talent and the Brain Drain”")
+    expect(news).to_be_focused()
+    expect(page.locator("#announcer")).to_contain_text("Assigned")
+    expect(page.locator(".summary-table")).to_contain_text("Talent and the Brain Drain")
