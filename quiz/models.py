@@ -346,7 +346,15 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["attempt", "answered_at"]
-        indexes = [models.Index(fields=["question", "attempt"])]
+        indexes = [
+            models.Index(fields=["question", "attempt"]),
+            # Covering indexes for the quiz statistics: item marks, choices picked and answer
+            # times are read from the index alone, never from the wide snapshot rows.
+            models.Index(
+                fields=["question", "attempt", "points_awarded", "selected_choice_ids"], name="response_stats_idx"
+            ),
+            models.Index(fields=["attempt", "answered_at", "question", "seconds_taken"], name="response_timing_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "question"], name="response_once_per_question"),
             models.CheckConstraint(

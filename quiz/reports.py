@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connections, models
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, NullIf
 from django.urls import reverse
 
@@ -81,50 +81,39 @@ def total_distribution(attempts: QuerySet) -> list[tuple[Decimal, int]]:
     return sorted(rows)
 
 
-def mark_pairs(attempts: QuerySet, question_ids: list[int]) -> dict[int, list[tuple[Decimal, Decimal, int]]]:
-    """Per question: (mark on it, total mark of the attempt, number of responses)."""
-    rows = (
-        Response.objects.filter(attempt__in=attempts.values("pk"), question_id__in=question_ids)
-        .order_by()
-        .values("question_id", "points_awarded", "attempt__score")
-        .annotate(responses=Count("id"))
-        .values_list("question_id", "points_awarded", "attempt__score", "responses")
-    )
-    pairs: dict[int, list] = defaultdict(list)
-    for question_id, mark, total, count in rows:
-        pairs[question_id].append((mark, total, count))
-    return pairs
+def answer_groups(attempts: QuerySet, question_ids: list[int]) -> list[tuple[int, Decimal, Decimal, list[int], int]]:
+    """(question, mark on it, total mark of the attempt, choices picked, number of responses).
 
-
-def choice_patterns(
-    attempts: QuerySet, question_ids: list[int], bounds: stats.ThirdBounds
-) -> dict[int, list[tuple[list[int], str, int]]]:
-    """Per question: (the set of choices picked, third of the attempt, number of responses).
-
-    The responses are grouped by the stored list of picked choice ids itself
-    (kept sorted by the answer service), which works alike on SQLite and
-    PostgreSQL; the few distinct sets are split into choices in Python.
+    One pass over the responses feeds both the item statistics (marks against
+    totals) and the distractor analysis (choices picked, split into thirds by
+    the total). The responses are grouped by the stored list of picked choice
+    ids itself (kept sorted by the answer service), which works alike on SQLite
+    and PostgreSQL; the distinct groups depend on the marking, not on how many
+    students answered.
     """
     if not question_ids:
-        return {}
-    whens = []
-    if bounds.bottom_at_most is not None:
-        whens.append(When(attempt__score__lte=bounds.bottom_at_most, then=Value(stats.BOTTOM)))
-    if bounds.top_at_least is not None:
-        whens.append(When(attempt__score__gte=bounds.top_at_least, then=Value(stats.TOP)))
-    band = Case(*whens, default=Value(stats.MIDDLE), output_field=models.CharField()) if whens else Value(stats.MIDDLE)
-    rows = (
+        return []
+    return list(
         Response.objects.filter(attempt__in=attempts.values("pk"), question_id__in=question_ids)
         .order_by()
-        .annotate(band=band)
-        .values("question_id", "selected_choice_ids", "band")
-        .annotate(responses=Count("id"))
-        .values_list("question_id", "selected_choice_ids", "band", "responses")
+        .values("question_id", "points_awarded", "attempt__score", "selected_choice_ids")
+        # COUNT(*), not COUNT(id): PostgreSQL can then answer from the covering index alone.
+        .annotate(responses=Count("*"))
+        .values_list("question_id", "points_awarded", "attempt__score", "selected_choice_ids", "responses")
     )
-    patterns: dict[int, list] = defaultdict(list)
-    for question_id, selected, third, count in rows:
-        patterns[question_id].append((selected or [], third, count))
-    return patterns
+
+
+def split_groups(groups, bounds: stats.ThirdBounds) -> tuple[dict, dict]:
+    """Per question: the (mark, total, count) pairs, and the (choices, third, count) patterns."""
+    pairs: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    patterns: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    for question_id, mark, total, selected, count in groups:
+        pairs[question_id][(mark, total)] += count
+        patterns[question_id][(tuple(selected or []), stats.third_of(total, bounds))] += count
+    return (
+        {q: [(mark, total, count) for (mark, total), count in rows.items()] for q, rows in pairs.items()},
+        {q: [(list(selected), third, count) for (selected, third), count in rows.items()] for q, rows in patterns.items()},
+    )
 
 
 def answer_time_distribution(attempts: QuerySet, question_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
@@ -134,7 +123,10 @@ def answer_time_distribution(attempts: QuerySet, question_ids: list[int]) -> dic
     so the time spent on one question is the gap to the attempt's previous
     answer (LAG over the attempt's responses in answering order). Django's ORM
     cannot group by a window expression, hence this one raw query; it uses
-    only SQL that SQLite (3.25+) and PostgreSQL share.
+    only SQL that SQLite (3.25+) and PostgreSQL share. Ordering by answered_at
+    alone lets the (attempt, answered_at, question, seconds_taken) index give
+    the order without a sort; an attempt's answers are recorded one request at
+    a time, so two of them never share an answered_at.
     """
     if not question_ids:
         return {}
@@ -148,7 +140,7 @@ def answer_time_distribution(attempts: QuerySet, question_ids: list[int]) -> dic
             SELECT {quote("question_id")} AS question_id,
                    {quote("seconds_taken")} - COALESCE(
                        LAG({quote("seconds_taken")}) OVER (
-                           PARTITION BY {quote("attempt_id")} ORDER BY {quote("answered_at")}, {quote("id")}
+                           PARTITION BY {quote("attempt_id")} ORDER BY {quote("answered_at")}
                        ), 0) AS gap
             FROM {quote(Response._meta.db_table)}
             WHERE {quote("attempt_id")} IN ({attempt_sql}) AND {quote("seconds_taken")} IS NOT NULL
@@ -268,10 +260,7 @@ def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizRepo
     report.kurtosis = stats.kurtosis(totals)
     report.histogram = stats.histogram(totals, max_mark)
 
-    bounds = stats.third_bounds(totals)
-    pairs = mark_pairs(attempts, question_ids)
-    choice_ids = [question.pk for question in questions if question.has_choices]
-    patterns = choice_patterns(attempts, choice_ids, bounds)
+    pairs, patterns = split_groups(answer_groups(attempts, question_ids), stats.third_bounds(totals))
     times = answer_time_distribution(attempts, question_ids)
 
     for position, question in enumerate(questions, start=1):

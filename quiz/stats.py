@@ -34,6 +34,9 @@ LOW_FACILITY = 20.0
 HIGH_FACILITY = 95.0
 LOW_DISCRIMINATION = 20.0
 
+# The thirds of attempts, ranked by total mark, that the distractor analysis compares.
+TOP, MIDDLE, BOTTOM = "top", "middle", "bottom"
+
 
 def _clean(distribution: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
     return [(float(value), int(count)) for value, count in distribution if count]
@@ -320,6 +323,15 @@ def third_bounds(distribution: Distribution) -> ThirdBounds:
     return ThirdBounds(below[-1] if below else None, above[0] if above else None)
 
 
+def third_of(total, bounds: ThirdBounds) -> str:
+    """Which group an attempt with this total belongs to: "bottom", "top" or "middle"."""
+    if bounds.bottom_at_most is not None and total <= bounds.bottom_at_most:
+        return BOTTOM
+    if bounds.top_at_least is not None and total >= bounds.top_at_least:
+        return TOP
+    return MIDDLE
+
+
 @dataclass(frozen=True)
 class HistogramBin:
     lower: float  # percent, inclusive
@@ -375,8 +387,6 @@ def review_reasons(
         reasons.append("Its score moves against the total: students who do well overall tend to get it wrong.")
     return reasons
 
-
-TOP, MIDDLE, BOTTOM = "top", "middle", "bottom"
 
 
 @dataclass(frozen=True)

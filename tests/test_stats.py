@@ -238,3 +238,11 @@ def test_review_reasons_print_figures_without_misleading_rounding():
     assert "95.2% of the marks" in reasons[0]
     assert "Low discrimination (-0.3)" in reasons[1]
     assert "(0)" in stats.review_reasons(stats.QuestionStatistics(10, 50.0, 5.0, 0.1, -0.04, 80.0, 0.1))[0]
+
+
+def test_third_of_places_a_total_by_the_cut_scores():
+    bounds = stats.ThirdBounds(bottom_at_most=1, top_at_least=4)
+    assert [stats.third_of(total, bounds) for total in (0, 1, 2, 3, 4, 6)] == [
+        "bottom", "bottom", "middle", "middle", "top", "top"
+    ]
+    assert stats.third_of(5, stats.ThirdBounds(None, None)) == "middle"
