@@ -363,8 +363,28 @@ class QuizAdmin(admin.ModelAdmin):
         )
 
 
+def students_taught_by(teacher):
+    """The students in any class this teacher teaches (a subquery, not a list)."""
+    return get_user_model().objects.filter(classrooms__teacher=teacher).values("pk")
+
+
+class TeacherScopedAdmin(admin.ModelAdmin):
+    """Students' data: a teacher sees their own classes' students only; a superuser sees all.
+
+    Objects outside the scope are treated by the admin as not existing.
+    """
+
+    student_path = "student"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.student_path}__in": students_taught_by(request.user)})
+
+
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(TeacherScopedAdmin):
     list_display = ("quiz", "student", "number", "started_at", "finished_at", "score", "max_score")
     list_filter = ("quiz",)
     list_select_related = ("quiz", "student")
@@ -375,7 +395,8 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(TeacherScopedAdmin):
+    student_path = "attempt__student"
     list_display = ("attempt", "question", "is_correct", "points_awarded", "answered_at")
     list_select_related = ("attempt__quiz", "attempt__student", "question")
     readonly_fields = [field.name for field in Response._meta.fields]
@@ -385,7 +406,8 @@ class ResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegradeLog)
-class RegradeLogAdmin(admin.ModelAdmin):
+class RegradeLogAdmin(TeacherScopedAdmin):
+    student_path = "attempt__student"
     list_display = ("regraded_at", "attempt", "question", "old_score", "new_score", "regraded_by", "reason")
     list_select_related = ("attempt__quiz", "attempt__student", "question", "regraded_by")
     readonly_fields = [field.name for field in RegradeLog._meta.fields]
@@ -409,6 +431,24 @@ class ClassroomAdmin(admin.ModelAdmin):
     list_select_related = ("teacher",)
     filter_horizontal = ("students",)
     inlines = [AssignmentInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(teacher=request.user)
+
+    def get_exclude(self, request, obj=None):
+        # A teacher's classes are their own; only a superuser hands a class to someone else.
+        return () if request.user.is_superuser else ("teacher",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Students join with the class code; listing every account on the site to pick
+        # from would show teachers people who are not theirs.
+        return () if request.user.is_superuser else ("students", "join_code")
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.teacher = request.user
+        super().save_model(request, obj, form, change)
 
 
 User = get_user_model()

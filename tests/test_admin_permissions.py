@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from quiz.roles import TEACHERS_GROUP, is_teacher, make_teacher, teacher_permission_names
 from tests.conftest import MODEL_BACKEND
-from tests.factories import QuestionFactory, QuizFactory, UserFactory
+from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,10 +102,11 @@ def test_teacher_cannot_see_or_edit_users_passwords_or_groups(teacher_client, ba
     assert student.check_password("correct-horse-battery")
 
 
-def test_teacher_can_read_but_not_change_students_responses(teacher_client, student):
+def test_teacher_can_read_but_not_change_students_responses(teacher_client, teacher, student):
     from quiz.models import Response, SubmittedAnswer
     from quiz.services import attempt_start, response_record
 
+    ClassroomFactory(teacher=teacher).students.add(student)
     quiz = QuizFactory(questions=1)
     attempt = attempt_start(quiz=quiz, student=student)
     question = quiz.questions.get()
@@ -163,3 +164,36 @@ def test_teacher_made_by_the_role_reaches_the_question_list(client, student):
     make_teacher(student)
     client.force_login(student, backend=MODEL_BACKEND)
     assert client.get(reverse("admin:quiz_question_changelist")).status_code == 200
+
+
+def test_teacher_sees_only_their_own_classes_and_their_students_attempts_in_the_admin(teacher_client, teacher, student):
+    from quiz.services import attempt_start
+
+    mine = ClassroomFactory(teacher=teacher, name="Mine")
+    mine.students.add(student)
+    theirs = ClassroomFactory(name="Theirs")
+    stranger = UserFactory(username="stranger")
+    theirs.students.add(stranger)
+    quiz = QuizFactory(questions=1)
+    my_students_attempt = attempt_start(quiz=quiz, student=student)
+    strangers_attempt = attempt_start(quiz=quiz, student=stranger)
+
+    classes = teacher_client.get(reverse("admin:quiz_classroom_changelist")).content.decode()
+    assert "Mine" in classes and "Theirs" not in classes
+    assert teacher_client.get(reverse("admin:quiz_classroom_change", args=[theirs.pk])).status_code == 302
+    assert teacher_client.get(reverse("admin:quiz_attempt_change", args=[my_students_attempt.pk])).status_code == 200
+    assert teacher_client.get(reverse("admin:quiz_attempt_change", args=[strangers_attempt.pk])).status_code == 302
+    attempts = teacher_client.get(reverse("admin:quiz_attempt_changelist")).content.decode()
+    assert "stranger" not in attempts
+
+
+def test_a_class_a_teacher_adds_in_the_admin_is_theirs(teacher_client, teacher):
+    from quiz.models import Classroom
+
+    response = teacher_client.post(
+        reverse("admin:quiz_classroom_add"),
+        {"name": "Year 11 politics", "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    classroom = Classroom.objects.get(name="Year 11 politics")
+    assert classroom.teacher == teacher and classroom.join_code

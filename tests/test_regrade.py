@@ -9,7 +9,7 @@ from quiz.models import Choice, Question, QuestionKind, RegradeLog, SubmittedAns
 from quiz.regrade import regrade_apply, regrade_plan
 from quiz.services import attempt_start, response_record
 from tests.conftest import MODEL_BACKEND
-from tests.factories import QuestionFactory, QuizFactory, UserFactory
+from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +189,7 @@ def test_regrade_log_is_read_only_for_teachers(teacher_client, teacher, wrong_ke
     flawed, _ = wrong_key
     fix_key(flawed)
     log = regrade_apply(questions=Question.objects.filter(pk=flawed.pk), by=teacher)[0]
+    ClassroomFactory(teacher=teacher).students.add(log.attempt.student)
     url = reverse("admin:quiz_regradelog_change", args=[log.pk])
     assert teacher_client.get(url).status_code == 200
     assert teacher_client.post(url, {"new_score": "99"}).status_code == 403
