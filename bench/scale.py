@@ -149,7 +149,10 @@ def main() -> None:
                 if page["plan"]:
                     print("    " + page["plan"].replace("\n", "\n    "), flush=True)
     print()
-    print(f"Scale: {results[0]['machine']}; median of {options.runs} requests per page")
+    for machine in dict.fromkeys(result["machine"] for result in results):
+        print(f"Scale: {machine}")
+    print(f"Median of {options.runs} requests per page, after one untimed request; load average "
+          f"{os.getloadavg()[0]:.1f} at the end")
     print()
     print(table(results))
     if options.json:

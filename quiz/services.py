@@ -1,11 +1,12 @@
 """Writes that touch several models: starting, answering and finishing attempts."""
 
+import functools
 import random
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Sum, signals
 from django.utils import timezone
 
 from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response, SubmittedAnswer
@@ -156,7 +157,7 @@ def response_record(
     chosen = [choice for choice in choices if choice.pk in answer.choice_ids]
     try:
         with transaction.atomic():
-            response = Response.objects.create(
+            response = Response(
                 attempt=attempt,
                 question=question,
                 selected_choice_ids=sorted(answer.choice_ids),
@@ -169,6 +170,7 @@ def response_record(
                 answered_at=now,
                 seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
             )
+            _insert_response(response)
             if not _add_to_attempt(attempt=attempt, points=points, now=now):
                 raise AttemptRefused(FINISHED)
     except IntegrityError:
@@ -182,6 +184,39 @@ def response_record(
     if attempt.answered_count >= attempt.question_count:
         attempt.finished_at = now
     return response, True
+
+
+@functools.cache
+def _response_insert(vendor: str) -> tuple[str, tuple]:
+    """INSERT of a response with every column but the id, which comes back; and those fields in order."""
+    quote = connection.ops.quote_name
+    fields = tuple(field for field in Response._meta.concrete_fields if not field.primary_key)
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+        f"RETURNING {quote(Response._meta.pk.column)}"
+    )
+    return sql, fields
+
+
+def _insert_response(response: Response) -> None:
+    """Save a new response as ``save()`` would, with the INSERT composed once per process.
+
+    Each value goes through its field's own preparation (JSON, decimals, dates), and
+    the model signals are sent as ``save()`` sends them; the ORM spent 0.18 ms of CPU
+    composing the same statement on every answer (bench/RESULTS.md, "Request cost").
+    """
+    sql, fields = _response_insert(connection.vendor)
+    signals.pre_save.send(sender=Response, instance=response, raw=False, using=connection.alias, update_fields=None)
+    values = [field.get_db_prep_save(field.pre_save(response, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        response.pk = cursor.fetchone()[0]
+    response._state.adding, response._state.db = False, connection.alias
+    signals.post_save.send(
+        sender=Response, instance=response, created=True, update_fields=None, raw=False, using=connection.alias
+    )
 
 
 def _add_to_attempt(*, attempt: Attempt, points: Decimal, now) -> bool:
