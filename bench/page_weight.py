@@ -15,7 +15,7 @@ that would.
 """
 
 import gzip
-import os
+import io
 import re
 import sys
 from collections import defaultdict
@@ -196,10 +196,11 @@ def main() -> None:
     from quiz.models import Quiz
     from quiz.services import attempt_start
 
+    quiet = io.StringIO()
     call_command("migrate", verbosity=0)
-    call_command("load_content", verbosity=0)
+    call_command("load_content", stdout=quiet)
     with override_settings(DEBUG=True):  # the demo accounts are refused in production, not for a benchmark
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", stdout=quiet)
     User = get_user_model()
     student, teacher = User.objects.get(username="student1"), User.objects.get(username="teacher")
     newcomer = User.objects.create(username="newcomer", password="!")
