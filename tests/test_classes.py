@@ -212,3 +212,16 @@ def test_unassigning_keeps_the_students_attempts(teacher_client, classroom, stud
 
 def test_assignment_views_accept_only_post(teacher_client, classroom):
     assert teacher_client.get(reverse("assignment_save", args=[classroom.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
+def test_students_and_anonymous_visitors_cannot_assign_or_unassign(client, student, classroom, headers):
+    quiz = QuizFactory(questions=1)
+    Assignment.objects.create(classroom=classroom, quiz=quiz)
+    classroom.students.add(student)
+    as_student = login(student)
+    assert as_student.post(reverse("assignment_save", args=[classroom.pk]), {"quiz": quiz.pk}, **headers).status_code == 403
+    assert as_student.post(reverse("assignment_remove", args=[classroom.pk, quiz.pk]), **headers).status_code == 403
+    response = client.post(reverse("assignment_remove", args=[classroom.pk, quiz.pk]), **headers)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert Assignment.objects.filter(classroom=classroom, quiz=quiz).exists()

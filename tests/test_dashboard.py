@@ -84,8 +84,15 @@ def test_anonymous_visitors_are_sent_to_log_in(client, class_a, quiz):
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
 def test_students_get_a_403_that_says_why(class_a, quiz, headers):
-    client = login(class_a.students.get(username="s1"))
-    for url in (dashboard_url(), stats_url(quiz), reverse("gradebook_csv", args=[class_a.pk])):
+    me = class_a.students.get(username="s1")
+    client = login(me)
+    for url in (
+        dashboard_url(),
+        stats_url(quiz),
+        reverse("quiz_statistics_csv", args=[quiz.slug]),
+        reverse("gradebook_csv", args=[class_a.pk]),
+        reverse("student_detail", args=[class_a.pk, me.pk]),
+    ):
         response = client.get(url, **headers)
         assert response.status_code == 403
         assert "only teachers can open them" in response.content.decode()
