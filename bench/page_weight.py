@@ -58,10 +58,9 @@ def gzipped(body: bytes) -> int:
 
 class Site:
     def __init__(self):
-        from django.core.wsgi import get_wsgi_application
         from django.middleware.csrf import _get_new_csrf_string
 
-        self.handler = get_wsgi_application()
+        self.handler = cost.wsgi_handler()
         self.csrf = _get_new_csrf_string()
 
     def get(self, path, user=None, query="", htmx=False, encoding=None):

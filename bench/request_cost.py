@@ -81,8 +81,6 @@ def setup_django(urlconf: str | None = None) -> Path:
     static_root = Path(tempfile.mkdtemp(prefix="quiz-static-"))
     os.environ["STATIC_ROOT"] = str(static_root)
     django.setup()
-    # Refused requests are part of what is measured; their log lines are not news.
-    logging.getLogger("django.request").setLevel(logging.ERROR)
     if urlconf:
         settings.ROOT_URLCONF = urlconf
     from django.core.management import call_command
@@ -127,6 +125,17 @@ def wsgi_environ(
     for name, value in (headers or {}).items():
         environ["HTTP_" + name.upper().replace("-", "_")] = value
     return environ
+
+
+def wsgi_handler():
+    """Django's WSGI application, as gunicorn loads it."""
+    from django.core.wsgi import get_wsgi_application
+
+    handler = get_wsgi_application()
+    # Refused requests (422, 403) are part of what is measured; their log lines are not
+    # news. Set after loading the handler, whose django.setup() resets the loggers.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    return handler
 
 
 def call(handler, environ: dict) -> Reply:
@@ -409,10 +418,8 @@ def main() -> None:
 
     production_environment(fresh_database(options.database, "quiz_request_cost"))
     setup_django(urlconf="request_cost")
-    from django.core.wsgi import get_wsgi_application
-
     paths, world = build_world(options.students, options.responses)
-    handler = get_wsgi_application()
+    handler = wsgi_handler()
     if options.profile:
         names = ["floor", "question", "next", "answer", "results", "progress", "dashboard"]
         profile(handler, paths[names.index(options.profile)], options.requests, options.flat)

@@ -32,7 +32,6 @@ def child(size: int, runs: int, explain: bool) -> dict:
     import request_cost as cost
     from bench_dashboards import build
     from django.contrib.auth import get_user_model
-    from django.core.wsgi import get_wsgi_application
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -55,7 +54,7 @@ def child(size: int, runs: int, explain: bool) -> dict:
         ("Class dashboard, last page (htmx)", teacher_cookie, "/teach/", f"classroom={classroom}&page={last_page}", htmx),
         ("Student progress /me/", student_cookie, "/me/", "", {}),
     ]
-    handler = get_wsgi_application()
+    handler = cost.wsgi_handler()
     results = []
     for name, cookies, path, query, headers in pages:
 
