@@ -193,10 +193,9 @@ def _response_insert(vendor: str) -> tuple[str, tuple]:
     fields = tuple(field for field in Response._meta.concrete_fields if not field.primary_key)
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = (
-        f"INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({placeholders}) "
-        f"RETURNING {quote(Response._meta.pk.column)}"
-    )
+    sql = f"INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    if connection.features.can_return_columns_from_insert:
+        sql += f" RETURNING {quote(Response._meta.pk.column)}"
     return sql, fields
 
 
@@ -212,7 +211,8 @@ def _insert_response(response: Response) -> None:
     values = [field.get_db_prep_save(field.pre_save(response, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        response.pk = cursor.fetchone()[0]
+        # SQLite before 3.35 has no RETURNING; its last row id is the same number.
+        response.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
     response._state.adding, response._state.db = False, connection.alias
     signals.post_save.send(
         sender=Response, instance=response, created=True, update_fields=None, raw=False, using=connection.alias
