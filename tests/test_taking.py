@@ -284,7 +284,11 @@ def test_answers_after_the_attempt_is_finished_are_refused(student_client, attem
     question = Question.objects.get(pk=attempt.question_ids[0])
     response = student_client.post(answer_url(attempt, 1), right_answer_data(question), **HTMX)
     assert response.status_code == 409
-    assert "finished" in response.content.decode()
+    html = response.content.decode()
+    assert "finished" in html
+    # Nothing left to fill in: the panel leads to the results instead.
+    assert "answer-form" not in html
+    assert reverse("attempt_results", args=[attempt.public_id]) in html
     assert not Response.objects.exists()
 
 

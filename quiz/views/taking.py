@@ -114,7 +114,7 @@ def _selected_choice_ids(form: AnswerForm | None) -> list[str]:
 
 
 def _render_panel(
-    request, attempt, question, choices, *, form=None, response=None, status=200, question_url=None
+    request, attempt, question, choices, *, form=None, response=None, refusal=None, status=200, question_url=None
 ) -> HttpResponse:
     position = attempt.position_of(question.pk)
     context = {
@@ -125,6 +125,7 @@ def _render_panel(
         "position": position,
         "form": form,
         "response": response,
+        "refusal": refusal,
         "show_feedback": response is not None and attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
         "selected": _selected_choice_ids(form),
         "question_url": question_url or reverse("attempt_answer", args=[attempt.public_id, position]),
@@ -207,10 +208,8 @@ def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpRespon
         return _answered(request, attempt, question, choices, recorded)
     if refusal is None:
         return _render_panel(request, attempt, question, choices, form=form, status=422)
-    form.is_valid()
-    form.errors.clear()  # only the refusal is shown; the ticked choices stay ticked
-    form.add_error(None, refusal)
-    return _render_panel(request, attempt, question, choices, form=form, status=409)
+    # The attempt is closed: say why and lead to the results, with no form left to fill.
+    return _render_panel(request, attempt, question, choices, refusal=refusal, status=409)
 
 
 def _answered(request, attempt, question, choices, response) -> HttpResponse:
