@@ -369,12 +369,16 @@ def students_taught_by(teacher):
 
 
 class TeacherScopedAdmin(admin.ModelAdmin):
-    """Students' data: a teacher sees their own classes' students only; a superuser sees all.
+    """Students' records: a teacher sees their own classes' students only; a superuser sees all.
 
-    Objects outside the scope are treated by the admin as not existing.
+    Objects outside the scope are treated by the admin as not existing. The records
+    are written by the app alone (taking quizzes, regrading), never added by hand.
     """
 
     student_path = "student"
+
+    def has_add_permission(self, request):
+        return False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -390,9 +394,6 @@ class AttemptAdmin(TeacherScopedAdmin):
     list_select_related = ("quiz", "student")
     readonly_fields = [field.name for field in Attempt._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Response)
 class ResponseAdmin(TeacherScopedAdmin):
@@ -401,9 +402,6 @@ class ResponseAdmin(TeacherScopedAdmin):
     list_select_related = ("attempt__quiz", "attempt__student", "question")
     readonly_fields = [field.name for field in Response._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(RegradeLog)
 class RegradeLogAdmin(TeacherScopedAdmin):
@@ -411,10 +409,6 @@ class RegradeLogAdmin(TeacherScopedAdmin):
     list_display = ("regraded_at", "attempt", "question", "old_score", "new_score", "regraded_by", "reason")
     list_select_related = ("attempt__quiz", "attempt__student", "question", "regraded_by")
     readonly_fields = [field.name for field in RegradeLog._meta.fields]
-
-    def has_add_permission(self, request):
-        # Logs are written by the regrade page only.
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False
