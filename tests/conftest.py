@@ -67,6 +67,15 @@ def student_client(client, student):
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+def logged_in_client(user):
+    """A fresh test client signed in as ``user``, for tests that need several at once."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend=MODEL_BACKEND)
+    return client
+
+
 @pytest.fixture
 def teacher(db):
     from tests.factories import TeacherFactory

@@ -21,7 +21,6 @@ from typing import Callable
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from content.models import Source
 from quiz.models import Assignment, Attempt

@@ -3,21 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Assignment, Attempt, Classroom
-from tests.conftest import MODEL_BACKEND
-from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, UserFactory, sit_quiz
+from tests.conftest import logged_in_client
+from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, sit_quiz
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user, backend=MODEL_BACKEND)
-    return client
 
 
 @pytest.fixture
@@ -29,7 +22,7 @@ def classroom(teacher):
 
 
 def test_a_student_joins_with_the_code_and_lands_home(student, classroom):
-    client = login(student)
+    client = logged_in_client(student)
     response = client.post(reverse("join_class"), {"join_code": "  k7qm-2xpa "})
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert classroom.students.filter(pk=student.pk).exists()
@@ -41,7 +34,7 @@ def test_a_student_joins_with_the_code_and_lands_home(student, classroom):
 def test_joining_with_htmx_swaps_in_my_classes(student, classroom):
     quiz = QuizFactory(questions=1, title="Chips quiz")
     Assignment.objects.create(classroom=classroom, quiz=quiz, due_at=timezone.now() + timedelta(days=2))
-    response = login(student).post(reverse("join_class"), {"join_code": "K7QM2XPA"}, **HTMX)
+    response = logged_in_client(student).post(reverse("join_class"), {"join_code": "K7QM2XPA"}, **HTMX)
     assert response.status_code == 200
     page = response.content.decode()
     assert page.lstrip().startswith('<section id="my-classes"')
@@ -51,7 +44,7 @@ def test_joining_with_htmx_swaps_in_my_classes(student, classroom):
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
 def test_an_unknown_code_gets_a_404_with_a_sentence(student, classroom, headers):
-    response = login(student).post(reverse("join_class"), {"join_code": "NOPE2345"}, **headers)
+    response = logged_in_client(student).post(reverse("join_class"), {"join_code": "NOPE2345"}, **headers)
     assert response.status_code == 404
     assert "No class has this code" in response.content.decode()
     assert 'aria-invalid="true"' in response.content.decode()
@@ -60,13 +53,13 @@ def test_an_unknown_code_gets_a_404_with_a_sentence(student, classroom, headers)
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
 def test_an_empty_code_gets_a_400(student, headers):
-    response = login(student).post(reverse("join_class"), {"join_code": " - "}, **headers)
+    response = logged_in_client(student).post(reverse("join_class"), {"join_code": " - "}, **headers)
     assert response.status_code == 400
     assert "Type the class code" in response.content.decode()
 
 
 def test_joining_twice_changes_nothing(student, classroom):
-    client = login(student)
+    client = logged_in_client(student)
     client.post(reverse("join_class"), {"join_code": "K7QM2XPA"})
     response = client.post(reverse("join_class"), {"join_code": "K7QM2XPA"}, follow=True)
     assert "already in" in response.content.decode()
@@ -87,7 +80,7 @@ def test_anonymous_visitors_log_in_before_joining(client, classroom):
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
 def test_the_join_page_works_without_javascript(student, headers):
-    response = login(student).get(reverse("join_class"), **headers)
+    response = logged_in_client(student).get(reverse("join_class"), **headers)
     assert response.status_code == 200
     page = response.content.decode()
     assert f'action="{reverse("join_class")}"' in page and "csrfmiddlewaretoken" in page
@@ -98,7 +91,7 @@ def test_home_lists_only_my_classes(student, other_student, classroom):
     mine, theirs = classroom, ClassroomFactory(name="Someone else's class")
     mine.students.add(student)
     theirs.students.add(other_student)
-    page = login(student).get(reverse("home")).content.decode()
+    page = logged_in_client(student).get(reverse("home")).content.decode()
     assert "Room 4 Media Studies" in page
     assert "Someone else's class" not in page
     assert 'name="join_code"' in page
@@ -142,7 +135,7 @@ def test_a_teacher_with_no_class_is_offered_the_form(teacher_client):
 
 
 def test_students_and_anonymous_visitors_cannot_create_classes(client, student):
-    assert login(student).post(reverse("classroom_create"), {"name": "Mine"}).status_code == 403
+    assert logged_in_client(student).post(reverse("classroom_create"), {"name": "Mine"}).status_code == 403
     response = client.post(reverse("classroom_create"), {"name": "Mine"})
     assert response.status_code == 302
     assert not Classroom.objects.exists()
@@ -192,7 +185,7 @@ def test_assigning_a_quiz_that_is_not_published_gets_a_400(teacher_client, class
 def test_another_teacher_cannot_assign_or_unassign_in_my_class(classroom):
     quiz = QuizFactory(questions=1)
     Assignment.objects.create(classroom=classroom, quiz=quiz)
-    outsider = login(TeacherFactory(username="olga"))
+    outsider = logged_in_client(TeacherFactory(username="olga"))
     assert outsider.post(reverse("assignment_save", args=[classroom.pk]), {"quiz": quiz.pk}).status_code == 404
     assert outsider.post(reverse("assignment_remove", args=[classroom.pk, quiz.pk])).status_code == 404
     assert Assignment.objects.filter(classroom=classroom).count() == 1
@@ -219,7 +212,7 @@ def test_students_and_anonymous_visitors_cannot_assign_or_unassign(client, stude
     quiz = QuizFactory(questions=1)
     Assignment.objects.create(classroom=classroom, quiz=quiz)
     classroom.students.add(student)
-    as_student = login(student)
+    as_student = logged_in_client(student)
     assert as_student.post(reverse("assignment_save", args=[classroom.pk]), {"quiz": quiz.pk}, **headers).status_code == 403
     assert as_student.post(reverse("assignment_remove", args=[classroom.pk, quiz.pk]), **headers).status_code == 403
     response = client.post(reverse("assignment_remove", args=[classroom.pk, quiz.pk]), **headers)

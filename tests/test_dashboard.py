@@ -4,12 +4,11 @@ import math
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Assignment
-from tests.conftest import MODEL_BACKEND
+from tests.conftest import logged_in_client
 from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, UserFactory, sit_quiz
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -22,12 +21,6 @@ MARKS_A = {
     "s4": [False, False, False],
     "s5": [True, True, False],
 }
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user, backend=MODEL_BACKEND)
-    return client
 
 
 @pytest.fixture
@@ -53,7 +46,7 @@ def class_a(classroom, quiz):
 
 @pytest.fixture
 def outsider(db):
-    return login(TeacherFactory(username="olga"))
+    return logged_in_client(TeacherFactory(username="olga"))
 
 
 def dashboard_url(classroom=None, **params) -> str:
@@ -85,7 +78,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, class_a, quiz):
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
 def test_students_get_a_403_that_says_why(class_a, quiz, headers):
     me = class_a.students.get(username="s1")
-    client = login(me)
+    client = logged_in_client(me)
     for url in (
         dashboard_url(),
         stats_url(quiz),

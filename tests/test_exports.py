@@ -4,20 +4,13 @@ import csv
 import io
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from quiz.models import Assignment
-from tests.conftest import MODEL_BACKEND
+from tests.conftest import logged_in_client
 from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, UserFactory, sit_quiz
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user, backend=MODEL_BACKEND)
-    return client
 
 
 def read_csv(response) -> tuple[str, list[list[str]]]:
@@ -65,9 +58,9 @@ def test_gradebook_defuses_cells_that_look_like_formulas(teacher_client, gradebo
 
 
 def test_gradebook_is_only_for_the_classes_teacher(gradebook_class, client):
-    assert login(TeacherFactory(username="olga")).get(reverse("gradebook_csv", args=[gradebook_class.pk])).status_code == 404
+    assert logged_in_client(TeacherFactory(username="olga")).get(reverse("gradebook_csv", args=[gradebook_class.pk])).status_code == 404
     student = gradebook_class.students.get(username="ana")
-    assert login(student).get(reverse("gradebook_csv", args=[gradebook_class.pk])).status_code == 403
+    assert logged_in_client(student).get(reverse("gradebook_csv", args=[gradebook_class.pk])).status_code == 403
     assert client.get(reverse("gradebook_csv", args=[gradebook_class.pk])).status_code == 302
 
 

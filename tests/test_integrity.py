@@ -13,12 +13,12 @@ from decimal import Decimal
 import pytest
 from django.db import close_old_connections, connection, connections
 from django.db.models import Sum
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Attempt, Choice, FeedbackMode, Question, Response, SubmittedAnswer
 from quiz.services import AttemptRefused, attempt_finish, attempt_start, response_record
+from tests.conftest import logged_in_client
 from tests.factories import QuestionFactory, QuizFactory, UserFactory
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -68,12 +68,6 @@ def run_at_once(*jobs):
         thread.join(timeout=60)
     assert not errors, errors
     return results
-
-
-def logged_in_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # ---------------------------------------------------------------- one answer per question
