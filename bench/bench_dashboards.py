@@ -58,9 +58,7 @@ def build(students: int, responses_each: int) -> dict:
     quizzes = sorted(Quiz.objects.all(), key=lambda q: -q.quiz_questions.count())
     for days, quiz in enumerate(quizzes):
         Assignment.objects.create(classroom=classroom, quiz=quiz, due_at=now - timedelta(days=days))
-    questions = {
-        q.pk: q for q in Question.objects.select_related("passage__source").prefetch_related("choices")
-    }
+    questions = {q.pk: q for q in Question.objects.select_related("passage__source").prefetch_related("choices")}
     choices = {pk: list(q.choices.all()) for pk, q in questions.items()}
     snapshots = {pk: question_snapshot(q, choices[pk]) for pk, q in questions.items()}
     layout = {quiz.pk: [link.question_id for link in quiz.quiz_questions.order_by("position")] for quiz in quizzes}
@@ -104,9 +102,14 @@ def build(students: int, responses_each: int) -> dict:
                     finished = answered == len(order)
                     attempts.append(
                         Attempt(
-                            quiz=quiz, student=user, number=1, started_at=begin, score=score,
+                            quiz=quiz,
+                            student=user,
+                            number=1,
+                            started_at=begin,
+                            score=score,
                             max_score=sum(Decimal(questions[pk].points) for pk in order),
-                            finished_at=moment if finished else None, answered_count=answered,
+                            finished_at=moment if finished else None,
+                            answered_count=answered,
                             question_ids=order,
                             choice_order={str(pk): [c.pk for c in choices[pk]] for pk in order},
                         )
@@ -116,10 +119,16 @@ def build(students: int, responses_each: int) -> dict:
             Response.objects.bulk_create(
                 [
                     Response(
-                        attempt=attempt, question_id=question_id,
-                        selected_choice_ids=sorted(answer.choice_ids), answer_text=answer.text,
-                        answer_display=answer.text, is_correct=fraction == 1, fraction=fraction,
-                        points_awarded=points, question_snapshot=snapshots[question_id], answered_at=moment,
+                        attempt=attempt,
+                        question_id=question_id,
+                        selected_choice_ids=sorted(answer.choice_ids),
+                        answer_text=answer.text,
+                        answer_display=answer.text,
+                        is_correct=fraction == 1,
+                        fraction=fraction,
+                        points_awarded=points,
+                        question_snapshot=snapshots[question_id],
+                        answered_at=moment,
                         seconds_taken=int((moment - begin).total_seconds()),
                     )
                     for attempt, (begin, rows) in zip(attempts, answer_sets)
@@ -158,10 +167,16 @@ def measure(world: dict) -> list[dict]:
     pages = [
         ("Class dashboard, first page", teacher, f"{reverse('teach_dashboard')}?classroom={classroom}"),
         ("Class dashboard, last page", teacher, f"{reverse('teach_dashboard')}?classroom={classroom}&page={last_page}"),
-        (f"Statistics {biggest}, first attempts", teacher,
-         f"{reverse('quiz_statistics', args=[biggest])}?classroom={classroom}"),
-        (f"Statistics {biggest}, all attempts", teacher,
-         f"{reverse('quiz_statistics', args=[biggest])}?classroom={classroom}&attempts=all"),
+        (
+            f"Statistics {biggest}, first attempts",
+            teacher,
+            f"{reverse('quiz_statistics', args=[biggest])}?classroom={classroom}",
+        ),
+        (
+            f"Statistics {biggest}, all attempts",
+            teacher,
+            f"{reverse('quiz_statistics', args=[biggest])}?classroom={classroom}&attempts=all",
+        ),
         ("Statistics CSV", teacher, f"{reverse('quiz_statistics_csv', args=[biggest])}?classroom={classroom}"),
         ("Gradebook CSV", teacher, reverse("gradebook_csv", args=[classroom])),
         ("Student drill-down", teacher, reverse("student_detail", args=[classroom, world["student"]])),
@@ -177,8 +192,16 @@ def measure(world: dict) -> list[dict]:
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 timings.append(time.perf_counter() - began)
             queries, status = len(captured), response.status_code
-        results.append({"page": name, "status": status, "queries": queries, "bytes": len(body),
-                        "median_ms": 1000 * statistics.median(timings), "first_ms": 1000 * timings[0]})
+        results.append(
+            {
+                "page": name,
+                "status": status,
+                "queries": queries,
+                "bytes": len(body),
+                "median_ms": 1000 * statistics.median(timings),
+                "first_ms": 1000 * timings[0],
+            }
+        )
     return results
 
 

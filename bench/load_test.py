@@ -100,14 +100,24 @@ def recreate_database(args) -> None:
 def start_gunicorn(args, env) -> subprocess.Popen:
     process = subprocess.Popen(
         [
-            PYTHON, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"{HOST}:{args.port}",
-            "--workers", str(args.workers),
-            "--worker-class", "gthread",
-            "--threads", str(args.threads),
-            "--backlog", "2048",
-            "--timeout", "60",
-            "--log-level", "warning",
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{HOST}:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--backlog",
+            "2048",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
         ],
         cwd=BASE_DIR,
         env=env,
@@ -271,8 +281,11 @@ def summarise(samples: list[Sample], wall: float) -> dict:
             "mean_ms": round(statistics.fmean(seconds), 1),
         }
 
-    return {"wall_seconds": round(wall, 2), "requests_per_second": round(len(samples) / wall, 1),
-            "by_kind": {kind: row(group) for kind, group in kinds.items()}}
+    return {
+        "wall_seconds": round(wall, 2),
+        "requests_per_second": round(len(samples) / wall, 1),
+        "by_kind": {kind: row(group) for kind, group in kinds.items()},
+    }
 
 
 def verify_database(students: list[Student]) -> dict:
@@ -305,7 +318,9 @@ def verify_database(students: list[Student]) -> dict:
         stored = responses[attempt.pk]
         stored_positions = {attempt.question_ids.index(r.question_id) + 1 for r in stored}
         if stored_positions != student.acknowledged:
-            problems.append(f"{student.username}: acknowledged {sorted(student.acknowledged)}, stored {sorted(stored_positions)}")
+            problems.append(
+                f"{student.username}: acknowledged {sorted(student.acknowledged)}, stored {sorted(stored_positions)}"
+            )
         if attempt.answered_count != len(stored):
             problems.append(f"{student.username}: answered_count {attempt.answered_count} for {len(stored)} responses")
         if not attempt.is_finished:
@@ -319,7 +334,9 @@ def verify_database(students: list[Student]) -> dict:
             points = (question.grade(given, choices[question.pk]) * question.points).quantize(Decimal("0.01"))
             regraded += 1
             if points != response.points_awarded:
-                problems.append(f"{student.username}: response {response.pk} holds {response.points_awarded}, regrades to {points}")
+                problems.append(
+                    f"{student.username}: response {response.pk} holds {response.points_awarded}, regrades to {points}"
+                )
     sums = Response.objects.filter(attempt__in=attempts.values()).aggregate(n=Count("id"), points=Sum("points_awarded"))
     return {
         "attempts": len(attempts),
@@ -371,8 +388,12 @@ def main() -> int:
     manage(env, "migrate", "--no-input")
     manage(env, "load_content")
     manage(env, "collectstatic", "--no-input")
-    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG", "SECRET_KEY",
-                                                 "ALLOWED_HOSTS", "STATIC_ROOT")})
+    os.environ.update(
+        {
+            key: env[key]
+            for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "STATIC_ROOT")
+        }
+    )
     sys.path.insert(0, str(BASE_DIR))
     import django
 
@@ -382,8 +403,11 @@ def main() -> int:
     question_count = Quiz.objects.get(slug=args.quiz).quiz_questions.filter(question__is_published=True).count()
     students = create_students(args.students)
     server = start_gunicorn(args, env)
-    print(f"gunicorn: {args.workers} workers × {args.threads} threads on {HOST}:{args.port}; "
-          f"{args.students} students × {question_count} questions of “{args.quiz}”", flush=True)
+    print(
+        f"gunicorn: {args.workers} workers × {args.threads} threads on {HOST}:{args.port}; "
+        f"{args.students} students × {question_count} questions of “{args.quiz}”",
+        flush=True,
+    )
 
     samples: list[Sample] = []
     lock = threading.Lock()
@@ -406,8 +430,13 @@ def main() -> int:
         thread.join(timeout=args.time_limit + REQUEST_TIMEOUT)
     wall = time.perf_counter() - started
 
-    report = {"students": args.students, "questions_per_quiz": question_count, "workers": args.workers,
-              "threads": args.threads, **summarise(samples, wall)}
+    report = {
+        "students": args.students,
+        "questions_per_quiz": question_count,
+        "workers": args.workers,
+        "threads": args.threads,
+        **summarise(samples, wall),
+    }
     report["student_errors"] = [error for s in students for error in s.errors]
     kill_hard(server)
     server = start_gunicorn(args, env)

@@ -77,8 +77,9 @@ class Site:
         if htmx:
             headers["HX-Request"] = "true"
         body = urlencode(data, doseq=True).encode()
-        return cost.call(self.handler, cost.wsgi_environ("POST", path, cookies=self._cookies(user), body=body,
-                                                         headers=headers))
+        return cost.call(
+            self.handler, cost.wsgi_environ("POST", path, cookies=self._cookies(user), body=body, headers=headers)
+        )
 
     def _cookies(self, user):
         cookies = {"csrftoken": self.csrf}
@@ -94,8 +95,10 @@ def page_with_static(site: Site, name: str, path: str, user) -> tuple[list[str],
     assert reply.status == 200, (name, reply.status)
     links = StaticLinks()
     links.feed(reply.body.decode())
-    rows = [f"| {name}: HTML | {len(reply.body):,} | {len(reply.body):,} (gzip by a proxy: {gzipped(reply.body):,}) | "
-            f"{reply.headers.get('cache-control', '—')} | — |"]
+    rows = [
+        f"| {name}: HTML | {len(reply.body):,} | {len(reply.body):,} (gzip by a proxy: {gzipped(reply.body):,}) | "
+        f"{reply.headers.get('cache-control', '—')} | — |"
+    ]
     total, wire = len(reply.body), len(reply.body)
     for url in links.urls:
         plain = site.get(urlsplit(url).path)
@@ -109,8 +112,9 @@ def page_with_static(site: Site, name: str, path: str, user) -> tuple[list[str],
             f"{'yes' if HASHED.search(url) else 'no'} |"
         )
     verdict = "within" if total <= PAGE_BUDGET else "over"
-    rows.append(f"| **{name}, all files** | **{total:,}** | **{wire:,}** | {verdict} the 60 KB budget "
-                f"({kib(total)}) | |")
+    rows.append(
+        f"| **{name}, all files** | **{total:,}** | **{wire:,}** | {verdict} the 60 KB budget ({kib(total)}) | |"
+    )
     return rows, total
 
 
@@ -150,7 +154,10 @@ def fragments(site: Site, student, teacher, other_student, dump: Path | None) ->
     quiz = Quiz.objects.get(slug="whole-article")
     attempt = attempt_start(quiz=quiz, student=other_student)
     questions = {q.pk: q for q in Question.objects.prefetch_related("choices")}
-    add("Next question (first)", site.get(reverse("attempt_question", args=[attempt.public_id]), other_student, htmx=True))
+    add(
+        "Next question (first)",
+        site.get(reverse("attempt_question", args=[attempt.public_id]), other_student, htmx=True),
+    )
     for position, question_id in enumerate(attempt.question_ids, start=1):
         question = questions[question_id]
         url = reverse("attempt_answer", args=[attempt.public_id, position])
@@ -159,8 +166,10 @@ def fragments(site: Site, student, teacher, other_student, dump: Path | None) ->
             add("Answer refused: nothing picked (422)", site.post(url, {}, other_student), expect=422)
         shown = attempt.choice_order.get(str(question_id), [])
         right = position % 2 == 0
-        add(f"Feedback: {question.get_kind_display()}, {'right' if right else 'wrong'}",
-            site.post(url, answer_for(question, shown, right), other_student))
+        add(
+            f"Feedback: {question.get_kind_display()}, {'right' if right else 'wrong'}",
+            site.post(url, answer_for(question, shown, right), other_student),
+        )
     classroom = Classroom.objects.get(teacher=teacher)
     some_student = classroom.students.exclude(pk=student.pk).first()
     add("Progress: missed answers, page 2", site.get("/me/", student, query="missed_page=2", htmx=True))
@@ -168,10 +177,16 @@ def fragments(site: Site, student, teacher, other_student, dump: Path | None) ->
     add("Join a class: my classes", site.get(reverse("join_class"), student, htmx=True))
     add("Teacher: class dashboard", site.get("/teach/", teacher, query=f"classroom={classroom.pk}", htmx=True))
     assigned = classroom.assignments.select_related("quiz").first().quiz
-    add("Teacher: quiz statistics", site.get(reverse("quiz_statistics", args=[assigned.slug]), teacher,
-                                             query=f"classroom={classroom.pk}", htmx=True))
-    add("Teacher: a student's answers", site.get(reverse("student_detail", args=[classroom.pk, some_student.pk]),
-                                                 teacher, htmx=True))
+    add(
+        "Teacher: quiz statistics",
+        site.get(
+            reverse("quiz_statistics", args=[assigned.slug]), teacher, query=f"classroom={classroom.pk}", htmx=True
+        ),
+    )
+    add(
+        "Teacher: a student's answers",
+        site.get(reverse("student_detail", args=[classroom.pk, some_student.pk]), teacher, htmx=True),
+    )
     add("Teacher: new class form", site.get(reverse("classroom_create"), teacher, htmx=True))
     add("Not a teacher (403)", site.get("/teach/", student, htmx=True), expect=403)
     return [(name, sizes[0][1], max(size for size, _ in sizes), len(sizes)) for name, sizes in measured.items()]
@@ -221,7 +236,9 @@ def main() -> None:
     print()
     print("| htmx fragment | Status | Largest (bytes) | Measured | Within 4 KB |")
     print("| --- | ---: | ---: | ---: | --- |")
-    for name, status, largest, count in fragments(site, student, teacher, User.objects.create(username="taker"), options.dump):
+    for name, status, largest, count in fragments(
+        site, student, teacher, User.objects.create(username="taker"), options.dump
+    ):
         print(f"| {name} | {status} | {largest:,} | {count} | {'yes' if largest <= FRAGMENT_BUDGET else 'no'} |")
 
 

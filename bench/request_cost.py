@@ -97,7 +97,13 @@ class Reply:
 
 
 def wsgi_environ(
-    method: str, path: str, *, cookies: dict | None = None, query: str = "", body: bytes = b"", headers: dict | None = None
+    method: str,
+    path: str,
+    *,
+    cookies: dict | None = None,
+    query: str = "",
+    body: bytes = b"",
+    headers: dict | None = None,
 ) -> dict:
     environ = {
         "REQUEST_METHOD": method,
@@ -260,8 +266,12 @@ class AnswerFeed:
             f"/attempts/{self.attempt.public_id}/questions/{self.position}/",
             cookies={"sessionid": self.cookies[self.attempt.student_id], "csrftoken": self.csrf},
             body=body,
-            headers={"HX-Request": "true", "HX-Current-URL": f"http://{HOST}/", "X-CSRFToken": self.csrf,
-                     "Origin": f"http://{HOST}"},
+            headers={
+                "HX-Request": "true",
+                "HX-Current-URL": f"http://{HOST}/",
+                "X-CSRFToken": self.csrf,
+                "Origin": f"http://{HOST}",
+            },
         )
 
 
@@ -298,8 +308,10 @@ def build_world(students: int, responses_each: int) -> list[Measured]:
         Measured("Question page (full)", get(f"/attempts/{viewing.public_id}/", viewer_cookies)),
         Measured("Next question (htmx)", get(f"/attempts/{viewing.public_id}/", viewer_cookies, headers=htmx)),
         Measured("Answer POST (htmx)", AnswerFeed(biggest, answerers, csrf)),
-        Measured(f"Results page ({biggest.quiz_questions.count()} questions)",
-              get(f"/attempts/{finished.public_id}/results/", student_cookies)),
+        Measured(
+            f"Results page ({biggest.quiz_questions.count()} questions)",
+            get(f"/attempts/{finished.public_id}/results/", student_cookies),
+        ),
         Measured("Progress page /me/", get("/me/", student_cookies)),
         Measured("Teacher dashboard /teach/", get("/teach/", teacher_cookies, query=f"classroom={world['classroom']}")),
     ], world
@@ -397,8 +409,9 @@ def profile(handler, path: Measured, requests: int, flat: bool) -> None:
         call(handler, environ)
     profiler.stop()
     # Flat: every function with the time spent inside it and below, the most costly first.
-    renderer = ConsoleRenderer(unicode=True, flat=flat, flat_time="total", show_all=flat,
-                               processor_options={"filter_threshold": 0.01})
+    renderer = ConsoleRenderer(
+        unicode=True, flat=flat, flat_time="total", show_all=flat, processor_options={"filter_threshold": 0.01}
+    )
     print(profiler.output(renderer))
 
 
@@ -409,8 +422,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=70, help="rounds before timing (67 fill the bank cache)")
     parser.add_argument("--students", type=int, default=100, help="students in the dashboard's class")
     parser.add_argument("--responses", type=int, default=100, help="responses per student")
-    parser.add_argument("--profile", metavar="PATH", help="profile one path instead: floor, question, next, answer, "
-                        "results, progress or dashboard")
+    parser.add_argument(
+        "--profile",
+        metavar="PATH",
+        help="profile one path instead: floor, question, next, answer, results, progress or dashboard",
+    )
     parser.add_argument("--requests", type=int, default=300, help="requests profiled with --profile")
     parser.add_argument("--flat", action="store_true", help="with --profile: a flat list instead of the call tree")
     parser.add_argument("--show-sql", action="store_true", help="print every path's SQL")
@@ -431,8 +447,10 @@ def main() -> None:
         count_queries(handler, path)
     measure(handler, paths, options.rounds, 0)
     print(f"Request cost, {options.database}: {machine()}; load average {os.getloadavg()[0]:.1f} at the end")
-    print(f"{options.rounds} rounds after {options.warmup} warm-up rounds, {time.perf_counter() - started:.0f} s; "
-          f"class of {options.students} students, {world['responses']:,} responses in all")
+    print(
+        f"{options.rounds} rounds after {options.warmup} warm-up rounds, {time.perf_counter() - started:.0f} s; "
+        f"class of {options.students} students, {world['responses']:,} responses in all"
+    )
     print()
     print(table(paths))
     if options.show_sql:

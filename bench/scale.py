@@ -51,7 +51,13 @@ def child(size: int, runs: int, explain: bool) -> dict:
     htmx = {"HX-Request": "true"}
     pages = [
         ("Class dashboard, first page", teacher_cookie, "/teach/", f"classroom={classroom}", {}),
-        ("Class dashboard, last page (htmx)", teacher_cookie, "/teach/", f"classroom={classroom}&page={last_page}", htmx),
+        (
+            "Class dashboard, last page (htmx)",
+            teacher_cookie,
+            "/teach/",
+            f"classroom={classroom}&page={last_page}",
+            htmx,
+        ),
         ("Student progress /me/", student_cookie, "/me/", "", {}),
     ]
     handler = cost.wsgi_handler()
@@ -74,10 +80,16 @@ def child(size: int, runs: int, explain: bool) -> dict:
         slowest = None
         if explain:
             slowest = slowest_query_plan(captured.captured_queries)
-        results.append({
-            "page": name, "queries": len(captured.captured_queries), "bytes": len(reply.body),
-            "median_ms": 1000 * statistics.median(timings), "max_ms": 1000 * max(timings), "plan": slowest,
-        })
+        results.append(
+            {
+                "page": name,
+                "queries": len(captured.captured_queries),
+                "bytes": len(reply.body),
+                "median_ms": 1000 * statistics.median(timings),
+                "max_ms": 1000 * max(timings),
+                "plan": slowest,
+            }
+        )
     return {**world, "size": size, "students": students, "pages": results, "machine": cost.machine()}
 
 
@@ -98,7 +110,9 @@ def run(kind: str, size: int, runs: int, explain: bool) -> dict:
 
     env = {**os.environ, "DATABASE_URL": cost.fresh_database(kind, "quiz_scale")}
     began = time.perf_counter()
-    arguments = [sys.executable, __file__, "--child", str(size), "--runs", str(runs)] + (["--explain"] if explain else [])
+    arguments = [sys.executable, __file__, "--child", str(size), "--runs", str(runs)] + (
+        ["--explain"] if explain else []
+    )
     done = subprocess.run(arguments, env=env, capture_output=True, text=True)
     if done.returncode:
         sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
@@ -112,14 +126,17 @@ def run(kind: str, size: int, runs: int, explain: bool) -> dict:
 def table(results: list[dict]) -> str:
     pages = [page["page"] for page in results[0]["pages"]]
     lines = [
-        "| Database | Responses | Attempts | Students | " + " | ".join(f"{page}: ms (queries)" for page in pages) + " |",
+        "| Database | Responses | Attempts | Students | "
+        + " | ".join(f"{page}: ms (queries)" for page in pages)
+        + " |",
         "| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in pages) + " |",
     ]
     for result in results:
         cells = [f"{page['median_ms']:.0f} ({page['queries']})" for page in result["pages"]]
         lines.append(
             f"| {result['database']} | {result['responses']:,} | {result['attempts']:,} | {result['students']:,} | "
-            + " | ".join(cells) + " |"
+            + " | ".join(cells)
+            + " |"
         )
     return "\n".join(lines)
 
@@ -147,17 +164,24 @@ def main() -> None:
             print(f"… {kind}, {size:,} responses", flush=True)
             result = run(kind, size, options.runs, options.explain)
             results.append(result)
-            print(f"  filled in {result['fill_seconds']:.0f} s, measured in {result['total_seconds']:.0f} s", flush=True)
+            print(
+                f"  filled in {result['fill_seconds']:.0f} s, measured in {result['total_seconds']:.0f} s", flush=True
+            )
             for page in result["pages"]:
-                print(f"  {page['page']}: median {page['median_ms']:.1f} ms, slowest {page['max_ms']:.1f} ms, "
-                      f"{page['queries']} queries, {page['bytes']:,} bytes", flush=True)
+                print(
+                    f"  {page['page']}: median {page['median_ms']:.1f} ms, slowest {page['max_ms']:.1f} ms, "
+                    f"{page['queries']} queries, {page['bytes']:,} bytes",
+                    flush=True,
+                )
                 if page["plan"]:
                     print("    " + page["plan"].replace("\n", "\n    "), flush=True)
     print()
     for machine in dict.fromkeys(result["machine"] for result in results):
         print(f"Scale: {machine}")
-    print(f"Median of {options.runs} requests per page, after one untimed request; load average "
-          f"{os.getloadavg()[0]:.1f} at the end")
+    print(
+        f"Median of {options.runs} requests per page, after one untimed request; load average "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
     print()
     print(table(results))
     if options.json:

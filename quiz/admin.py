@@ -203,9 +203,7 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description="Duplicate selected questions (copies start unpublished)", permissions=["add"])
     def duplicate(self, request, queryset) -> None:
         originals = list(queryset.select_related("passage").prefetch_related("choices").order_by("key"))
-        taken = set(
-            Question.objects.filter(key__regex=r"-copy(-[0-9]+)?$").values_list("key", flat=True)
-        )
+        taken = set(Question.objects.filter(key__regex=r"-copy(-[0-9]+)?$").values_list("key", flat=True))
         copies = []
         for original in originals:
             key = unique_key(f"{original.key[:90]}-copy", taken)
@@ -321,7 +319,16 @@ class QuizQuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "is_published", "question_count", "feedback_mode", "pass_mark", "opens_at", "closes_at", "play")
+    list_display = (
+        "title",
+        "is_published",
+        "question_count",
+        "feedback_mode",
+        "pass_mark",
+        "opens_at",
+        "closes_at",
+        "play",
+    )
     list_filter = ("is_published", "feedback_mode")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
@@ -358,9 +365,7 @@ class QuizAdmin(admin.ModelAdmin):
             return "Save the quiz first."
         if not quiz.is_published:
             return "Publish the quiz to play it as a student would."
-        return format_html(
-            '<a href="{}">Play “{}” as a student</a>', quiz.get_absolute_url(), quiz.title
-        )
+        return format_html('<a href="{}">Play “{}” as a student</a>', quiz.get_absolute_url(), quiz.title)
 
 
 def students_taught_by(teacher):

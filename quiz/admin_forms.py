@@ -47,7 +47,11 @@ class PassageSelect(forms.Select):
 def passage_choices(passages: list[Passage]) -> list:
     grouped: dict[Source, list] = {}
     for passage in passages:
-        preview = passage.text if len(passage.text) <= PASSAGE_LABEL_LENGTH else passage.text[: PASSAGE_LABEL_LENGTH - 1] + "…"
+        preview = (
+            passage.text
+            if len(passage.text) <= PASSAGE_LABEL_LENGTH
+            else passage.text[: PASSAGE_LABEL_LENGTH - 1] + "…"
+        )
         grouped.setdefault(passage.source, []).append((passage.pk, f"¶{passage.position} · {preview}"))
     return [("", "---------")] + [(source.title, options) for source, options in grouped.items()]
 

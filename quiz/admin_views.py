@@ -48,7 +48,9 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
     choices = list(question.choices.all())
     preview_url = reverse("admin:quiz_question_preview", args=[question.pk])
     attempt = Attempt(
-        quiz=Quiz(title="Preview", feedback_mode=FeedbackMode.IMMEDIATE), question_ids=[question.pk], max_score=question.points
+        quiz=Quiz(title="Preview", feedback_mode=FeedbackMode.IMMEDIATE),
+        question_ids=[question.pk],
+        max_score=question.points,
     )
     form = AnswerForm(request.POST or None, question=question, choices=choices)
     response, status = None, 200

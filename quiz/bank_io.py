@@ -44,7 +44,11 @@ class BankFormatError(Exception):
         more = len(self.problems) - MAX_ERRORS_SHOWN
         if more > 0:
             shown.append(f"…and {more} more problem(s).")
-        return "Nothing was imported. " + " ".join(shown) if len(shown) == 1 else "Nothing was imported.\n" + "\n".join(shown)
+        return (
+            "Nothing was imported. " + " ".join(shown)
+            if len(shown) == 1
+            else "Nothing was imported.\n" + "\n".join(shown)
+        )
 
 
 @dataclass
@@ -156,9 +160,7 @@ def export_bank(questions=None) -> dict:
     """The bank as a JSON-ready dict: ``questions`` (default: all, with every quiz), and their sources."""
     whole_bank = questions is None
     questions = Question.objects.all() if whole_bank else questions
-    questions = list(
-        questions.select_related("passage__source", "author").prefetch_related("choices").order_by("key")
-    )
+    questions = list(questions.select_related("passage__source", "author").prefetch_related("choices").order_by("key"))
     sources = {question.passage.source_id for question in questions}
     source_rows = Source.objects.filter(pk__in=sources).prefetch_related("passages").order_by("slug")
     bank = {
@@ -283,8 +285,7 @@ def _import_sources(bank: ParsedBank, report: ImportReport) -> dict[tuple[str, i
     )
     report.sources = len(new_sources)
     return {
-        (p.source.slug, p.position): p
-        for p in Passage.objects.filter(source__slug__in=slugs).select_related("source")
+        (p.source.slug, p.position): p for p in Passage.objects.filter(source__slug__in=slugs).select_related("source")
     }
 
 
@@ -299,12 +300,17 @@ def _check_questions(bank: ParsedBank, passages, existing: dict[str, Question]) 
         passage = passages.get((record.source, record.passage))
         if passage is None:
             problems.append(
-                (record.line, f"{where} cites paragraph {record.passage} of “{record.source}”, which this site does not have.")
+                (
+                    record.line,
+                    f"{where} cites paragraph {record.passage} of “{record.source}”, which this site does not have.",
+                )
             )
         elif record.quote not in passage.text:
             suggestion = quote_suggestion(passage.text, record.quote)
             hint = f" The passage prints it as “{suggestion}”." if suggestion else ""
-            problems.append((record.line, f"{where}: its quote is not word for word in paragraph {record.passage}.{hint}"))
+            problems.append(
+                (record.line, f"{where}: its quote is not word for word in paragraph {record.passage}.{hint}")
+            )
         messages = choice_errors(record.kind, [(text, correct) for text, correct, _ in record.choices])
         if record.kind == QuestionKind.NUMERIC:
             messages += list(numeric_errors(record.numeric_answer, record.tolerance).values())
@@ -314,8 +320,11 @@ def _check_questions(bank: ParsedBank, passages, existing: dict[str, Question]) 
         current = existing.get(record.key)
         if current is not None and current.kind != record.kind and current.answered:
             problems.append(
-                (record.line, f"{where} has been answered {current.answered} time(s) as {current.get_kind_display()}; "
-                 "its kind cannot change. Give the new version another key.")
+                (
+                    record.line,
+                    f"{where} has been answered {current.answered} time(s) as {current.get_kind_display()}; "
+                    "its kind cannot change. Give the new version another key.",
+                )
             )
     return problems
 
@@ -330,15 +339,28 @@ def _check_quizzes(bank: ParsedBank, existing: dict[str, Question]) -> list:
             continue
         missing = [key for key in quiz.questions if key not in known]
         if missing:
-            problems.append((quiz.line, f"Quiz “{quiz.slug}” lists questions this site does not have: {', '.join(missing)}."))
+            problems.append(
+                (quiz.line, f"Quiz “{quiz.slug}” lists questions this site does not have: {', '.join(missing)}.")
+            )
         if len(set(quiz.questions)) != len(quiz.questions):
             problems.append((quiz.line, f"Quiz “{quiz.slug}” lists a question twice."))
     return problems
 
 
 QUESTION_FIELDS = [
-    "kind", "prompt", "explanation", "passage", "quote", "cited_fingerprint", "points", "numeric_answer",
-    "numeric_tolerance", "numeric_unit", "accepted_answers", "is_published", "author",
+    "kind",
+    "prompt",
+    "explanation",
+    "passage",
+    "quote",
+    "cited_fingerprint",
+    "points",
+    "numeric_answer",
+    "numeric_tolerance",
+    "numeric_unit",
+    "accepted_answers",
+    "is_published",
+    "author",
 ]
 
 
@@ -373,7 +395,9 @@ def _write_questions(bank: ParsedBank, passages, existing: dict[str, Question], 
             question = Question(key=record.key, **values)
             created.append(question)
         else:
-            if any(getattr(question, name) != value for name, value in values.items()) or _choices_differ(question, record):
+            if any(getattr(question, name) != value for name, value in values.items()) or _choices_differ(
+                question, record
+            ):
                 for name, value in values.items():
                     setattr(question, name, value)
                 question.updated_at = now
@@ -402,11 +426,18 @@ def _write_choices(bank: ParsedBank, by_key: dict[str, Question], existing: dict
         for position, (text, correct, feedback) in enumerate(record.choices, start=1):
             if current:
                 choice = current.pop(0)
-                if (choice.position, choice.text, choice.is_correct, choice.feedback) != (position, text, correct, feedback):
+                if (choice.position, choice.text, choice.is_correct, choice.feedback) != (
+                    position,
+                    text,
+                    correct,
+                    feedback,
+                ):
                     choice.position, choice.text, choice.is_correct, choice.feedback = position, text, correct, feedback
                     to_update.append(choice)
             else:
-                to_create.append(Choice(question=question, position=position, text=text, is_correct=correct, feedback=feedback))
+                to_create.append(
+                    Choice(question=question, position=position, text=text, is_correct=correct, feedback=feedback)
+                )
         to_delete += [choice.pk for choice in current]
     Choice.objects.filter(pk__in=to_delete).delete()
     Choice.objects.bulk_update(to_update, ["position", "text", "is_correct", "feedback"])

@@ -215,12 +215,16 @@ def _question_record(item, index: int, default_source: str | None, problems) -> 
     kind = reader.choice("kind", QuestionKind.values, QuestionKind.SINGLE)
     source = reader.text("source", required=False) or default_source or ""
     if not source:
-        reader.error(f"{reader.what} does not say which source it cites (add \"source\": \"<slug>\").")
+        reader.error(f'{reader.what} does not say which source it cites (add "source": "<slug>").')
     choices = []
     for entry in reader.listing("choices"):
         choice = _Reader(entry, f"A choice of {reader.what}", problems)
         choices.append(
-            (choice.text("text", max_length=500), choice.boolean("correct", False), choice.text("feedback", required=False))
+            (
+                choice.text("text", max_length=500),
+                choice.boolean("correct", False),
+                choice.text("feedback", required=False),
+            )
         )
     accepted = reader.listing("accepted_answers")
     if any(not isinstance(answer, str) for answer in accepted):
@@ -255,7 +259,7 @@ def _quiz_record(item, index: int, problems) -> QuizRecord:
         reader.what = f"Quiz “{slug}”"
     keys = reader.data.get("questions", [])
     if keys != "all" and not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)):
-        reader.error(f"{reader.what}: “questions” should be a list of question keys, or \"all\".")
+        reader.error(f'{reader.what}: “questions” should be a list of question keys, or "all".')
         keys = []
     settings = {
         "pass_mark": reader.integer("pass_mark", default=60, minimum=0, maximum=100),

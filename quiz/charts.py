@@ -50,7 +50,14 @@ def _frame(chart_id: str, title: str, description: str, height: int, body: list[
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
         'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-        WIDTH, height, chart_id, chart_id, chart_id, title, chart_id, description,
+        WIDTH,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
     )
     return mark_safe(head + "".join(body) + "</svg>")
 
@@ -64,18 +71,43 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, description: st
     for index, bar in enumerate(bars):
         y = top + index * row
         value_text = "no data" if bar.value is None else f"{bar.value:.0f}{unit}"
-        body.append(_svg('<g class="chart-row"><title>{}: {}{}</title>', bar.label, value_text,
-                                f" ({bar.note})" if bar.note else ""))
-        body.append(_svg('<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
-                                label_width - 8, y + 19, _shorten(bar.label, 34)))
-        body.append(_svg('<rect class="chart-track" x="{}" y="{}" width="{}" height="18" rx="3"></rect>',
-                                label_width, y + 6, scale))
+        body.append(
+            _svg(
+                '<g class="chart-row"><title>{}: {}{}</title>',
+                bar.label,
+                value_text,
+                f" ({bar.note})" if bar.note else "",
+            )
+        )
+        body.append(
+            _svg(
+                '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
+                label_width - 8,
+                y + 19,
+                _shorten(bar.label, 34),
+            )
+        )
+        body.append(
+            _svg(
+                '<rect class="chart-track" x="{}" y="{}" width="{}" height="18" rx="3"></rect>',
+                label_width,
+                y + 6,
+                scale,
+            )
+        )
         if bar.value is not None:
             width = max(0.0, min(100.0, bar.value)) * scale / 100
-            body.append(_svg('<rect class="chart-bar" x="{}" y="{}" width="{:.1f}" height="18" rx="3"></rect>',
-                                    label_width, y + 6, width))
-        body.append(_svg('<text class="chart-value" x="{}" y="{}">{}</text>',
-                                label_width + scale + 6, y + 19, value_text))
+            body.append(
+                _svg(
+                    '<rect class="chart-bar" x="{}" y="{}" width="{:.1f}" height="18" rx="3"></rect>',
+                    label_width,
+                    y + 6,
+                    width,
+                )
+            )
+        body.append(
+            _svg('<text class="chart-value" x="{}" y="{}">{}</text>', label_width + scale + 6, y + 19, value_text)
+        )
         body.append(mark_safe("</g>"))
     return _frame(chart_id, title, description, height, body)
 
@@ -88,23 +120,48 @@ def histogram_chart(counts: Sequence[tuple[str, int]], *, chart_id: str, title: 
     peak = max([count for _, count in counts] + [1])
     column = plot_width / max(1, len(counts))
     body = [
-        _svg('<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"></line>',
-                    left, height - bottom, WIDTH - 10, height - bottom),
+        _svg(
+            '<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"></line>',
+            left,
+            height - bottom,
+            WIDTH - 10,
+            height - bottom,
+        ),
         _svg('<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>', left - 6, top + 10, peak),
         _svg('<text class="chart-label" x="{}" y="{}" text-anchor="end">0</text>', left - 6, height - bottom),
     ]
     for index, (label, count) in enumerate(counts):
         x = left + index * column
         bar_height = plot_height * count / peak
-        body.append(_svg('<g class="chart-column"><title>{}: {} attempt{}</title>',
-                                label, count, "" if count == 1 else "s"))
-        body.append(_svg('<rect class="chart-bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"></rect>',
-                                x + 3, height - bottom - bar_height, column - 6, bar_height))
+        body.append(
+            _svg('<g class="chart-column"><title>{}: {} attempt{}</title>', label, count, "" if count == 1 else "s")
+        )
+        body.append(
+            _svg(
+                '<rect class="chart-bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"></rect>',
+                x + 3,
+                height - bottom - bar_height,
+                column - 6,
+                bar_height,
+            )
+        )
         if count:
-            body.append(_svg('<text class="chart-value" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>',
-                                    x + column / 2, height - bottom - bar_height - 4, count))
-        body.append(_svg('<text class="chart-label" x="{:.1f}" y="{}" text-anchor="middle">{}</text>',
-                                x + column / 2, height - bottom + 16, label))
+            body.append(
+                _svg(
+                    '<text class="chart-value" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>',
+                    x + column / 2,
+                    height - bottom - bar_height - 4,
+                    count,
+                )
+            )
+        body.append(
+            _svg(
+                '<text class="chart-label" x="{:.1f}" y="{}" text-anchor="middle">{}</text>',
+                x + column / 2,
+                height - bottom + 16,
+                label,
+            )
+        )
         body.append(mark_safe("</g>"))
     return _frame(chart_id, title, description, height, body)
 
@@ -124,23 +181,62 @@ def line_chart(
     xs = [left + (index * step if len(points) > 1 else plot_width / 2) for index in range(len(points))]
     body = []
     for level in (0, 50, 100):
-        body.append(_svg('<line class="chart-grid" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"></line>',
-                                left, y_of(level), WIDTH - right, y_of(level)))
-        body.append(_svg('<text class="chart-label" x="{}" y="{:.1f}" text-anchor="end">{}%</text>',
-                                left - 6, y_of(level) + 4, level))
+        body.append(
+            _svg(
+                '<line class="chart-grid" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"></line>',
+                left,
+                y_of(level),
+                WIDTH - right,
+                y_of(level),
+            )
+        )
+        body.append(
+            _svg(
+                '<text class="chart-label" x="{}" y="{:.1f}" text-anchor="end">{}%</text>',
+                left - 6,
+                y_of(level) + 4,
+                level,
+            )
+        )
     if reference is not None:
-        body.append(_svg('<line class="chart-reference" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"></line>',
-                                left, y_of(reference), WIDTH - right, y_of(reference)))
+        body.append(
+            _svg(
+                '<line class="chart-reference" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"></line>',
+                left,
+                y_of(reference),
+                WIDTH - right,
+                y_of(reference),
+            )
+        )
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{y_of(value):.1f}" for x, (_, value) in zip(xs, points))
         body.append(_svg('<polyline class="chart-line" points="{}"></polyline>', path))
     for x, (label, value) in zip(xs, points):
-        body.append(_svg('<circle class="chart-point" cx="{:.1f}" cy="{:.1f}" r="4"><title>{}: {:.0f}%</title></circle>',
-                                x, y_of(value), label, value))
+        body.append(
+            _svg(
+                '<circle class="chart-point" cx="{:.1f}" cy="{:.1f}" r="4"><title>{}: {:.0f}%</title></circle>',
+                x,
+                y_of(value),
+                label,
+                value,
+            )
+        )
     if points:
-        body.append(_svg('<text class="chart-label" x="{:.1f}" y="{}" text-anchor="start">{}</text>',
-                                xs[0], height - 10, points[0][0]))
+        body.append(
+            _svg(
+                '<text class="chart-label" x="{:.1f}" y="{}" text-anchor="start">{}</text>',
+                xs[0],
+                height - 10,
+                points[0][0],
+            )
+        )
         if len(points) > 1:
-            body.append(_svg('<text class="chart-label" x="{:.1f}" y="{}" text-anchor="end">{}</text>',
-                                    xs[-1], height - 10, points[-1][0]))
+            body.append(
+                _svg(
+                    '<text class="chart-label" x="{:.1f}" y="{}" text-anchor="end">{}</text>',
+                    xs[-1],
+                    height - 10,
+                    points[-1][0],
+                )
+            )
     return _frame(chart_id, title, description, height, body)

@@ -137,7 +137,10 @@ def quiz_summaries(
         summaries[row["quiz_id"]].completed = row["completed"]
     best = chosen_attempts(
         finished_attempts(
-            quiz_ids=quiz_ids, student_ids=students, started_from=dates.started_from, started_before=dates.started_before
+            quiz_ids=quiz_ids,
+            student_ids=students,
+            started_from=dates.started_from,
+            started_before=dates.started_before,
         ),
         AttemptChoice.HIGHEST,
     )

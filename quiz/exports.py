@@ -54,14 +54,34 @@ def gradebook_rows(*, classroom: Classroom, assignments: list[Assignment]) -> It
 def statistics_rows(report: QuizReport) -> Iterator[list]:
     """Header, then one row per question with Moodle's statistics and the review reasons."""
     yield [
-        "Position", "Question key", "Kind", "Question", "Passage", "Attempts", "Facility index (%)",
-        "Standard deviation (%)", "Random guess score (%)", "Discrimination index", "Discriminative efficiency (%)",
-        "Median seconds to answer", "Flagged for review",
+        "Position",
+        "Question key",
+        "Kind",
+        "Question",
+        "Passage",
+        "Attempts",
+        "Facility index (%)",
+        "Standard deviation (%)",
+        "Random guess score (%)",
+        "Discrimination index",
+        "Discriminative efficiency (%)",
+        "Median seconds to answer",
+        "Flagged for review",
     ]
     for row in report.questions:
         s = row.statistics
         yield [
-            row.position, row.question.key, row.question.get_kind_display(), row.question.prompt,
-            row.question.passage.position, s.attempts, s.facility, s.standard_deviation, row.random_guess_score,
-            s.discrimination_index, s.discriminative_efficiency, row.median_seconds, " ".join(row.reasons),
+            row.position,
+            row.question.key,
+            row.question.get_kind_display(),
+            row.question.prompt,
+            row.question.passage.position,
+            s.attempts,
+            s.facility,
+            s.standard_deviation,
+            row.random_guess_score,
+            s.discrimination_index,
+            s.discriminative_efficiency,
+            row.median_seconds,
+            " ".join(row.reasons),
         ]

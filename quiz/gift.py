@@ -268,7 +268,9 @@ def _parse_question(chunk: _Chunk, taken_keys: set[str]) -> QuestionRecord:
     if not (record.source and record.passage and record.quote):
         raise ValueError(f"question “{record.key}”: its citation needs a source, a passage number and a quote.")
     if not explanation:
-        raise ValueError(f"question “{record.key}” needs an explanation: add it as general feedback (####…) before “}}”.")
+        raise ValueError(
+            f"question “{record.key}” needs an explanation: add it as general feedback (####…) before “}}”."
+        )
     return record
 
 
@@ -316,7 +318,9 @@ def _read_answers(block: str, record: QuestionRecord) -> None:
         answers.append((mark, weight, parts[0], "#".join(parts[1:])))
     if all(mark == "=" for mark, _, _, _ in answers):
         if any(weight is not None and weight != 100 for _, weight, _, _ in answers):
-            raise ValueError("short answers with partial credit are not supported; accept each answer in full or not at all.")
+            raise ValueError(
+                "short answers with partial credit are not supported; accept each answer in full or not at all."
+            )
         record.kind = QuestionKind.SHORT_TEXT
         record.accepted_answers = [text for _, _, text, _ in answers]
         return

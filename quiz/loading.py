@@ -4,8 +4,14 @@ from content.loading import BankError, LoadReport, as_decimal
 from content.models import Source
 from quiz.models import Choice, Question, Quiz, QuizQuestion
 
-QUIZ_SETTINGS = ("pass_mark", "shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes",
-                 "attempts_allowed")
+QUIZ_SETTINGS = (
+    "pass_mark",
+    "shuffle_questions",
+    "shuffle_choices",
+    "feedback_mode",
+    "time_limit_minutes",
+    "attempts_allowed",
+)
 
 
 def sync_choices(question: Question, choices: list[dict]) -> None:
@@ -63,8 +69,12 @@ def load_question_bank(bank: dict, *, source: Source, report: LoadReport) -> Non
         settings = {name: data[name] for name in QUIZ_SETTINGS if name in data}
         quiz, _ = Quiz.objects.update_or_create(
             slug=data["slug"],
-            defaults={"title": data["title"], "description": data.get("description", ""),
-                      "is_published": data.get("published", True), **settings},
+            defaults={
+                "title": data["title"],
+                "description": data.get("description", ""),
+                "is_published": data.get("published", True),
+                **settings,
+            },
         )
         sync_quiz_questions(quiz, [by_key[key] for key in keys])
         report.quizzes += 1

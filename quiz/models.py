@@ -91,8 +91,10 @@ class Question(models.Model):
         super().clean()
         if self.passage_id is not None and not self.quote_is_verbatim():
             raise ValidationError(
-                {"quote": f"This quote does not stand word for word in passage ¶{self.passage.position}. "
-                 "Copy it exactly from the passage text (spelling, apostrophes and spaces included)."}
+                {
+                    "quote": f"This quote does not stand word for word in passage ¶{self.passage.position}. "
+                    "Copy it exactly from the passage text (spelling, apostrophes and spaces included)."
+                }
             )
         if self.kind == QuestionKind.NUMERIC and self.numeric_answer is None:
             raise ValidationError({"numeric_answer": "A numeric question needs the right value."})

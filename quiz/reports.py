@@ -112,7 +112,10 @@ def split_groups(groups, bounds: stats.ThirdBounds) -> tuple[dict, dict]:
         patterns[question_id][(tuple(selected or []), stats.third_of(total, bounds))] += count
     return (
         {q: [(mark, total, count) for (mark, total), count in rows.items()] for q, rows in pairs.items()},
-        {q: [(list(selected), third, count) for (selected, third), count in rows.items()] for q, rows in patterns.items()},
+        {
+            q: [(list(selected), third, count) for (selected, third), count in rows.items()]
+            for q, rows in patterns.items()
+        },
     )
 
 

@@ -124,9 +124,7 @@ def question_snapshot(question: Question, choices: list[Choice]) -> dict:
         "kind": question.kind,
         "prompt": question.prompt,
         "points": question.points,
-        "choices": [
-            {"id": c.pk, "text": c.text, "is_correct": c.is_correct, "feedback": c.feedback} for c in choices
-        ],
+        "choices": [{"id": c.pk, "text": c.text, "is_correct": c.is_correct, "feedback": c.feedback} for c in choices],
         "correct_answer": question.correct_answer_display(choices),
         "numeric_unit": question.numeric_unit,
         "explanation": question.explanation,

@@ -230,12 +230,12 @@ def question_statistics(pairs: MarkPairs, max_mark: float) -> QuestionStatistics
         denominator = attempts - 1
         mark_var = sum(count * (mark - mark_mean) ** 2 for mark, _, count in rows) / denominator
         rest_var = sum(count * (total - mark - rest_mean) ** 2 for mark, total, count in rows) / denominator
-        covariance = sum(
-            count * (mark - mark_mean) * (total - mark - rest_mean) for mark, total, count in rows
-        ) / denominator
-        covariance_total = sum(
-            count * (mark - mark_mean) * (total - total_mean) for mark, total, count in rows
-        ) / denominator
+        covariance = (
+            sum(count * (mark - mark_mean) * (total - mark - rest_mean) for mark, total, count in rows) / denominator
+        )
+        covariance_total = (
+            sum(count * (mark - mark_mean) * (total - total_mean) for mark, total, count in rows) / denominator
+        )
         sd = 100 * math.sqrt(mark_var) / max_mark if max_mark else None
         if mark_var * rest_var > 0:
             discrimination = 100 * covariance / math.sqrt(mark_var * rest_var)
@@ -361,9 +361,7 @@ def _figure(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def review_reasons(
-    question: QuestionStatistics, *, distractor_beats_key: bool = False
-) -> list[str]:
+def review_reasons(question: QuestionStatistics, *, distractor_beats_key: bool = False) -> list[str]:
     """Why a question deserves a second look, in words a teacher can act on.
 
     The rules: facility below 20% or above 95%; discrimination index below 20;
@@ -373,20 +371,25 @@ def review_reasons(
     """
     reasons = []
     if question.facility is not None and question.facility < LOW_FACILITY:
-        reasons.append(f"Very hard: only {_figure(question.facility)}% of the marks were earned. Check the key and the wording.")
+        reasons.append(
+            f"Very hard: only {_figure(question.facility)}% of the marks were earned. Check the key and the wording."
+        )
     if question.facility is not None and question.facility > HIGH_FACILITY:
-        reasons.append(f"Very easy: {_figure(question.facility)}% of the marks were earned, so it tells students apart little.")
+        reasons.append(
+            f"Very easy: {_figure(question.facility)}% of the marks were earned, so it tells students apart little."
+        )
     if question.discrimination_index is not None and question.discrimination_index < LOW_DISCRIMINATION:
         reasons.append(
             f"Low discrimination ({_figure(question.discrimination_index)}): "
             "strong and weak students do about as well on it."
         )
     if distractor_beats_key:
-        reasons.append("A wrong choice was picked more often than the right answer: it may mislead, or the key may be wrong.")
+        reasons.append(
+            "A wrong choice was picked more often than the right answer: it may mislead, or the key may be wrong."
+        )
     if question.covariance_with_total is not None and question.covariance_with_total < 0:
         reasons.append("Its score moves against the total: students who do well overall tend to get it wrong.")
     return reasons
-
 
 
 @dataclass(frozen=True)
@@ -416,7 +419,9 @@ class DistractorAnalysis:
         return share(self.tallies[choice_id].picked_bottom, self.responses_bottom)
 
 
-def distractor_analysis(patterns: Sequence[tuple[Sequence[int], str, int]], choice_ids: Sequence[int]) -> DistractorAnalysis:
+def distractor_analysis(
+    patterns: Sequence[tuple[Sequence[int], str, int]], choice_ids: Sequence[int]
+) -> DistractorAnalysis:
     """Count the picks of each choice from (choices picked together, third, responses) rows.
 
     The database groups responses by the exact set of choices picked, so a

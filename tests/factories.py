@@ -7,8 +7,7 @@ from content.models import Passage, Source
 from quiz.models import Attempt, Choice, Classroom, Question, QuestionKind, Quiz, QuizQuestion, Response
 
 PASSAGE_TEXT = (
-    "Russian imports of GPUs essential for training AI models have plummeted by 84 percent "
-    "compared to pre war levels."
+    "Russian imports of GPUs essential for training AI models have plummeted by 84 percent compared to pre war levels."
 )
 
 

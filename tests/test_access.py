@@ -15,8 +15,8 @@ Every row runs as a plain request and as an htmx one (``HX-Request: true``), eac
 a fresh world. A guard test fails when a URL of the site has no row here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.test import Client
@@ -129,7 +129,9 @@ TABLE = [
     Row("quiz_detail", lambda w: reverse("quiz_detail", args=[w.quiz.slug]), everyone(OK)),
     Row("quiz_detail", lambda w: reverse("quiz_detail", args=[w.unpublished.slug]), everyone(404)),
     Row("quiz_start", lambda w: reverse("quiz_start", args=[w.quiz.slug]), everyone(AWAY, anonymous=LOGIN), "post"),
-    Row("quiz_start", lambda w: reverse("quiz_start", args=[w.unpublished.slug]), everyone(404, anonymous=LOGIN), "post"),
+    Row(
+        "quiz_start", lambda w: reverse("quiz_start", args=[w.unpublished.slug]), everyone(404, anonymous=LOGIN), "post"
+    ),
     Row("attempt_question", lambda w: reverse("attempt_question", args=[w.in_progress.public_id]), owner_only(OK)),
     Row("attempt_answer", lambda w: reverse("attempt_answer", args=[w.in_progress.public_id, 1]), owner_only(OK)),
     Row(
@@ -139,7 +141,9 @@ TABLE = [
         "post",
         lambda w: {"choice": w.choice_for(1)},
     ),
-    Row("attempt_submit", lambda w: reverse("attempt_submit", args=[w.in_progress.public_id]), owner_only(AWAY), "post"),
+    Row(
+        "attempt_submit", lambda w: reverse("attempt_submit", args=[w.in_progress.public_id]), owner_only(AWAY), "post"
+    ),
     Row("attempt_results", lambda w: reverse("attempt_results", args=[w.finished.public_id]), owner_only(OK)),
     Row("attempt_results", lambda w: reverse("attempt_results", args=[w.in_progress.public_id]), owner_only(AWAY)),
     Row("my_progress", lambda w: reverse("my_progress"), everyone(OK, anonymous=LOGIN)),
@@ -158,9 +162,15 @@ TABLE = [
     Row("logout", lambda w: reverse("logout"), everyone(AWAY), "post"),
     # The teacher's side
     Row("teach_dashboard", lambda w: reverse("teach_dashboard"), teachers(OK)),
-    Row("teach_dashboard", lambda w: f"{reverse('teach_dashboard')}?classroom={w.classroom.pk}", teachers(OK, others=404, superuser=404)),
+    Row(
+        "teach_dashboard",
+        lambda w: f"{reverse('teach_dashboard')}?classroom={w.classroom.pk}",
+        teachers(OK, others=404, superuser=404),
+    ),
     Row("classroom_create", lambda w: reverse("classroom_create"), teachers(OK)),
-    Row("classroom_create", lambda w: reverse("classroom_create"), teachers(AWAY), "post", lambda w: {"name": "Year 12"}),
+    Row(
+        "classroom_create", lambda w: reverse("classroom_create"), teachers(AWAY), "post", lambda w: {"name": "Year 12"}
+    ),
     Row(
         "assignment_save",
         lambda w: reverse("assignment_save", args=[w.classroom.pk]),
@@ -174,7 +184,11 @@ TABLE = [
         teachers(POSTED, others=404, superuser=404),
         "post",
     ),
-    Row("gradebook_csv", lambda w: reverse("gradebook_csv", args=[w.classroom.pk]), teachers(OK, others=404, superuser=404)),
+    Row(
+        "gradebook_csv",
+        lambda w: reverse("gradebook_csv", args=[w.classroom.pk]),
+        teachers(OK, others=404, superuser=404),
+    ),
     Row(
         "student_detail",
         lambda w: reverse("student_detail", args=[w.classroom.pk, w.users["student"].pk]),
@@ -185,15 +199,29 @@ TABLE = [
         lambda w: reverse("student_detail", args=[w.classroom.pk, w.users["other_teacher"].pk]),
         teachers(404),
     ),
-    Row("quiz_statistics", lambda w: reverse("quiz_statistics", args=[w.quiz.slug]), teachers(OK, others=404, superuser=404)),
-    Row("quiz_statistics_csv", lambda w: reverse("quiz_statistics_csv", args=[w.quiz.slug]), teachers(OK, others=404, superuser=404)),
+    Row(
+        "quiz_statistics",
+        lambda w: reverse("quiz_statistics", args=[w.quiz.slug]),
+        teachers(OK, others=404, superuser=404),
+    ),
+    Row(
+        "quiz_statistics_csv",
+        lambda w: reverse("quiz_statistics_csv", args=[w.quiz.slug]),
+        teachers(OK, others=404, superuser=404),
+    ),
     # Authoring, in the admin: the shared question bank is every teacher's to edit.
     Row("admin:index", lambda w: reverse("admin:index"), admin(OK)),
     Row("admin:quiz_question_changelist", lambda w: reverse("admin:quiz_question_changelist"), admin(OK)),
     Row("admin:quiz_question_change", lambda w: reverse("admin:quiz_question_change", args=[w.question.pk]), admin(OK)),
-    Row("admin:quiz_question_preview", lambda w: reverse("admin:quiz_question_preview", args=[w.question.pk]), admin(OK)),
+    Row(
+        "admin:quiz_question_preview", lambda w: reverse("admin:quiz_question_preview", args=[w.question.pk]), admin(OK)
+    ),
     Row("admin:quiz_question_citations", lambda w: reverse("admin:quiz_question_citations"), admin(OK)),
-    Row("admin:quiz_question_regrade", lambda w: reverse("admin:quiz_question_regrade") + f"?ids={w.question.pk}", admin(OK)),
+    Row(
+        "admin:quiz_question_regrade",
+        lambda w: reverse("admin:quiz_question_regrade") + f"?ids={w.question.pk}",
+        admin(OK),
+    ),
     Row("admin:quiz_question_import", lambda w: reverse("admin:quiz_question_import"), admin(OK)),
     Row("admin:quiz_question_import", lambda w: reverse("admin:quiz_question_import"), admin(400), "post"),
     Row("admin:quiz_question_export", lambda w: reverse("admin:quiz_question_export"), admin(OK)),
@@ -226,7 +254,9 @@ def _cases():
     for index, row in enumerate(TABLE):
         for role in ROLES:
             for shape in ("plain", "htmx"):
-                marks = [pytest.mark.xfail(reason=row.leak, strict=True)] if row.leak and role == "other_teacher" else []
+                marks = (
+                    [pytest.mark.xfail(reason=row.leak, strict=True)] if row.leak and role == "other_teacher" else []
+                )
                 yield pytest.param(row, role, shape, id=f"{index}-{row.route}-{row.method}-{role}-{shape}", marks=marks)
 
 
@@ -258,9 +288,25 @@ def _named_routes(patterns=None, namespace=""):
 
 def test_every_url_of_the_site_has_a_row_in_the_table():
     """The admin's generic model pages are represented by the rows above; every other route needs its own."""
-    generic_admin = ("_changelist", "_add", "_history", "_delete", "_change", "_autocomplete", "app_list", "view_on_site")
-    admin_routes = {"admin:index", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",
-                    "admin:jsi18n", "admin:autocomplete"}
+    generic_admin = (
+        "_changelist",
+        "_add",
+        "_history",
+        "_delete",
+        "_change",
+        "_autocomplete",
+        "app_list",
+        "view_on_site",
+    )
+    admin_routes = {
+        "admin:index",
+        "admin:login",
+        "admin:logout",
+        "admin:password_change",
+        "admin:password_change_done",
+        "admin:jsi18n",
+        "admin:autocomplete",
+    }
     routes = {
         name
         for name in _named_routes()

@@ -83,7 +83,11 @@ def passage():
         (QuestionKind.SINGLE, [("84", True), ("48", True)], "exactly one correct choice (this one has 2)"),
         (QuestionKind.SINGLE, [("84", True)], "Give at least two choices."),
         (QuestionKind.TRUE_FALSE, [("True", True), ("False", True)], "exactly one correct choice (this one has 2)"),
-        (QuestionKind.TRUE_FALSE, [("True", True), ("False", False), ("Maybe", False)], "exactly two choices (it has 3)"),
+        (
+            QuestionKind.TRUE_FALSE,
+            [("True", True), ("False", False), ("Maybe", False)],
+            "exactly two choices (it has 3)",
+        ),
         (QuestionKind.MULTIPLE, [("GPUs", True), ("Chips", True)], "at least one correct and one wrong choice"),
         (QuestionKind.MULTIPLE, [("Wheat", False), ("Oil", False)], "at least one correct and one wrong choice"),
         (QuestionKind.NUMERIC, [("84", True), ("48", False)], "A numeric question has no choices"),
@@ -123,7 +127,9 @@ def test_short_text_answers_are_read_one_per_line(teacher_client, passage):
 
 
 def test_valid_numeric_question_is_saved_with_its_tolerance(teacher_client, passage):
-    data = question_form(passage, kind=QuestionKind.NUMERIC, numeric_answer="84", numeric_tolerance="2", numeric_unit="percent")
+    data = question_form(
+        passage, kind=QuestionKind.NUMERIC, numeric_answer="84", numeric_tolerance="2", numeric_unit="percent"
+    )
     assert teacher_client.post(ADD_URL, data).status_code == 302
     question = Question.objects.get()
     assert (question.numeric_answer, question.numeric_tolerance) == (Decimal("84"), Decimal("2"))
@@ -168,7 +174,10 @@ def test_question_form_shows_the_cited_passage_text_and_groups_passages_by_sourc
     response = teacher_client.get(reverse("admin:quiz_question_change", args=[question.pk]))
     html = response.content.decode()
     assert f'<optgroup label="{question.passage.source.title}">' in html
-    assert f'<blockquote class="cited-passage-text" data-empty="Pick a passage to see its text here.">{PASSAGE_TEXT}</blockquote>' in html
+    assert (
+        f'<blockquote class="cited-passage-text" data-empty="Pick a passage to see its text here.">{PASSAGE_TEXT}</blockquote>'
+        in html
+    )
     assert f'data-text="{PASSAGE_TEXT}"' in html
 
 
@@ -194,7 +203,10 @@ def _answered(question, student, pick):
     attempt = attempt_start(quiz=quiz, student=student)
     choices = list(question.choices.order_by("position"))
     response, _ = response_record(
-        attempt=attempt, question=question, choices=choices, answer=SubmittedAnswer(choice_ids=frozenset({choices[pick].pk}))
+        attempt=attempt,
+        question=question,
+        choices=choices,
+        answer=SubmittedAnswer(choice_ids=frozenset({choices[pick].pk})),
     )
     return attempt, response
 
@@ -225,7 +237,10 @@ def test_kind_cannot_change_once_students_answered(teacher_client, student):
     question = QuestionFactory()
     _answered(question, student, pick=0)
     data = question_form(
-        question.passage, kind=QuestionKind.NUMERIC, numeric_answer="84", key=question.key,
+        question.passage,
+        kind=QuestionKind.NUMERIC,
+        numeric_answer="84",
+        key=question.key,
         initial_choices=list(question.choices.order_by("position")),
     )
     for index in range(4):
@@ -273,8 +288,12 @@ def test_list_queries_stay_constant_as_questions_and_answers_grow(teacher_client
             attempt = attempt_start(quiz=quiz, student=student)
             for question in quiz.questions.all():
                 choices = list(question.choices.all())
-                response_record(attempt=attempt, question=question, choices=choices,
-                                answer=SubmittedAnswer(choice_ids=frozenset({choices[0].pk})))
+                response_record(
+                    attempt=attempt,
+                    question=question,
+                    choices=choices,
+                    answer=SubmittedAnswer(choice_ids=frozenset({choices[0].pk})),
+                )
     assert Response.objects.count() == 72
     # session, user, permissions, result count, total count, the page of questions with
     # their stats as subqueries, and one query per filter's choices (source, passage, quiz, author).
@@ -289,7 +308,9 @@ def test_list_filters_by_quiz_and_source_and_searches_quotes(teacher_client):
     quiz = QuizFactory(questions=[in_quiz])
     by_quiz = teacher_client.get(CHANGELIST_URL + f"?quizzes__id__exact={quiz.pk}").content.decode()
     assert "Inside the quiz" in by_quiz and "Outside the quiz" not in by_quiz
-    by_source = teacher_client.get(CHANGELIST_URL + f"?passage__source__id__exact={outside.passage.source_id}").content.decode()
+    by_source = teacher_client.get(
+        CHANGELIST_URL + f"?passage__source__id__exact={outside.passage.source_id}"
+    ).content.decode()
     assert "Outside the quiz" in by_source and "Inside the quiz" not in by_source
     searched = teacher_client.get(CHANGELIST_URL + "?q=imports+of+GPUs").content.decode()
     assert "Inside the quiz" in searched and "Outside the quiz" not in searched
@@ -331,11 +352,15 @@ def test_add_to_quiz_action_asks_for_the_quiz_then_appends_new_questions(teacher
     assert QuizQuestion.objects.count() == 1
 
     done = teacher_client.post(
-        CHANGELIST_URL, {"action": "add_to_quiz", "_selected_action": selected, "quiz": quiz.pk, "apply": "1"}, follow=True
+        CHANGELIST_URL,
+        {"action": "add_to_quiz", "_selected_action": selected, "quiz": quiz.pk, "apply": "1"},
+        follow=True,
     )
     assert f"Added 2 question(s) to “{quiz.title}” (1 already in it)." in done.content.decode()
     assert list(quiz.quiz_questions.values_list("question_id", "position")) == [
-        (present.pk, 1), (new[0].pk, 2), (new[1].pk, 3)
+        (present.pk, 1),
+        (new[0].pk, 2),
+        (new[1].pk, 3),
     ]
 
 
@@ -393,16 +418,30 @@ def test_preview_of_a_missing_question_is_404(teacher_client):
 
 def _quiz_form(quiz, links, **overrides) -> dict:
     data = {
-        "title": quiz.title, "slug": quiz.slug, "description": "", "shuffle_questions": "on",
-        "feedback_mode": "immediate", "time_limit_minutes": "", "attempts_allowed": "", "pass_mark": "60",
-        "is_published": "on", "opens_at_0": "", "opens_at_1": "", "closes_at_0": "", "closes_at_1": "",
-        "quiz_questions-TOTAL_FORMS": str(len(links)), "quiz_questions-INITIAL_FORMS": str(sum(1 for l in links if l[0])),
-        "quiz_questions-MIN_NUM_FORMS": "0", "quiz_questions-MAX_NUM_FORMS": "1000",
+        "title": quiz.title,
+        "slug": quiz.slug,
+        "description": "",
+        "shuffle_questions": "on",
+        "feedback_mode": "immediate",
+        "time_limit_minutes": "",
+        "attempts_allowed": "",
+        "pass_mark": "60",
+        "is_published": "on",
+        "opens_at_0": "",
+        "opens_at_1": "",
+        "closes_at_0": "",
+        "closes_at_1": "",
+        "quiz_questions-TOTAL_FORMS": str(len(links)),
+        "quiz_questions-INITIAL_FORMS": str(sum(1 for l in links if l[0])),
+        "quiz_questions-MIN_NUM_FORMS": "0",
+        "quiz_questions-MAX_NUM_FORMS": "1000",
     }
     for index, (pk, question_id, position) in enumerate(links):
         data |= {
-            f"quiz_questions-{index}-id": str(pk or ""), f"quiz_questions-{index}-quiz": str(quiz.pk),
-            f"quiz_questions-{index}-question": str(question_id), f"quiz_questions-{index}-position": str(position),
+            f"quiz_questions-{index}-id": str(pk or ""),
+            f"quiz_questions-{index}-quiz": str(quiz.pk),
+            f"quiz_questions-{index}-question": str(question_id),
+            f"quiz_questions-{index}-position": str(position),
         }
     return data | overrides
 
@@ -416,13 +455,17 @@ def test_quiz_form_orders_questions_and_puts_position_zero_last(teacher_client):
     response = teacher_client.post(reverse("admin:quiz_quiz_change", args=[quiz.pk]), data)
     assert response.status_code == 302, errors_of(response)
     assert list(quiz.quiz_questions.order_by("position").values_list("question_id", flat=True)) == [
-        second.pk, first.pk, added.pk
+        second.pk,
+        first.pk,
+        added.pk,
     ]
 
 
 def test_quiz_form_refuses_closing_before_opening(teacher_client):
     quiz = QuizFactory()
-    data = _quiz_form(quiz, [], opens_at_0="2026-09-02", opens_at_1="08:00", closes_at_0="2026-09-01", closes_at_1="08:00")
+    data = _quiz_form(
+        quiz, [], opens_at_0="2026-09-02", opens_at_1="08:00", closes_at_0="2026-09-01", closes_at_1="08:00"
+    )
     response = teacher_client.post(reverse("admin:quiz_quiz_change", args=[quiz.pk]), data)
     assert "The quiz must close after it opens." in errors_of(response)
 
@@ -468,8 +511,15 @@ ARTICLE = "A Title For The Test\n\nA heading here\n\n• A summary point about c
 
 def _source_form(**overrides) -> dict:
     return {
-        "title": "Pasted source", "slug": "pasted-source", "publisher": "", "url": "", "published_on": "", "text": ARTICLE,
-        "passages-TOTAL_FORMS": "0", "passages-INITIAL_FORMS": "0", "passages-MIN_NUM_FORMS": "0",
+        "title": "Pasted source",
+        "slug": "pasted-source",
+        "publisher": "",
+        "url": "",
+        "published_on": "",
+        "text": ARTICLE,
+        "passages-TOTAL_FORMS": "0",
+        "passages-INITIAL_FORMS": "0",
+        "passages-MIN_NUM_FORMS": "0",
         "passages-MAX_NUM_FORMS": "1000",
     } | overrides
 
@@ -479,7 +529,11 @@ def test_pasted_source_is_split_into_passages(teacher_client):
     assert "The text was split into 5 passages" in response.content.decode()
     source = Source.objects.get(slug="pasted-source")
     assert list(source.passages.values_list("position", "kind")) == [
-        (1, "title"), (2, "heading"), (3, "summary_point"), (4, "paragraph"), (5, "paragraph")
+        (1, "title"),
+        (2, "heading"),
+        (3, "summary_point"),
+        (4, "paragraph"),
+        (5, "paragraph"),
     ]
 
 
@@ -498,8 +552,10 @@ def _passage_rows(source, changes: dict[int, str]) -> dict:
     data = {"passages-TOTAL_FORMS": str(len(passages)), "passages-INITIAL_FORMS": str(len(passages))}
     for index, passage in enumerate(passages):
         data |= {
-            f"passages-{index}-id": str(passage.pk), f"passages-{index}-source": str(source.pk),
-            f"passages-{index}-position": str(passage.position), f"passages-{index}-kind": passage.kind,
+            f"passages-{index}-id": str(passage.pk),
+            f"passages-{index}-source": str(source.pk),
+            f"passages-{index}-position": str(passage.position),
+            f"passages-{index}-kind": passage.kind,
             f"passages-{index}-text": changes.get(passage.position, passage.text),
         }
     return data
@@ -510,7 +566,9 @@ def test_passage_edit_that_breaks_a_quote_is_refused_with_the_question_named(tea
     data = _source_form(slug="cited", title="Cited") | _passage_rows(source, {4: "The first paragraph mentions chips."})
     response = teacher_client.post(reverse("admin:content_source_change", args=[source.pk]), data)
     assert response.status_code == 200
-    assert "This edit would break citations, so it was not saved: “smuggled” (quotes “smuggled chips”)" in errors_of(response)
+    assert "This edit would break citations, so it was not saved: “smuggled” (quotes “smuggled chips”)" in errors_of(
+        response
+    )
     passage.refresh_from_db()
     assert passage.text == "The first paragraph mentions smuggled chips."
 
@@ -518,7 +576,9 @@ def test_passage_edit_that_breaks_a_quote_is_refused_with_the_question_named(tea
 def test_passage_edit_keeping_the_quote_is_saved_and_flagged_for_a_recheck(teacher_client):
     source, passage, question = _cited_source()
     url = reverse("admin:content_passage_change", args=[passage.pk])
-    response = teacher_client.post(url, {"kind": "paragraph", "text": "The first paragraph now mentions smuggled chips twice."})
+    response = teacher_client.post(
+        url, {"kind": "paragraph", "text": "The first paragraph now mentions smuggled chips twice."}
+    )
     assert response.status_code == 302
     check = teacher_client.get(reverse("admin:quiz_question_citations")).content.decode()
     assert "Passages changed since their citations were checked (1)" in check and "smuggled" in check
@@ -537,7 +597,10 @@ def test_source_text_change_that_breaks_a_citation_is_refused(teacher_client):
     new_text = ARTICLE.replace("mentions smuggled chips", "mentions imported chips")
     data = _source_form(slug="cited", title="Cited", text=new_text) | _passage_rows(source, {})
     response = teacher_client.post(reverse("admin:content_source_change", args=[source.pk]), data)
-    assert "This change would break citations, so it was not saved: “smuggled” (paragraph 4 would no longer contain its quote)" in errors_of(response)
+    assert (
+        "This change would break citations, so it was not saved: “smuggled” (paragraph 4 would no longer contain its quote)"
+        in errors_of(response)
+    )
     source.refresh_from_db()
     assert "smuggled" in source.text
 

@@ -112,14 +112,19 @@ def test_teacher_can_read_but_not_change_students_responses(teacher_client, teac
     question = quiz.questions.get()
     choices = list(question.choices.order_by("position"))
     answer, _ = response_record(
-        attempt=attempt, question=question, choices=choices, answer=SubmittedAnswer(choice_ids=frozenset({choices[1].pk}))
+        attempt=attempt,
+        question=question,
+        choices=choices,
+        answer=SubmittedAnswer(choice_ids=frozenset({choices[1].pk})),
     )
     url = reverse("admin:quiz_response_change", args=[answer.pk])
     page = teacher_client.get(url)
     assert page.status_code == 200
     assert b'name="points_awarded"' not in page.content
     assert teacher_client.post(url, {"points_awarded": "1", "is_correct": "on"}).status_code == 403
-    assert teacher_client.post(reverse("admin:quiz_response_delete", args=[answer.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        teacher_client.post(reverse("admin:quiz_response_delete", args=[answer.pk]), {"post": "yes"}).status_code == 403
+    )
     answer.refresh_from_db()
     assert answer.points_awarded == 0 and Response.objects.count() == 1
 

@@ -74,7 +74,10 @@ def test_the_attempt_score_is_the_sum_of_its_partial_credits_to_the_cent(multipl
         # One of two right answers and no wrong one: a partial credit with cents.
         first_right = next(choice.pk for choice in choices if choice.is_correct)
         response_record(
-            attempt=attempt, question=question, choices=choices, answer=SubmittedAnswer(choice_ids=frozenset({first_right}))
+            attempt=attempt,
+            question=question,
+            choices=choices,
+            answer=SubmittedAnswer(choice_ids=frozenset({first_right})),
         )
     stored = Attempt.objects.get(pk=attempt.pk)
     total = Response.objects.filter(attempt=attempt).aggregate(total=Sum("points_awarded"))["total"]

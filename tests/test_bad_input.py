@@ -31,8 +31,30 @@ PROPERTY_SETTINGS = settings(
 # right-to-left marks, combining characters and full-width digits included.
 any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
 odd_strings = st.sampled_from(
-    ["", " ", "\x00", "1\x00", "٨٤", "８４", "84\u200f", "e\u0301", "\ufeff84", "NaN", "Infinity", "-0", "1e309",
-     "9" * 5000, "A" * 100_000, "<script>alert(1)</script>", "' OR 1=1 --", "%00", "../../etc/passwd", "null", "[]", "{}"]
+    [
+        "",
+        " ",
+        "\x00",
+        "1\x00",
+        "٨٤",
+        "８４",
+        "84\u200f",
+        "e\u0301",
+        "\ufeff84",
+        "NaN",
+        "Infinity",
+        "-0",
+        "1e309",
+        "9" * 5000,
+        "A" * 100_000,
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "%00",
+        "../../etc/passwd",
+        "null",
+        "[]",
+        "{}",
+    ]
 )
 numbers = st.integers(min_value=-(10**30), max_value=10**30).map(str)
 field_names = st.sampled_from(
@@ -130,7 +152,9 @@ def test_generated_raw_bodies_to_the_answer_endpoint_never_crash_or_store_reject
     @given(
         position=st.sampled_from([1, 2, 3, 4, 5]),
         raw=st.binary(max_size=3000)
-        | st.sampled_from([b"choice=%00", b"answer=%FF%FE", b"choices=1&choices=", b"--xyz\r\n", b"answer=" + b"9" * 5000]),
+        | st.sampled_from(
+            [b"choice=%00", b"answer=%FF%FE", b"choices=1&choices=", b"--xyz\r\n", b"answer=" + b"9" * 5000]
+        ),
         content_type=st.sampled_from(RAW_CONTENT_TYPES),
     )
     def post_raw_body(position, raw, content_type):
@@ -273,7 +297,8 @@ def test_generated_bodies_to_the_join_class_endpoint_never_crash_or_join_a_class
 
 
 @pytest.mark.parametrize(
-    "join_code", ["", "   ", "\x00", "A" * 10_000, "٨٤", "ＫＬＭＮ", "-1", "99999999999999999999", "<script>", "' OR 1=1"]
+    "join_code",
+    ["", "   ", "\x00", "A" * 10_000, "٨٤", "ＫＬＭＮ", "-1", "99999999999999999999", "<script>", "' OR 1=1"],
 )
 def test_bad_join_codes_get_a_4xx_with_a_message_and_join_nothing(db, join_code):
     from quiz.models import Classroom
@@ -293,13 +318,46 @@ def test_bad_join_codes_get_a_4xx_with_a_message_and_join_nothing(db, join_code)
 
 
 BANK_KEYS = [
-    "version", "questions", "quizzes", "sources", "key", "kind", "prompt", "explanation", "source", "passage",
-    "quote", "choices", "text", "correct", "feedback", "numeric_answer", "tolerance", "unit", "accepted_answers",
-    "points", "published", "slug", "title", "passages", "position", "opens_at", "closes_at", "time_limit_minutes",
-    "attempts_allowed", "pass_mark", "feedback_mode", "author",
+    "version",
+    "questions",
+    "quizzes",
+    "sources",
+    "key",
+    "kind",
+    "prompt",
+    "explanation",
+    "source",
+    "passage",
+    "quote",
+    "choices",
+    "text",
+    "correct",
+    "feedback",
+    "numeric_answer",
+    "tolerance",
+    "unit",
+    "accepted_answers",
+    "points",
+    "published",
+    "slug",
+    "title",
+    "passages",
+    "position",
+    "opens_at",
+    "closes_at",
+    "time_limit_minutes",
+    "attempts_allowed",
+    "pass_mark",
+    "feedback_mode",
+    "author",
 ]
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(10**20), max_value=10**20) | st.floats() | any_text | odd_strings,
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.floats()
+    | any_text
+    | odd_strings,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(BANK_KEYS), children, max_size=6),
     max_leaves=25,
 )
@@ -314,7 +372,9 @@ def _bank_files():
 
     as_json = (bank_like | json_values).map(lambda data: json.dumps(data).encode())
     gift_like = st.lists(
-        st.sampled_from(["::q1:: ", "What? ", "{", "}", "=", "~", "#", "T", "F", "%50%", "\\{", "//", "\n\n", "1:2", "[html]"])
+        st.sampled_from(
+            ["::q1:: ", "What? ", "{", "}", "=", "~", "#", "T", "F", "%50%", "\\{", "//", "\n\n", "1:2", "[html]"]
+        )
         | any_text,
         max_size=20,
     ).map(lambda parts: "".join(parts).encode())
@@ -322,10 +382,10 @@ def _bank_files():
 
 
 def test_generated_files_to_the_bank_import_never_crash_and_rejected_ones_import_nothing(db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from content.models import Passage, Source
     from quiz.models import Choice, Question, Quiz
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = Client()
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
@@ -345,8 +405,10 @@ def test_generated_files_to_the_bank_import_never_crash_and_rejected_ones_import
         assert reply.status_code < 500
         if reply.status_code >= 400:
             assert [model.objects.count() for model in models] == before
-            assert "Nothing was imported" in reply.content.decode() or "not UTF-8" in reply.content.decode() or (
-                "Choose a file" in reply.content.decode()
+            assert (
+                "Nothing was imported" in reply.content.decode()
+                or "not UTF-8" in reply.content.decode()
+                or ("Choose a file" in reply.content.decode())
             )
 
     post_generated_file()
@@ -360,8 +422,10 @@ def test_generated_files_to_the_bank_import_never_crash_and_rejected_ones_import
         (b"\xff\xfe\x00\x00garbage", "not UTF-8"),
         (b"[" * 100_000 + b"]" * 100_000, "Nothing was imported"),
         (b'{"version": 1, "questions": [{"key": "k\\u0000", "prompt": "\\u0000"}]}', "Nothing was imported"),
-        (b'{"version": 1, "questions": [{"key": "k", "points": -5, "kind": "numeric", "numeric_answer": "1e999999"}]}',
-         "Nothing was imported"),
+        (
+            b'{"version": 1, "questions": [{"key": "k", "points": -5, "kind": "numeric", "numeric_answer": "1e999999"}]}',
+            "Nothing was imported",
+        ),
         (b'{"version": 99999999999999999999999, "questions": []}', "Nothing was imported"),
         (b"x" * (6 * 1024 * 1024), "larger than"),
     ],

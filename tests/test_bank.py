@@ -8,9 +8,8 @@ from django.core.management import call_command
 
 from content.models import Passage, Source
 from content.splitting import split_passages
-from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response
+from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
 from quiz.services import attempt_start, response_record
-from quiz.models import SubmittedAnswer
 from tests.factories import PassageFactory, QuestionFactory, UserFactory
 
 FACT_PASSAGES = [3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
@@ -58,8 +57,12 @@ def test_reloading_keeps_students_responses(loaded_bank):
     # A single-choice question, wherever the shuffle put it.
     question = Question.objects.filter(pk__in=attempt.question_ids, kind=QuestionKind.SINGLE).first()
     choices = list(question.choices.all())
-    response_record(attempt=attempt, question=question, choices=choices,
-                    answer=SubmittedAnswer(choice_ids=frozenset({choices[0].pk})))
+    response_record(
+        attempt=attempt,
+        question=question,
+        choices=choices,
+        answer=SubmittedAnswer(choice_ids=frozenset({choices[0].pk})),
+    )
     call_command("load_content")
     assert Response.objects.filter(attempt=attempt).count() == 1
     assert Attempt.objects.get(pk=attempt.pk).answered_count == 1

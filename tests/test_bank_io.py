@@ -27,14 +27,28 @@ IMPORT_URL = reverse("admin:quiz_question_import")
 def bank_state() -> list[tuple]:
     """Everything a question is, in a comparable form, for the whole bank."""
     rows = []
-    for question in Question.objects.select_related("passage__source", "author").prefetch_related("choices").order_by("key"):
-        rows.append((
-            question.key, question.kind, question.prompt, question.explanation, question.passage.source.slug,
-            question.passage.position, question.quote, question.points, question.is_published,
-            question.numeric_answer, question.numeric_tolerance, question.numeric_unit, tuple(question.accepted_answers),
-            question.author.username if question.author else None,
-            tuple((c.text, c.is_correct, c.feedback) for c in question.choices.all()),
-        ))
+    for question in (
+        Question.objects.select_related("passage__source", "author").prefetch_related("choices").order_by("key")
+    ):
+        rows.append(
+            (
+                question.key,
+                question.kind,
+                question.prompt,
+                question.explanation,
+                question.passage.source.slug,
+                question.passage.position,
+                question.quote,
+                question.points,
+                question.is_published,
+                question.numeric_answer,
+                question.numeric_tolerance,
+                question.numeric_unit,
+                tuple(question.accepted_answers),
+                question.author.username if question.author else None,
+                tuple((c.text, c.is_correct, c.feedback) for c in question.choices.all()),
+            )
+        )
     return rows
 
 
@@ -48,17 +62,36 @@ def wipe_bank() -> None:
 @pytest.fixture
 def mixed_bank(teacher):
     """One question of every kind, with awkward characters, in a quiz with every setting."""
-    single = QuestionFactory(key="single-one", prompt="Which: {this} ~ or = that #1?", author=teacher,
-                             choices=[("A = {1}", True), ("B ~ #2", False), ("C: \\ path", False)])
+    single = QuestionFactory(
+        key="single-one",
+        prompt="Which: {this} ~ or = that #1?",
+        author=teacher,
+        choices=[("A = {1}", True), ("B ~ #2", False), ("C: \\ path", False)],
+    )
     passage = single.passage
-    multiple = QuestionFactory(key="multi", kind=QuestionKind.MULTIPLE, passage=passage, points=3, is_published=False,
-                               choices=[("GPUs", True), ("Chips", True), ("Wheat", False)])
-    true_false = QuestionFactory(key="tf", kind=QuestionKind.TRUE_FALSE, passage=passage,
-                                 choices=[("True", False), ("False", True)])
+    multiple = QuestionFactory(
+        key="multi",
+        kind=QuestionKind.MULTIPLE,
+        passage=passage,
+        points=3,
+        is_published=False,
+        choices=[("GPUs", True), ("Chips", True), ("Wheat", False)],
+    )
+    true_false = QuestionFactory(
+        key="tf", kind=QuestionKind.TRUE_FALSE, passage=passage, choices=[("True", False), ("False", True)]
+    )
     numeric = QuestionFactory(key="num", numeric=True, passage=passage, numeric_tolerance=Decimal("2.5"))
     short = QuestionFactory(key="short", short_text=True, passage=passage, explanation="Line one.\nLine two.")
-    QuizFactory(slug="mixed", title="Mixed", questions=[short, single, multiple], time_limit_minutes=10,
-                attempts_allowed=2, pass_mark=75, feedback_mode="at_end", is_published=False)
+    QuizFactory(
+        slug="mixed",
+        title="Mixed",
+        questions=[short, single, multiple],
+        time_limit_minutes=10,
+        attempts_allowed=2,
+        pass_mark=75,
+        feedback_mode="at_end",
+        is_published=False,
+    )
     return [single, multiple, true_false, numeric, short]
 
 
@@ -77,7 +110,12 @@ def test_json_round_trip_into_a_fresh_database_gives_the_same_bank(mixed_bank):
 def test_gift_round_trip_into_a_fresh_database_gives_the_same_questions(mixed_bank):
     before, exported = bank_state(), gift.export_gift(Question.objects.all())
     source = Source.objects.get()
-    source_data = (source.slug, source.title, source.text, list(source.passages.values_list("position", "kind", "text")))
+    source_data = (
+        source.slug,
+        source.title,
+        source.text,
+        list(source.passages.values_list("position", "kind", "text")),
+    )
     wipe_bank()
     # GIFT carries no sources: the fresh site has the article, as after pasting it in.
     fresh = Source.objects.create(slug=source_data[0], title=source_data[1], text=source_data[2])
@@ -121,7 +159,9 @@ def test_reimport_updates_choices_in_place_so_recorded_ids_stay_valid(mixed_bank
     report = bank_io.import_text(json.dumps(bank), fmt="json")
     assert report.updated == 1
     assert list(single.choices.order_by("position").values_list("pk", "text")) == [
-        (ids[0], "A = {1}"), (ids[1], "B, reworded"), (ids[2], "C: \\ path")
+        (ids[0], "A = {1}"),
+        (ids[1], "B, reworded"),
+        (ids[2], "C: \\ path"),
     ]
 
 
@@ -196,13 +236,15 @@ def test_quiz_listing_an_unknown_question_is_refused(mixed_bank):
 
 
 def test_answered_question_cannot_change_kind_by_import(mixed_bank, student):
-    from quiz.services import attempt_start, response_record
     from quiz.models import SubmittedAnswer
+    from quiz.services import attempt_start, response_record
 
     single = mixed_bank[0]
     attempt = attempt_start(quiz=QuizFactory(questions=[single]), student=student)
     choices = list(single.choices.all())
-    response_record(attempt=attempt, question=single, choices=choices, answer=SubmittedAnswer(choice_ids=frozenset({choices[0].pk})))
+    response_record(
+        attempt=attempt, question=single, choices=choices, answer=SubmittedAnswer(choice_ids=frozenset({choices[0].pk}))
+    )
     bank = bank_io.export_bank(Question.objects.filter(pk=single.pk))
     bank["questions"][0].update(kind="short_text", accepted_answers=["A"])
     del bank["questions"][0]["choices"]
@@ -215,11 +257,23 @@ def test_answered_question_cannot_change_kind_by_import(mixed_bank, student):
     [
         ('// citation: {"source": "s", "passage": 1, "quote": "q"}\n::a::Question {=yes ~no\n', 2, "never close"),
         ("::a::Just a description\n", 1, "descriptions are not questions"),
-        ('\n\n// citation: {"source": "s", "passage": 1, "quote": "q"}\n::m::Match {=a -> b =c -> d ####x}\n', 4, "matching questions are not supported"),
+        (
+            '\n\n// citation: {"source": "s", "passage": 1, "quote": "q"}\n::m::Match {=a -> b =c -> d ####x}\n',
+            4,
+            "matching questions are not supported",
+        ),
         ("::a::Question {=yes ~no ####Why.}\n", 1, "has no citation"),
-        ('// citation: {"source": "s", "passage": 1, "quote": "q"}\n::a::Question {=yes ~no}\n', 2, "needs an explanation"),
-        ('// citation: {"source": "s", "passage": 1, "quote": "q"}\n::a::Fill {=x} in ####w\n', 2, "text after the answers"),
-        ('// citation: {not json}\n::a::Q {T ####w}\n', 2, "citation comment on line 1 is not valid JSON"),
+        (
+            '// citation: {"source": "s", "passage": 1, "quote": "q"}\n::a::Question {=yes ~no}\n',
+            2,
+            "needs an explanation",
+        ),
+        (
+            '// citation: {"source": "s", "passage": 1, "quote": "q"}\n::a::Fill {=x} in ####w\n',
+            2,
+            "text after the answers",
+        ),
+        ("// citation: {not json}\n::a::Q {T ####w}\n", 2, "citation comment on line 1 is not valid JSON"),
     ],
 )
 def test_malformed_gift_names_its_line(text, line, message):
@@ -234,18 +288,28 @@ def test_gift_from_moodle_reads_weights_ranges_and_true_false_feedback(db):
     cite = '// citation: {"source": "s", "passage": 1, "quote": "42 is the answer"}\n'
     text = (
         "$CATEGORY: $course$/Imported\n\n"
-        + cite + "::Sky colour::[html]The sky is blue. {TRUE#No, look up.#Yes. ####It is blue.}\n\n"
-        + cite + "::Pick::Which? {~%50%a#fa ~%50%b ~%-100%c ####Why.}\n\n"
-        + cite + "What number? {#40..44 ####Near 42.}\n"
+        + cite
+        + "::Sky colour::[html]The sky is blue. {TRUE#No, look up.#Yes. ####It is blue.}\n\n"
+        + cite
+        + "::Pick::Which? {~%50%a#fa ~%50%b ~%-100%c ####Why.}\n\n"
+        + cite
+        + "What number? {#40..44 ####Near 42.}\n"
     )
     report = bank_io.import_text(text, fmt="gift")
     assert report.created == 3
     tf = Question.objects.get(key="sky-colour")
     assert tf.kind == QuestionKind.TRUE_FALSE
-    assert list(tf.choices.values_list("text", "is_correct", "feedback")) == [("True", True, "Yes."), ("False", False, "No, look up.")]
+    assert list(tf.choices.values_list("text", "is_correct", "feedback")) == [
+        ("True", True, "Yes."),
+        ("False", False, "No, look up."),
+    ]
     pick = Question.objects.get(key="Pick")
     assert pick.kind == QuestionKind.MULTIPLE
-    assert list(pick.choices.values_list("text", "is_correct", "feedback")) == [("a", True, "fa"), ("b", True, ""), ("c", False, "")]
+    assert list(pick.choices.values_list("text", "is_correct", "feedback")) == [
+        ("a", True, "fa"),
+        ("b", True, ""),
+        ("c", False, ""),
+    ]
     number = Question.objects.get(key="what-number")
     assert (number.numeric_answer, number.numeric_tolerance) == (Decimal("42"), Decimal("2"))
 
@@ -281,7 +345,9 @@ def test_teacher_uploads_a_bank(teacher_client, mixed_bank, teacher):
 def test_malformed_upload_shows_the_line_and_imports_nothing(teacher_client, mixed_bank):
     before = bank_state()
     text = gift.export_gift(Question.objects.all()).replace("####", "", 1)  # the first question loses its explanation
-    response = teacher_client.post(IMPORT_URL, {"bank": SimpleUploadedFile("bank.txt", text.encode()), "format": "gift"})
+    response = teacher_client.post(
+        IMPORT_URL, {"bank": SimpleUploadedFile("bank.txt", text.encode()), "format": "gift"}
+    )
     assert response.status_code == 400
     assert "Nothing was imported." in response.content.decode() and "needs an explanation" in response.content.decode()
     assert bank_state() == before

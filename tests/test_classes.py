@@ -213,7 +213,10 @@ def test_students_and_anonymous_visitors_cannot_assign_or_unassign(client, stude
     Assignment.objects.create(classroom=classroom, quiz=quiz)
     classroom.students.add(student)
     as_student = logged_in_client(student)
-    assert as_student.post(reverse("assignment_save", args=[classroom.pk]), {"quiz": quiz.pk}, **headers).status_code == 403
+    assert (
+        as_student.post(reverse("assignment_save", args=[classroom.pk]), {"quiz": quiz.pk}, **headers).status_code
+        == 403
+    )
     assert as_student.post(reverse("assignment_remove", args=[classroom.pk, quiz.pk]), **headers).status_code == 403
     response = client.post(reverse("assignment_remove", args=[classroom.pk, quiz.pk]), **headers)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -153,7 +153,7 @@ def test_class_summary_gives_average_best_and_completion(teacher_client, class_a
     assert summary.completed == 5 and summary.class_size == 6
     assert summary.completion_rate == pytest.approx(500 / 6)
     assert 'role="img"' in response.content.decode()
-    assert "<title id=\"class-averages-title\">" in response.content.decode()
+    assert '<title id="class-averages-title">' in response.content.decode()
 
 
 def test_overdue_not_started_in_progress_and_late_are_told_apart(teacher_client, classroom, quiz):
@@ -194,7 +194,9 @@ def test_date_range_counts_only_attempts_started_in_it(teacher_client, class_a, 
     later = (today + timedelta(days=1)).isoformat()
     response = teacher_client.get(dashboard_url(class_a, start=later))
     assert all(row["cells"][0]["cell"].attempts == 0 for row in response.context["rows"])
-    response = teacher_client.get(dashboard_url(class_a, start=(today - timedelta(days=1)).isoformat(), end=today.isoformat()))
+    response = teacher_client.get(
+        dashboard_url(class_a, start=(today - timedelta(days=1)).isoformat(), end=today.isoformat())
+    )
     assert all(row["cells"][0]["cell"].attempts == 1 for row in response.context["rows"])
 
 

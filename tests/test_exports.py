@@ -27,7 +27,7 @@ def gradebook_class(teacher):
     Assignment.objects.create(classroom=classroom, quiz=drain)
     ana = UserFactory(username="ana", first_name="Ana", last_name="Łukasiewicz")
     ben = UserFactory(username="ben")
-    mallory = UserFactory(username="mallory", first_name="=HYPERLINK(\"http://x\")")
+    mallory = UserFactory(username="mallory", first_name='=HYPERLINK("http://x")')
     classroom.students.add(ana, ben, mallory)
     sit_quiz(chips, ana, [True, False])
     sit_quiz(chips, ana, [True, True])
@@ -58,7 +58,12 @@ def test_gradebook_defuses_cells_that_look_like_formulas(teacher_client, gradebo
 
 
 def test_gradebook_is_only_for_the_classes_teacher(gradebook_class, client):
-    assert logged_in_client(TeacherFactory(username="olga")).get(reverse("gradebook_csv", args=[gradebook_class.pk])).status_code == 404
+    assert (
+        logged_in_client(TeacherFactory(username="olga"))
+        .get(reverse("gradebook_csv", args=[gradebook_class.pk]))
+        .status_code
+        == 404
+    )
     student = gradebook_class.students.get(username="ana")
     assert logged_in_client(student).get(reverse("gradebook_csv", args=[gradebook_class.pk])).status_code == 403
     assert client.get(reverse("gradebook_csv", args=[gradebook_class.pk])).status_code == 302

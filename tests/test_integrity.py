@@ -112,7 +112,10 @@ def test_recording_the_same_question_twice_returns_the_first_response(student):
     choices = shown_choices(attempt, 1)
 
     first, created = response_record(
-        attempt=attempt, question=question, choices=choices, answer=SubmittedAnswer(choice_ids=frozenset({choices[0].pk}))
+        attempt=attempt,
+        question=question,
+        choices=choices,
+        answer=SubmittedAnswer(choice_ids=frozenset({choices[0].pk})),
     )
     # A stale copy of the attempt, as a second worker would hold it: the database refuses the duplicate.
     stale = Attempt.objects.get(pk=attempt.pk)
@@ -191,7 +194,9 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_finished_with_w
     attempt = attempt_start(quiz=quiz, student=student)
     student_client.post(answer_url(attempt, 1), {"choice": right_choice(attempt, 1).pk})
     now = timezone.now()
-    Attempt.objects.filter(pk=attempt.pk).update(started_at=now - timedelta(minutes=6), deadline=now - timedelta(minutes=1))
+    Attempt.objects.filter(pk=attempt.pk).update(
+        started_at=now - timedelta(minutes=6), deadline=now - timedelta(minutes=1)
+    )
 
     late = student_client.post(answer_url(attempt, 2), {"choice": right_choice(attempt, 2).pk}, **HX)
 
@@ -474,7 +479,15 @@ def marked_quiz(db):
     return questions
 
 
-ANSWER_KEY_MARKS = ["FEEDBACK-MARK", "EXPLANATION-MARK", "917.3", "zanzibarite", "Right answer", "is-correct", "<blockquote"]
+ANSWER_KEY_MARKS = [
+    "FEEDBACK-MARK",
+    "EXPLANATION-MARK",
+    "917.3",
+    "zanzibarite",
+    "Right answer",
+    "is-correct",
+    "<blockquote",
+]
 
 
 def assert_no_answer_key(html: str, where: str) -> None:
@@ -500,13 +513,21 @@ def test_the_answer_key_never_reaches_the_browser_before_the_student_answers(
             ("refused answer fragment", student_client.post(url, {}, **HX)),
             ("refused answer page", student_client.post(url, {})),
             ("quiz page", student_client.get(reverse("quiz_detail", args=[quiz.slug]))),
-            ("results before the end", student_client.get(reverse("attempt_results", args=[attempt.public_id]), follow=True)),
+            (
+                "results before the end",
+                student_client.get(reverse("attempt_results", args=[attempt.public_id]), follow=True),
+            ),
         ]:
             assert_no_answer_key(response.content.decode(), f"{where} of question {position}")
         question = Question.objects.get(pk=attempt.question_ids[position - 1])
-        body = {"answer": "1"} if not question.has_choices else (
-            {"choices": [shown_choices(attempt, position)[0].pk]} if question.kind == "multiple"
-            else {"choice": shown_choices(attempt, position)[0].pk}
+        body = (
+            {"answer": "1"}
+            if not question.has_choices
+            else (
+                {"choices": [shown_choices(attempt, position)[0].pk]}
+                if question.kind == "multiple"
+                else {"choice": shown_choices(attempt, position)[0].pk}
+            )
         )
         answered = student_client.post(url, body, **HX).content.decode()
         if feedback_mode == FeedbackMode.IMMEDIATE:

@@ -93,7 +93,9 @@ def test_i_see_only_my_own_data(student_client, student, other_student, two_pass
     assert "Finish a quiz and your score will be drawn here" in response.content.decode()
 
 
-def test_progress_query_count_does_not_grow_with_my_history(student_client, student, two_passage_quiz, django_assert_num_queries):
+def test_progress_query_count_does_not_grow_with_my_history(
+    student_client, student, two_passage_quiz, django_assert_num_queries
+):
     sit_quiz(two_passage_quiz, student, [True, False, True])
     # session, user, my attempts, missed count, one page of missed answers,
     # mastery per passage, passages with their question counts

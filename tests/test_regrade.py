@@ -19,8 +19,9 @@ REGRADE_URL = reverse("admin:quiz_question_regrade")
 def answer(attempt, question, *, picks=(), text=""):
     choices = list(question.choices.order_by("position"))
     chosen = frozenset(choices[i].pk for i in picks)
-    response, _ = response_record(attempt=attempt, question=question, choices=choices,
-                                  answer=SubmittedAnswer(choice_ids=chosen, text=text))
+    response, _ = response_record(
+        attempt=attempt, question=question, choices=choices, answer=SubmittedAnswer(choice_ids=chosen, text=text)
+    )
     attempt.refresh_from_db()
     return response
 
@@ -65,7 +66,8 @@ def test_apply_updates_scores_and_logs_old_and_new(wrong_key, teacher):
     fix_key(flawed)
     logs = regrade_apply(questions=Question.objects.filter(pk=flawed.pk), by=teacher, reason="Key fixed")
     assert {(log.attempt.student.username, log.old_score, log.new_score) for log in logs} == {
-        ("alice", Decimal("1"), Decimal("2")), ("bob", Decimal("2"), Decimal("1"))
+        ("alice", Decimal("1"), Decimal("2")),
+        ("bob", Decimal("2"), Decimal("1")),
     }
     assert all(log.regraded_by == teacher and log.reason == "Key fixed" for log in RegradeLog.objects.all())
     alice = attempts["alice"]

@@ -25,7 +25,11 @@ PASSWORD = "correct-horse-battery"
 
 
 def production_env(**extra) -> dict:
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -325,9 +329,7 @@ def test_a_nul_byte_in_the_username_is_a_form_error_not_a_crash(client):
     ],
 )
 def test_signing_up_with_a_weak_password_is_refused_with_the_reason(client, password, message):
-    response = client.post(
-        reverse("signup"), {"username": "newstudent", "password1": password, "password2": password}
-    )
+    response = client.post(reverse("signup"), {"username": "newstudent", "password1": password, "password2": password})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not get_user_model().objects.filter(username="newstudent").exists()
@@ -337,7 +339,8 @@ def test_signing_up_with_a_weak_password_is_refused_with_the_reason(client, pass
 def test_signing_up_with_a_strong_password_logs_in(client):
     password = "a-sturdy-long-passphrase"
     response = client.post(
-        reverse("signup"), {"username": "newstudent", "password1": password, "password2": password, "next": "//evil.example"}
+        reverse("signup"),
+        {"username": "newstudent", "password1": password, "password2": password, "next": "//evil.example"},
     )
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.session["_auth_user_id"]
@@ -413,7 +416,6 @@ def test_markup_in_a_question_is_escaped_in_the_admin(client, hostile_quiz):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_escaped(response.content.decode(), url)
-
 
 
 @pytest.mark.django_db

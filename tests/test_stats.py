@@ -146,7 +146,9 @@ def test_question_statistics_undefined_parts_with_one_attempt_or_no_spread():
 
 
 pairs_strategy = st.lists(
-    st.tuples(st.sampled_from([0, 0.5, 1]), st.integers(min_value=0, max_value=6), st.integers(min_value=1, max_value=4)),
+    st.tuples(
+        st.sampled_from([0, 0.5, 1]), st.integers(min_value=0, max_value=6), st.integers(min_value=1, max_value=4)
+    ),
     min_size=2,
     max_size=12,
 )
@@ -243,6 +245,11 @@ def test_review_reasons_print_figures_without_misleading_rounding():
 def test_third_of_places_a_total_by_the_cut_scores():
     bounds = stats.ThirdBounds(bottom_at_most=1, top_at_least=4)
     assert [stats.third_of(total, bounds) for total in (0, 1, 2, 3, 4, 6)] == [
-        "bottom", "bottom", "middle", "middle", "top", "top"
+        "bottom",
+        "bottom",
+        "middle",
+        "middle",
+        "top",
+        "top",
     ]
     assert stats.third_of(5, stats.ThirdBounds(None, None)) == "middle"

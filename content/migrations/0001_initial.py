@@ -5,42 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('title', models.CharField(max_length=300)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('url', models.URLField(blank=True)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('text', models.TextField(help_text='The source as published; passages are split from it.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("title", models.CharField(max_length=300)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("url", models.URLField(blank=True)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("text", models.TextField(help_text="The source as published; passages are split from it.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Passage',
+            name="Passage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('title', 'Title'), ('heading', 'Heading'), ('summary_point', 'Summary point'), ('paragraph', 'Paragraph')], default='paragraph', max_length=20)),
-                ('text', models.TextField()),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='passages', to='content.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("title", "Title"),
+                            ("heading", "Heading"),
+                            ("summary_point", "Summary point"),
+                            ("paragraph", "Paragraph"),
+                        ],
+                        default="paragraph",
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="passages", to="content.source"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('source', 'position'), name='passage_unique_position'), models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='passage_position_positive')],
+                "ordering": ["source", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("source", "position"), name="passage_unique_position"),
+                    models.CheckConstraint(condition=models.Q(("position__gte", 1)), name="passage_position_positive"),
+                ],
             },
         ),
     ]

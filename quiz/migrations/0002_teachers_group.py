@@ -9,10 +9,15 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 TEACHER_PERMISSIONS = sorted(
-    [f"{app}.{action}_{model}" for app, models in {
-        "content": ["source", "passage"],
-        "quiz": ["question", "choice", "quiz", "quizquestion", "classroom", "assignment"],
-    }.items() for model in models for action in ("add", "change", "delete", "view")]
+    [
+        f"{app}.{action}_{model}"
+        for app, models in {
+            "content": ["source", "passage"],
+            "quiz": ["question", "choice", "quiz", "quizquestion", "classroom", "assignment"],
+        }.items()
+        for model in models
+        for action in ("add", "change", "delete", "view")
+    ]
     + ["quiz.view_attempt", "quiz.view_response", "quiz.view_regradelog", "quiz.add_regradelog"]
 )
 

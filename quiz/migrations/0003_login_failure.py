@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quiz', '0002_teachers_group'),
+        ("quiz", "0002_teachers_group"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginFailure',
+            name="LoginFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='"user:<name>" or "addr:<ip>".', max_length=300, unique=True)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('window_started_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(help_text='"user:<name>" or "addr:<ip>".', max_length=300, unique=True)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("window_started_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
         ),
     ]

@@ -66,7 +66,6 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("content", "0001_initial"),
         ("quiz", "0003_login_failure"),

@@ -39,7 +39,6 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("quiz", "0004_bank_stamp"),
     ]

@@ -4,18 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quiz', '0005_bank_stamp_quizzes'),
+        ("quiz", "0005_bank_stamp_quizzes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['question', 'attempt', 'points_awarded', 'selected_choice_ids'], name='response_stats_idx'),
+            model_name="response",
+            index=models.Index(
+                fields=["question", "attempt", "points_awarded", "selected_choice_ids"], name="response_stats_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['attempt', 'answered_at', 'question', 'seconds_taken'], name='response_timing_idx'),
+            model_name="response",
+            index=models.Index(
+                fields=["attempt", "answered_at", "question", "seconds_taken"], name="response_timing_idx"
+            ),
         ),
     ]

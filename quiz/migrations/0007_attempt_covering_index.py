@@ -5,19 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quiz', '0006_response_statistics_indexes'),
+        ("quiz", "0006_response_statistics_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='attempt',
-            name='quiz_attemp_quiz_id_4deb3e_idx',
+            model_name="attempt",
+            name="quiz_attemp_quiz_id_4deb3e_idx",
         ),
         migrations.AddIndex(
-            model_name='attempt',
-            index=models.Index(fields=['quiz', 'student', 'finished_at', 'score', 'max_score', 'number', 'started_at'], name='attempt_quiz_student_cover'),
+            model_name="attempt",
+            index=models.Index(
+                fields=["quiz", "student", "finished_at", "score", "max_score", "number", "started_at"],
+                name="attempt_quiz_student_cover",
+            ),
         ),
     ]

@@ -122,9 +122,7 @@ class ClassroomForm(forms.ModelForm):
 
 
 def _ordered_assignments(classroom: Classroom) -> list[Assignment]:
-    return list(
-        classroom.assignments.select_related("quiz").order_by(F("due_at").asc(nulls_last=True), "quiz__title")
-    )
+    return list(classroom.assignments.select_related("quiz").order_by(F("due_at").asc(nulls_last=True), "quiz__title"))
 
 
 def _dashboard_context(request, classrooms, classroom, filters, *, assignment_form=None) -> dict:
@@ -223,7 +221,9 @@ def teach_dashboard(request: HttpRequest) -> HttpResponse:
     """The class matrix: students × assigned quizzes, with class averages and completion."""
     filters = DashboardFilters(request.GET)
     classrooms = list(
-        Classroom.objects.taught_by(request.user).annotate(student_count=Count("students", distinct=True)).order_by("name", "pk")
+        Classroom.objects.taught_by(request.user)
+        .annotate(student_count=Count("students", distinct=True))
+        .order_by("name", "pk")
     )
     classroom_id = filters.cleaned_data.get("classroom") if filters.is_valid() else None
     if classroom_id is not None:
@@ -245,7 +245,9 @@ def _after_class_change(request: HttpRequest, classroom: Classroom, *, form=None
     if not request.htmx and status == 200:
         return redirect(_dashboard_url(classroom))
     classrooms = list(
-        Classroom.objects.taught_by(request.user).annotate(student_count=Count("students", distinct=True)).order_by("name", "pk")
+        Classroom.objects.taught_by(request.user)
+        .annotate(student_count=Count("students", distinct=True))
+        .order_by("name", "pk")
     )
     classroom = next(c for c in classrooms if c.pk == classroom.pk)
     context = _dashboard_context(request, classrooms, classroom, DashboardFilters({}), assignment_form=form)
@@ -302,7 +304,9 @@ def _statistics_scope(request: HttpRequest, slug: str):
     which = filters.which() if filters.is_valid() else AttemptChoice.FIRST
     attempts = chosen_attempts(
         finished_attempts(
-            quiz_ids=[quiz.pk], student_ids=student_ids, started_from=dates.started_from,
+            quiz_ids=[quiz.pk],
+            student_ids=student_ids,
+            started_from=dates.started_from,
             started_before=dates.started_before,
         ),
         which,
@@ -393,11 +397,14 @@ def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> 
         .order_by("quiz__title", "number")
     )
     unanswered = _unanswered_questions(attempts)
-    reviews = [
-        {"attempt": attempt, "items": _review_items(attempt, unanswered)} for attempt in attempts
-    ]
-    context = {"classroom": classroom, "student": student, "assignments": assignments, "reviews": reviews,
-               "filters": filters}
+    reviews = [{"attempt": attempt, "items": _review_items(attempt, unanswered)} for attempt in attempts]
+    context = {
+        "classroom": classroom,
+        "student": student,
+        "assignments": assignments,
+        "reviews": reviews,
+        "filters": filters,
+    }
     template = "teach/student.html#attempts" if request.htmx else "teach/student.html"
     return render(request, template, context, status=200 if filters.is_valid() else 400)
 

@@ -111,9 +111,7 @@ def axe_violations(axe_source):
     def run(page, *, impacts=("serious", "critical")) -> list[dict]:
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(axe_source)
-        results = page.evaluate(
-            "async () => await axe.run(document, {resultTypes: ['violations']})"
-        )
+        results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         return [
             {
                 "id": violation["id"],

@@ -32,4 +32,6 @@ class Command(BaseCommand):
             raise CommandError(f"{len(broken)} {scope} cite a quote that is not in their passage.")
         if strict and stale:
             raise CommandError(f"{len(stale)} {scope} cite a passage that changed since it was checked.")
-        self.stdout.write(self.style.SUCCESS(f"All {questions.count()} {scope.replace('(s)', 's')}' quotes are verbatim."))
+        self.stdout.write(
+            self.style.SUCCESS(f"All {questions.count()} {scope.replace('(s)', 's')}' quotes are verbatim.")
+        )

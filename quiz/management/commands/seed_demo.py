@@ -30,11 +30,29 @@ DEMO_ASSIGNMENTS = [
 ]
 # Classmates of student1 and student2: they cannot log in (no password), they only fill the class.
 CLASSMATES = [
-    ("Amara", "Okafor"), ("Ben", "Hughes"), ("Chloé", "Martin"), ("Dmitri", "Ivanov"), ("Ella", "Nowak"),
-    ("Farah", "Haddad"), ("Gus", "Lindqvist"), ("Hana", "Sato"), ("Isaac", "Mensah"), ("Jonas", "Weber"),
-    ("Keira", "Walsh"), ("Luca", "Romano"), ("Maya", "Cohen"), ("Nikhil", "Rao"), ("Olivia", "Brown"),
-    ("Pablo", "García"), ("Quinn", "Taylor"), ("Rosa", "Silva"), ("Sami", "Virtanen"), ("Tess", "O'Neill"),
-    ("Umar", "Farouk"), ("Vera", "Kovács"), ("Wen", "Li"),
+    ("Amara", "Okafor"),
+    ("Ben", "Hughes"),
+    ("Chloé", "Martin"),
+    ("Dmitri", "Ivanov"),
+    ("Ella", "Nowak"),
+    ("Farah", "Haddad"),
+    ("Gus", "Lindqvist"),
+    ("Hana", "Sato"),
+    ("Isaac", "Mensah"),
+    ("Jonas", "Weber"),
+    ("Keira", "Walsh"),
+    ("Luca", "Romano"),
+    ("Maya", "Cohen"),
+    ("Nikhil", "Rao"),
+    ("Olivia", "Brown"),
+    ("Pablo", "García"),
+    ("Quinn", "Taylor"),
+    ("Rosa", "Silva"),
+    ("Sami", "Virtanen"),
+    ("Tess", "O'Neill"),
+    ("Umar", "Farouk"),
+    ("Vera", "Kovács"),
+    ("Wen", "Li"),
 ]
 
 
@@ -49,7 +67,9 @@ def chance_right(ability: float, difficulty: float) -> float:
     return 1 / (1 + math.exp(-2.0 * (ability - difficulty)))
 
 
-def simulated_answer(question: Question, choices: list, ability: float, rng: random.Random, trait: str = "") -> SubmittedAnswer:
+def simulated_answer(
+    question: Question, choices: list, ability: float, rng: random.Random, trait: str = ""
+) -> SubmittedAnswer:
     """What a student of this ability plausibly answers.
 
     ``trait`` shapes a few questions the way real banks misbehave: "misleading"
@@ -151,8 +171,10 @@ class Command(BaseCommand):
                 students.append(student)
             classroom.students.add(*students)
             for slug, due_in_days in DEMO_ASSIGNMENTS:
-                due_at = None if due_in_days is None else (now + timedelta(days=due_in_days)).replace(
-                    hour=17, minute=0, second=0, microsecond=0
+                due_at = (
+                    None
+                    if due_in_days is None
+                    else (now + timedelta(days=due_in_days)).replace(hour=17, minute=0, second=0, microsecond=0)
                 )
                 Assignment.objects.get_or_create(classroom=classroom, quiz=quizzes[slug], defaults={"due_at": due_at})
         if Attempt.objects.filter(student__in=students, quiz__in=quizzes.values()).exists():
@@ -210,7 +232,9 @@ class Command(BaseCommand):
                         by_id = {choice.pk: choice for choice in question.choices.all()}
                         shown = [by_id[pk] for pk in attempt.choice_order.get(str(question_id), []) if pk in by_id]
                         moment += timedelta(seconds=rng.uniform(8, 40) + 20 * max(0.0, question_difficulty(question)))
-                        answer = simulated_answer(question, shown, ability + 0.35 * attempt_number, rng, traits.get(question_id, ""))
+                        answer = simulated_answer(
+                            question, shown, ability + 0.35 * attempt_number, rng, traits.get(question_id, "")
+                        )
                         response_record(attempt=attempt, question=question, choices=shown, answer=answer, now=moment)
                     made += 1
                     if abandon or not attempt.is_finished or attempt.percent >= quiz.pass_mark or rng.random() < 0.4:
