@@ -1,5 +1,6 @@
 import hashlib
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -9,10 +10,19 @@ class Source(models.Model):
 
     slug = models.SlugField(unique=True, max_length=100)
     title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True)
     published_on = models.DateField(null=True, blank=True)
     text = models.TextField(help_text="The source as published; passages are split from it.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sources_owned",
+        help_text="The teacher who brought the source in; shipped sources have none.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

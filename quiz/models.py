@@ -189,6 +189,14 @@ class Quiz(models.Model):
         default=60, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
     )
     is_published = models.BooleanField(default=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quizzes_owned",
+        help_text="The teacher who may change this quiz; shipped quizzes have none.",
+    )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
