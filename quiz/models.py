@@ -24,6 +24,16 @@ class QuestionKind(models.TextChoices):
     SHORT_TEXT = "short_text", "Short text"
 
 
+class CognitiveLevel(models.TextChoices):
+    """What a question asks a student to do with the text (the revised Bloom levels, Anderson & Krathwohl 2001)."""
+
+    REMEMBER = "remember", "Remember"
+    UNDERSTAND = "understand", "Understand"
+    APPLY = "apply", "Apply"
+    ANALYSE = "analyse", "Analyse"
+    EVALUATE = "evaluate", "Evaluate"
+
+
 CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
 
 
@@ -56,8 +66,28 @@ class Question(models.Model):
     numeric_tolerance = models.DecimalField(
         max_digits=20, decimal_places=4, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
+    numeric_min = models.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Numeric: the lowest accepted value, for a one-sided or uneven range (instead of ± tolerance).",
+    )
+    numeric_max = models.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Numeric: the highest accepted value, for a one-sided or uneven range (instead of ± tolerance).",
+    )
     numeric_unit = models.CharField(max_length=30, blank=True)
     accepted_answers = models.JSONField(default=list, blank=True, help_text="Short text: every accepted answer.")
+    cognitive_level = models.CharField(
+        max_length=20,
+        choices=CognitiveLevel.choices,
+        default=CognitiveLevel.REMEMBER,
+        help_text="What the question asks of the student: recall, or understanding, comparing, inferring, judging.",
+    )
     points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
     is_published = models.BooleanField(default=True)
     author = models.ForeignKey(
