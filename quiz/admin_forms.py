@@ -93,7 +93,8 @@ class QuestionAdminForm(forms.ModelForm):
     )
     accepted_answers = AcceptedAnswersField(
         required=False,
-        help_text="Short-text questions: every answer to accept, one per line. Case, spacing and punctuation are ignored.",
+        help_text="Short-text questions: every answer to accept, one per line. Case, spacing, punctuation and "
+        "accents are ignored; the rules below say what else counts.",
     )
     key = forms.SlugField(
         max_length=100,

@@ -80,7 +80,8 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _graded_response(question: Question, choices: list, form: AnswerForm) -> Response:
     answer = form.submitted_answer()
-    fraction = question.grade(answer, choices)
+    mark = question.mark(answer, choices)
+    fraction = mark.fraction
     chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
     return Response(
         question=question,
@@ -91,6 +92,7 @@ def _graded_response(question: Question, choices: list, form: AnswerForm) -> Res
         fraction=fraction,
         points_awarded=fraction * question.points,
         question_snapshot=question_snapshot(question, choices),
+        grading_note=mark.note,
         answered_at=timezone.now(),
     )
 

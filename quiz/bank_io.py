@@ -23,7 +23,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from content.models import Passage, Source, text_fingerprint
-from quiz.answer_keys import accepted_answer_errors, choice_errors, numeric_errors
+from quiz.answer_keys import accepted_answer_errors, choice_errors, numeric_errors, numeric_range_errors
 from quiz.citations import quote_suggestion
 from quiz.models import Choice, Question, QuestionKind, Quiz, QuizQuestion
 
@@ -77,8 +77,11 @@ class QuestionRecord:
     choices: list[tuple[str, bool, str]] = field(default_factory=list)  # (text, correct, feedback)
     numeric_answer: Decimal | None = None
     tolerance: Decimal = Decimal("0")
+    numeric_min: Decimal | None = None
+    numeric_max: Decimal | None = None
     unit: str = ""
     accepted_answers: list[str] = field(default_factory=list)
+    text_rules: dict[str, bool] = field(default_factory=dict)  # whole_words / typos / other_scripts
     published: bool = True
     author: str | None = None
     author_given: bool = False
@@ -148,12 +151,25 @@ def question_data(question: Question, choices: list[Choice]) -> dict:
     elif question.kind == QuestionKind.NUMERIC:
         data["numeric_answer"] = _number(question.numeric_answer)
         data["tolerance"] = _number(question.numeric_tolerance)
+        if question.numeric_min is not None:
+            data["numeric_min"] = _number(question.numeric_min)
+        if question.numeric_max is not None:
+            data["numeric_max"] = _number(question.numeric_max)
         data["unit"] = question.numeric_unit
     else:
         data["accepted_answers"] = list(question.accepted_answers)
+        data.update(text_rules_data(question))
     data["published"] = question.is_published
     data["author"] = question.author.get_username() if question.author else None
     return data
+
+
+TEXT_RULE_FIELDS = {"whole_words": "match_whole_words", "typos": "allow_typos", "other_scripts": "read_other_scripts"}
+
+
+def text_rules_data(question: Question) -> dict[str, bool]:
+    """A short-text question's matching rules as the bank files name them."""
+    return {name: getattr(question, field_name) for name, field_name in TEXT_RULE_FIELDS.items()}
 
 
 def export_bank(questions=None) -> dict:
@@ -314,6 +330,8 @@ def _check_questions(bank: ParsedBank, passages, existing: dict[str, Question]) 
         messages = choice_errors(record.kind, [(text, correct) for text, correct, _ in record.choices])
         if record.kind == QuestionKind.NUMERIC:
             messages += list(numeric_errors(record.numeric_answer, record.tolerance).values())
+            bounds = (record.numeric_min, record.numeric_max)
+            messages += list(numeric_range_errors(record.numeric_answer, *bounds).values())
         if record.kind == QuestionKind.SHORT_TEXT:
             messages += list(accepted_answer_errors(record.accepted_answers).values())
         problems += [(record.line, f"{where}: {message}") for message in messages]
@@ -357,8 +375,13 @@ QUESTION_FIELDS = [
     "points",
     "numeric_answer",
     "numeric_tolerance",
+    "numeric_min",
+    "numeric_max",
     "numeric_unit",
     "accepted_answers",
+    "match_whole_words",
+    "allow_typos",
+    "read_other_scripts",
     "is_published",
     "author",
 ]
@@ -382,8 +405,11 @@ def _write_questions(bank: ParsedBank, passages, existing: dict[str, Question], 
             "points": record.points,
             "numeric_answer": record.numeric_answer if record.kind == QuestionKind.NUMERIC else None,
             "numeric_tolerance": record.tolerance if record.kind == QuestionKind.NUMERIC else Decimal("0"),
+            "numeric_min": record.numeric_min if record.kind == QuestionKind.NUMERIC else None,
+            "numeric_max": record.numeric_max if record.kind == QuestionKind.NUMERIC else None,
             "numeric_unit": record.unit if record.kind == QuestionKind.NUMERIC else "",
             "accepted_answers": record.accepted_answers if record.kind == QuestionKind.SHORT_TEXT else [],
+            **{field_name: record.text_rules.get(name, True) for name, field_name in TEXT_RULE_FIELDS.items()},
             "is_published": record.published,
         }
         question = existing.get(record.key)

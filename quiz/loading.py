@@ -49,8 +49,13 @@ def load_question_bank(bank: dict, *, source: Source, report: LoadReport) -> Non
             "points": data.get("points", 1),
             "numeric_answer": as_decimal(data.get("numeric_answer")),
             "numeric_tolerance": as_decimal(data.get("tolerance", 0)),
+            "numeric_min": as_decimal(data.get("numeric_min")),
+            "numeric_max": as_decimal(data.get("numeric_max")),
             "numeric_unit": data.get("unit", ""),
             "accepted_answers": data.get("accepted_answers", []),
+            "match_whole_words": data.get("whole_words", True),
+            "allow_typos": data.get("typos", True),
+            "read_other_scripts": data.get("other_scripts", True),
             "is_published": data.get("published", True),
         }
         question, created = Question.objects.update_or_create(key=key, defaults=defaults)

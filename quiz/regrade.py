@@ -26,6 +26,7 @@ class ResponseChange:
     question: Question
     new_fraction: Decimal
     new_points: Decimal
+    new_note: str = ""
 
     @property
     def old_points(self) -> Decimal:
@@ -78,12 +79,15 @@ def regrade_plan(questions) -> list[AttemptChange]:
         answer = SubmittedAnswer(
             choice_ids=frozenset(int(pk) for pk in response.selected_choice_ids), text=response.answer_text
         )
-        fraction = question.grade(answer, _shown_choices(question, response.attempt))
+        mark = question.mark(answer, _shown_choices(question, response.attempt))
+        fraction = mark.fraction
         points = Decimal(response.question_snapshot.get("points", question.points))
         new_points = (fraction * points).quantize(CENT)
         if new_points == response.points_awarded and fraction == response.fraction:
             continue
-        change = ResponseChange(response=response, question=question, new_fraction=fraction, new_points=new_points)
+        change = ResponseChange(
+            response=response, question=question, new_fraction=fraction, new_points=new_points, new_note=mark.note
+        )
         plan.setdefault(response.attempt_id, AttemptChange(attempt=response.attempt)).changes.append(change)
     return list(plan.values())
 
@@ -129,6 +133,7 @@ def regrade_apply(*, questions, by, reason: str = "", now=None) -> list[RegradeL
                 response.fraction = change.new_fraction
                 response.points_awarded = change.new_points
                 response.is_correct = change.new_fraction == 1
+                response.grading_note = change.new_note
                 responses.append(response)
                 logs.append(
                     RegradeLog(
@@ -142,6 +147,8 @@ def regrade_apply(*, questions, by, reason: str = "", now=None) -> list[RegradeL
                     )
                 )
             attempts.append(attempt)
-        Response.objects.bulk_update(responses, ["question_snapshot", "fraction", "points_awarded", "is_correct"])
+        Response.objects.bulk_update(
+            responses, ["question_snapshot", "fraction", "points_awarded", "is_correct", "grading_note"]
+        )
         Attempt.objects.bulk_update(attempts, ["score"])
         return RegradeLog.objects.bulk_create(logs)

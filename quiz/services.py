@@ -150,7 +150,8 @@ def response_record(
         raise AttemptRefused(refusal)
     if attempt.position_of(question.pk) is None:
         raise AttemptRefused("That question is not part of this attempt.")
-    fraction = question.grade(answer, choices)
+    mark = question.mark(answer, choices)
+    fraction = mark.fraction
     points = (fraction * question.points).quantize(Decimal("0.01"))
     chosen = [choice for choice in choices if choice.pk in answer.choice_ids]
     try:
@@ -165,6 +166,7 @@ def response_record(
                 fraction=fraction,
                 points_awarded=points,
                 question_snapshot=question_snapshot(question, choices),
+                grading_note=mark.note,
                 answered_at=now,
                 seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
             )
