@@ -43,8 +43,11 @@ def bank_state() -> list[tuple]:
                 question.is_published,
                 question.numeric_answer,
                 question.numeric_tolerance,
+                question.numeric_min,
+                question.numeric_max,
                 question.numeric_unit,
                 tuple(question.accepted_answers),
+                (question.match_whole_words, question.allow_typos, question.read_other_scripts),
                 question.author.username if question.author else None,
                 tuple((c.text, c.is_correct, c.feedback) for c in question.choices.all()),
             )
@@ -80,8 +83,12 @@ def mixed_bank(teacher):
     true_false = QuestionFactory(
         key="tf", kind=QuestionKind.TRUE_FALSE, passage=passage, choices=[("True", False), ("False", True)]
     )
-    numeric = QuestionFactory(key="num", numeric=True, passage=passage, numeric_tolerance=Decimal("2.5"))
-    short = QuestionFactory(key="short", short_text=True, passage=passage, explanation="Line one.\nLine two.")
+    numeric = QuestionFactory(
+        key="num", numeric=True, passage=passage, numeric_tolerance=Decimal("2.5"), numeric_min=Decimal("80")
+    )
+    short = QuestionFactory(
+        key="short", short_text=True, passage=passage, explanation="Line one.\nLine two.", allow_typos=False
+    )
     QuizFactory(
         slug="mixed",
         title="Mixed",
@@ -216,6 +223,9 @@ def test_one_bad_question_among_good_ones_imports_none(mixed_bank):
         ({"numeric_answer": "lots"}, "“numeric_answer” should be a number"),
         ({"tolerance": -1}, "The tolerance cannot be negative"),
         ({"published": "yes"}, "“published” should be true or false"),
+        ({"numeric_min": 90, "numeric_max": 85}, "The highest accepted value (85) is below the lowest (90)"),
+        ({"numeric_min": None, "numeric_max": 50}, "The right value 84 is above the highest accepted value (50)"),
+        ({"typos": "no"}, "“typos” should be true or false"),
     ],
 )
 def test_each_field_problem_is_named(mixed_bank, question, message):
@@ -387,3 +397,23 @@ def test_import_command_fails_with_the_line_on_a_malformed_file(tmp_path, db):
     with pytest.raises(CommandError, match="Line 3: Question “x” has no “prompt”"):
         call_command("import_bank", str(path))
     assert not Question.objects.exists() and not Choice.objects.exists()
+
+
+def test_a_numeric_range_travels_through_gift_as_moodle_writes_it(mixed_bank):
+    Question.objects.filter(key="num").update(
+        numeric_answer=Decimal(500000), numeric_min=Decimal(450000), numeric_max=Decimal(500000)
+    )
+    exported = gift.export_gift(Question.objects.filter(key="num"))
+    assert "\t#450000..500000\n" in exported
+    assert '"answer": 500000' in exported
+    Question.objects.filter(key="num").update(numeric_answer=Decimal(1), numeric_min=None, numeric_max=None)
+    assert bank_io.import_text(exported, fmt="gift").updated == 1
+    number = Question.objects.get(key="num")
+    assert (number.numeric_answer, number.numeric_min, number.numeric_max) == (500000, 450000, 500000)
+
+
+def test_the_shipped_microsoft_question_accepts_up_to_the_articles_nearly_500000(loaded_bank):
+    question = Question.objects.get(key="microsoft-gpus-2024")
+    assert (question.numeric_min, question.numeric_max) == (450000, 500000)
+    exported = bank_io.export_bank(Question.objects.filter(pk=question.pk))["questions"][0]
+    assert (exported["numeric_min"], exported["numeric_max"]) == (450000, 500000)

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
+from django.utils.html import escape
 
 from quiz.bank_json import parse_json
-from quiz.models import Question, SubmittedAnswer
+from quiz.models import Question, Response, SubmittedAnswer
 from quiz.reading.numbers import NumberRefused
 
 BANK = Path(settings.BASE_DIR) / "content" / "sources" / "russia-ai-chips" / "questions.json"
@@ -254,3 +256,69 @@ def test_each_matching_rule_can_be_turned_off_per_question(rule, typed):
     assert question.mark(SubmittedAnswer(text=typed)).fraction == 1
     setattr(question, rule, False)
     assert question.mark(SubmittedAnswer(text=typed)).fraction == 0
+
+
+# ---------------------------------------------------------------- through the answer form
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _attempt_at(student, **question_fields):
+    from tests.factories import AttemptFactory, QuestionFactory, QuizFactory
+
+    question = QuestionFactory(**question_fields)
+    attempt = AttemptFactory(quiz=QuizFactory(questions=[question]), student=student)
+    return attempt, question, reverse("attempt_answer", args=[attempt.public_id, 1])
+
+
+@pytest.mark.parametrize(
+    "typed, sentence",
+    [
+        ("100.000", "Did you mean 100,000?"),
+        ("84 nm", "This asks for a percentage, not nanometres."),
+        ("between 80 and 90", "Type a number"),
+    ],
+)
+def test_a_refused_number_answers_422_with_the_sentence_and_keeps_what_was_typed(
+    student_client, student, typed, sentence
+):
+    attempt, _, url = _attempt_at(student, numeric=True)
+    for headers in (HTMX, {}):
+        page = student_client.post(url, {"answer": typed}, **headers)
+        assert page.status_code == 422
+        html = page.content.decode()
+        assert escape(sentence) in html
+        assert f'value="{escape(typed)}"' in html
+    # Not recorded, so not marked wrong: the student types it again.
+    assert not Response.objects.filter(attempt=attempt).exists()
+
+
+def test_a_slip_is_credited_and_the_feedback_gives_the_spelling(student_client, student):
+    attempt, _, url = _attempt_at(
+        student,
+        kind="short_text",
+        prompt="Who oversees the centre?",
+        accepted_answers=["Dmitry Grigorenko", "Grigorenko"],
+    )
+    page = student_client.post(url, {"answer": "Grigorenco"}, **HTMX)
+    assert page.status_code == 200
+    response = Response.objects.get(attempt=attempt)
+    assert (response.is_correct, response.grading_note) == (True, "Accepted — the spelling is Grigorenko.")
+    assert "Accepted — the spelling is Grigorenko." in page.content.decode()
+
+
+def test_a_hedged_number_is_credited_with_the_articles_own_words(student_client, student):
+    attempt, _, url = _attempt_at(
+        student,
+        numeric=True,
+        numeric_answer=Decimal(500000),
+        numeric_min=Decimal(450000),
+        numeric_max=Decimal(500000),
+        numeric_unit="GPUs",
+        prompt="About how many GPUs did Microsoft buy?",
+        quote="Microsoft alone purchased nearly 500,000 GPUs in 2024",
+    )
+    page = student_client.post(url, {"answer": "about 0.5 million GPUs"}, **HTMX)
+    assert Response.objects.get(attempt=attempt).is_correct
+    assert escape("Accepted “about”: the article says “nearly 500,000”.") in page.content.decode()
