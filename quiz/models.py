@@ -203,6 +203,15 @@ class Question(models.Model):
             )
         return scoring.mark_short_text(answer.text, self.accepted_answers, self.text_rules)
 
+    def accept_answer(self, answer: str) -> bool:
+        """Add ``answer`` to the accepted answers; False when the question already accepts it as it stands."""
+        answer = " ".join(answer.split())
+        if not answer or scoring.match_text(answer, self.accepted_answers, self.text_rules):
+            return False
+        self.accepted_answers = [*self.accepted_answers, answer]
+        self.save(update_fields=["accepted_answers", "updated_at"])
+        return True
+
     def read_numeric_answer(self, text: str) -> Decimal:
         """The value of a typed answer to this numeric question; ``NumberRefused`` says, for the student, why not."""
         return scoring.read_numeric_answer(text, unit=self.numeric_unit, prompt=self.prompt).value
@@ -458,6 +467,9 @@ class Response(models.Model):
         blank=True,
         help_text="Said with the mark: how the answer was read (“Accepted — the spelling is Grigorenko”), "
         "or a teacher's comment on a mark changed by hand.",
+    )
+    marked_by_hand = models.BooleanField(
+        default=False, help_text="A teacher set this mark; a regrade of the question leaves it as it is."
     )
     answered_at = models.DateTimeField(default=timezone.now)
     seconds_taken = models.PositiveIntegerField(null=True, blank=True)

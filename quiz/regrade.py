@@ -69,7 +69,8 @@ def regrade_plan(questions) -> list[AttemptChange]:
     """The attempts whose score a regrade of ``questions`` would change, in three queries."""
     by_id = {question.pk: question for question in questions.prefetch_related("choices")}
     responses = (
-        Response.objects.filter(question__in=list(by_id))
+        # A mark a teacher set by hand stands: the key may say otherwise, the teacher judged this answer.
+        Response.objects.filter(question__in=list(by_id), marked_by_hand=False)
         .select_related("attempt__quiz", "attempt__student")
         .order_by("attempt__quiz__title", "attempt__student__username", "attempt__number", "question_id")
     )

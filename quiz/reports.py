@@ -170,6 +170,8 @@ class QuestionReport:
     median_seconds: float | None
     distractors: stats.DistractorAnalysis | None
     reasons: list[str] = field(default_factory=list)
+    near_misses: list = field(default_factory=list)  # quiz.reporting.near_misses.NearMiss, most frequent first
+    may_accept_answers: bool = False  # the viewer may add a near miss to the accepted answers
 
     @property
     def is_flagged(self) -> bool:
@@ -212,6 +214,7 @@ class QuizReport:
     standard_error: float | None = None
     histogram: list[stats.HistogramBin] = field(default_factory=list)
     questions: list[QuestionReport] = field(default_factory=list)
+    has_near_misses: bool = False
 
     @property
     def which_label(self) -> str:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Sum, signals
 from django.utils import timezone
 
-from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response, SubmittedAnswer
+from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, RegradeLog, Response, SubmittedAnswer
 
 
 class AttemptRefused(Exception):
@@ -268,3 +268,37 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
     return attempt
+
+
+def response_override_mark(*, response: Response, points: Decimal, comment: str, by, now=None) -> RegradeLog:
+    """A teacher sets one answer's mark by hand, with a comment; logged like a regrade.
+
+    The student sees the comment with the mark; the attempt's score moves by the
+    difference; later regrades of the question leave this answer's mark alone.
+    """
+    now = now or timezone.now()
+    comment = " ".join(comment.split())
+    with transaction.atomic():
+        # Locked like a regrade: an answer recorded at this moment adds to the same row.
+        attempt = Attempt.objects.select_for_update().get(pk=response.attempt_id)
+        response = Response.objects.select_for_update().get(pk=response.pk)
+        maximum = Decimal(response.question_snapshot.get("points", response.question.points))
+        points = min(max(points, Decimal("0")), maximum).quantize(Decimal("0.01"))
+        old_score = attempt.score
+        attempt.score = max(Decimal("0"), attempt.score + points - response.points_awarded)
+        response.points_awarded = points
+        response.fraction = (points / maximum).quantize(Decimal("0.0001")) if maximum else Decimal("0")
+        response.is_correct = response.fraction == 1
+        response.grading_note = f"Mark set by your teacher: {comment}"[:300]
+        response.marked_by_hand = True
+        response.save(update_fields=["points_awarded", "fraction", "is_correct", "grading_note", "marked_by_hand"])
+        Attempt.objects.filter(pk=attempt.pk).update(score=attempt.score)
+        return RegradeLog.objects.create(
+            attempt=attempt,
+            question_id=response.question_id,
+            old_score=old_score,
+            new_score=attempt.score,
+            regraded_by=by,
+            regraded_at=now,
+            reason=f"Mark set by hand: {comment}"[:300],
+        )

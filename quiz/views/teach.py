@@ -24,6 +24,7 @@ from django_htmx.http import push_url
 
 from quiz import charts, dashboard, exports
 from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
+from quiz.reporting.near_misses import attach_near_misses
 from quiz.reports import AttemptChoice, build_quiz_report, chosen_attempts, finished_attempts
 from quiz.roles import is_teacher
 
@@ -320,6 +321,7 @@ def quiz_statistics(request: HttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
     quiz, classrooms, classroom, filters, attempts, which = _statistics_scope(request, slug)
     report = build_quiz_report(quiz=quiz, attempts=attempts, which=which)
+    attach_near_misses(report, attempts, request.user)
     context = {
         "quiz": quiz,
         "classrooms": classrooms,
