@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Sum, signals
 from django.utils import timezone
 
-from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response, SubmittedAnswer
+from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
 
 
 class AttemptRefused(Exception):
@@ -266,3 +266,17 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
     return attempt
+
+
+def quiz_add_questions(*, quiz: Quiz, questions) -> int:
+    """Append ``questions`` not yet in ``quiz`` after its last one; return how many were added."""
+    with transaction.atomic():
+        links = QuizQuestion.objects.select_for_update().filter(quiz=quiz)
+        present = set(links.values_list("question_id", flat=True))
+        last = max(links.values_list("position", flat=True), default=0)
+        new = [q for q in questions.order_by("passage__source", "passage__position", "key") if q.pk not in present]
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=quiz, question=question, position=last + index)
+            for index, question in enumerate(new, start=1)
+        )
+    return len(new)

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from quiz import bank_cache
+from quiz.bank import cache as bank_cache
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, Choice, FeedbackMode, Question, Quiz, Response
+from quiz.models import Attempt, Choice, Classroom, FeedbackMode, Question, Quiz, Response
 from quiz.services import (
     AttemptRefused,
     attempt_finish,
@@ -57,6 +57,7 @@ def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     quizzes = Quiz.objects.published().annotate(question_total=Count("quiz_questions", distinct=True))
+    joined: list[Classroom] = []
     if request.user.is_authenticated:
         mine = Q(attempts__student=request.user)
         quizzes = quizzes.annotate(
@@ -64,7 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
             my_best=Max("attempts__score", filter=mine & Q(attempts__finished_at__isnull=False)),
             my_in_progress=Count("attempts", filter=mine & Q(attempts__finished_at__isnull=True), distinct=True),
         )
-    return render(request, "quiz/home.html", {"quizzes": quizzes})
+        joined = list(Classroom.objects.joined_by(request.user))
+    return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined})
 
 
 @require_GET

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quiz import bank_io, gift
-from quiz.citations import BROKEN, STALE, citation_problems, mark_rechecked
+from quiz.admin.regrade import regrade_apply, regrade_plan
+from quiz.bank import gift, importer, json_format
+from quiz.bank.citations import BROKEN, STALE, citation_problems, mark_rechecked
+from quiz.bank.records import BankFormatError
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response
-from quiz.regrade import regrade_apply, regrade_plan
 from quiz.services import question_snapshot
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -158,7 +159,7 @@ def export_response(questions, fmt: str) -> HttpResponse:
         response = HttpResponse(body, content_type="text/plain; charset=utf-8")
         filename = f"question-bank-{stamp}.gift.txt"
     else:
-        body = bank_io.dumps(bank_io.export_bank(questions))
+        body = json_format.dumps(json_format.export_bank(questions))
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         filename = f"question-bank-{stamp}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -195,10 +196,10 @@ def bank_import(request: HttpRequest) -> HttpResponse:
             error = "That file is not UTF-8 text. Save it as UTF-8 and try again."
         else:
             if fmt not in ("json", "gift"):
-                fmt = bank_io.guess_format(upload.name, text)
+                fmt = importer.guess_format(upload.name, text)
             try:
-                report = bank_io.import_text(text, fmt=fmt, user=request.user)
-            except bank_io.BankFormatError as problem:
+                report = importer.import_text(text, fmt=fmt, user=request.user)
+            except BankFormatError as problem:
                 error = str(problem)
     if error:
         context.update(error=error, chosen_format=fmt)
