@@ -268,11 +268,11 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected questions (JSON)", permissions=["view"])
     def export_json(self, request, queryset):
-        return admin_views.export_response(queryset, "json")
+        return admin_views.bank_download(queryset, "json")
 
     @admin.action(description="Export selected questions (GIFT)", permissions=["view"])
     def export_gift(self, request, queryset):
-        return admin_views.export_response(queryset, "gift")
+        return admin_views.bank_download(queryset, "gift")
 
 
 class QuizQuestionInline(admin.TabularInline):

@@ -151,19 +151,19 @@ def regrade(request: HttpRequest) -> HttpResponse:
     return render(request, "admin/quiz/question/regrade.html", context)
 
 
-def export_response(questions, fmt: str) -> HttpResponse:
+def bank_download(questions, fmt: str) -> HttpResponse:
     """A download of ``questions`` (or the whole bank, with quizzes and sources, when None)."""
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     if fmt == "gift":
         body = gift.export_gift(questions if questions is not None else Question.objects.all())
-        response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+        download = HttpResponse(body, content_type="text/plain; charset=utf-8")
         filename = f"question-bank-{stamp}.gift.txt"
     else:
         body = json_format.dumps(json_format.export_bank(questions))
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        download = HttpResponse(body, content_type="application/json; charset=utf-8")
         filename = f"question-bank-{stamp}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    download["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return download
 
 
 @require_GET
@@ -172,7 +172,7 @@ def bank_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "json")
     if fmt not in ("json", "gift"):
         return HttpResponse("Choose format=json or format=gift.", status=400, content_type="text/plain")
-    return export_response(None, fmt)
+    return bank_download(None, fmt)
 
 
 @require_http_methods(["GET", "POST"])
