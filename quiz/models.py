@@ -153,8 +153,6 @@ class Question(models.Model):
         if self.kind == QuestionKind.NUMERIC and self.numeric_answer is None:
             raise ValidationError({"numeric_answer": "A numeric question needs the right value."})
         if self.kind == QuestionKind.NUMERIC:
-            from quiz.answer_keys import numeric_range_errors
-
             errors = numeric_range_errors(self.numeric_answer, self.numeric_min, self.numeric_max)
             if errors:
                 raise ValidationError(errors)
@@ -228,6 +226,19 @@ class Question(models.Model):
                 shown += f" (± {_format_number(self.numeric_tolerance)})"
             return f"{shown} {self.numeric_unit}".strip()
         return " / ".join(self.accepted_answers)
+
+
+def numeric_range_errors(answer: Decimal | None, minimum: Decimal | None, maximum: Decimal | None) -> dict[str, str]:
+    """A one-sided or uneven range must hold together and contain the value students are told is right."""
+    if minimum is not None and maximum is not None and minimum > maximum:
+        return {"numeric_max": f"The highest accepted value ({maximum:f}) is below the lowest ({minimum:f})."}
+    if answer is None:
+        return {}
+    if minimum is not None and answer < minimum:
+        return {"numeric_min": f"The right value {answer:f} is below the lowest accepted value ({minimum:f})."}
+    if maximum is not None and answer > maximum:
+        return {"numeric_max": f"The right value {answer:f} is above the highest accepted value ({maximum:f})."}
+    return {}
 
 
 def _format_number(value: Decimal) -> str:
@@ -521,6 +532,20 @@ class ClassroomQuerySet(models.QuerySet):
     def taught_by(self, teacher):
         return self.filter(teacher=teacher)
 
+    def joined_by(self, student):
+        """The classes a student belongs to, each with its published assignments, soonest due first (two queries)."""
+        assignments = (
+            Assignment.objects.filter(quiz__is_published=True)
+            .select_related("quiz")
+            .order_by(models.F("due_at").asc(nulls_last=True), "quiz__title")
+        )
+        return (
+            self.filter(students=student)
+            .select_related("teacher")
+            .prefetch_related(models.Prefetch("assignments", queryset=assignments))
+            .order_by("name")
+        )
+
 
 class Classroom(models.Model):
     name = models.CharField(max_length=120)
@@ -553,27 +578,12 @@ class Assignment(models.Model):
         return f"{self.quiz} → {self.classroom}"
 
 
-class LoginFailure(models.Model):
-    """Failed log-ins in the current window, for one username or one client address.
-
-    Kept in the database so every app server and worker counts the same failures;
-    a counter in a process's memory would let an attacker spread guesses over workers.
-    """
-
-    key = models.CharField(max_length=300, unique=True, help_text='"user:<name>" or "addr:<ip>".')
-    failures = models.PositiveIntegerField(default=0)
-    window_started_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.failures}"
-
-
 class BankStamp(models.Model):
     """One row whose stamp changes with every write to the question bank.
 
     Database triggers (migration 0004) set a new random stamp on any insert,
     update or delete of questions, choices, passages or sources, whichever way
-    it is made (a form, a queryset update, a bulk import). ``quiz.bank_cache``
+    it is made (a form, a queryset update, a bulk import). ``quiz.bank.cache``
     keys cached questions by it, so an edit reaches every worker at once.
     """
 

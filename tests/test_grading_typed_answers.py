@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
-from quiz.bank_json import parse_json
+from quiz.bank.json_format import parse_json
 from quiz.models import Question, Response, SubmittedAnswer
 from quiz.reading.numbers import NumberRefused
 

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from quiz.admin.regrade import regrade_plan
 from quiz.models import Assignment, Question, RegradeLog, Response, SubmittedAnswer
-from quiz.regrade import regrade_plan
 from quiz.services import attempt_start, response_record
 from tests.conftest import logged_in_client
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, TeacherFactory, UserFactory

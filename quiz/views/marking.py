@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.roles import teacher_required
 from quiz.models import Question, QuestionKind, Response
 from quiz.reporting.near_misses import may_change_answer_key
 from quiz.services import response_override_mark
-from quiz.views.teach import _get_classroom_for, teacher_required
+from quiz.views.teach import _get_classroom_for
 
 MAX_ACCEPTED_ANSWER = 200
 

@@ -23,7 +23,14 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.text import slugify
 
-from quiz.bank_io import KEY_PATTERN, BankFormatError, ParsedBank, QuestionRecord, _number, text_rules_data
+from quiz.bank.records import (
+    KEY_PATTERN,
+    BankFormatError,
+    ParsedBank,
+    QuestionRecord,
+    plain_number,
+    text_rules_data,
+)
 from quiz.models import Question, QuestionKind
 
 SPECIAL = "~=#{}:"
@@ -70,11 +77,11 @@ def question_gift(question: Question, choices: list) -> str:
     one_sided = (question.numeric_min is None) != (question.numeric_max is None)
     if question.kind == QuestionKind.NUMERIC and None not in (question.numeric_min, question.numeric_max):
         # GIFT's range {#450000..500000} has no "right value" to show; it travels here.
-        settings["answer"] = _number(question.numeric_answer)
+        settings["answer"] = plain_number(question.numeric_answer)
     elif question.kind == QuestionKind.NUMERIC and one_sided:
         # GIFT cannot say "at least 100,000": the bound travels here, Moodle keeps ± tolerance.
         bound = "min" if question.numeric_min is not None else "max"
-        settings[bound] = _number(question.numeric_min if bound == "min" else question.numeric_max)
+        settings[bound] = plain_number(question.numeric_min if bound == "min" else question.numeric_max)
     if question.kind == QuestionKind.SHORT_TEXT:
         settings.update(text_rules_data(question))
     settings["author"] = question.author.get_username() if question.author else None
@@ -102,9 +109,9 @@ def question_gift(question: Question, choices: list) -> str:
             mark = "=" if choice.is_correct else "~"
             lines.append(f"\t{mark}{escape(choice.text)}{_feedback(choice.feedback)}")
     elif question.kind == QuestionKind.NUMERIC and None not in (question.numeric_min, question.numeric_max):
-        lines.append(f"\t#{_number(question.numeric_min)}..{_number(question.numeric_max)}")
+        lines.append(f"\t#{plain_number(question.numeric_min)}..{plain_number(question.numeric_max)}")
     elif question.kind == QuestionKind.NUMERIC:
-        lines.append(f"\t#{_number(question.numeric_answer)}:{_number(question.numeric_tolerance)}")
+        lines.append(f"\t#{plain_number(question.numeric_answer)}:{plain_number(question.numeric_tolerance)}")
     else:
         lines.extend(f"\t={escape(answer)}" for answer in question.accepted_answers)
     lines.append(f"\t####{escape(question.explanation)}")
