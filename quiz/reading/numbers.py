@@ -132,8 +132,8 @@ def _read_digits(typed: str) -> tuple[Decimal, str, bool, bool] | None:
     if match is None:
         return None
     number, rest = match["number"], typed[match.end() :]
-    if rest.startswith(",") and rest[1:2].isdigit():
-        decimals = re.match(r",(\d+)", rest)[1]
+    if comma_decimals := re.match(r",(\d+)", rest):
+        decimals = comma_decimals[1]
         raise NumberRefused(
             f"Did you mean {number}.{decimals}? Use a dot for decimals (84.5) and commas for thousands (100,000)."
         )

@@ -42,7 +42,7 @@ def accept_typed_answer(request: HttpRequest, question_id: int) -> HttpResponse:
         return render(request, "teach/marking_refused.html", {"sentence": sentence, "back": back}, status=403)
     form = AcceptAnswerForm(request.POST)
     if not form.is_valid():
-        sentence = " ".join(error for errors in form.errors.values() for error in errors)
+        sentence = " ".join(str(error) for errors in form.errors.values() for error in errors)
         return render(request, "teach/marking_refused.html", {"sentence": sentence, "back": back}, status=422)
     answer = form.cleaned_data["answer"]
     if not question.accept_answer(answer):
@@ -74,7 +74,6 @@ class MarkForm(forms.Form):
     def __init__(self, *args, maximum: Decimal, **kwargs):
         super().__init__(*args, **kwargs)
         self.maximum = maximum
-        self.fields["points"].max_value = maximum
         self.fields["points"].widget.attrs.update(max=f"{maximum:f}", step="0.01")
 
     def clean_points(self) -> Decimal:
