@@ -97,3 +97,26 @@ def test_a_teacher_accepts_a_near_miss_from_the_statistics_and_regrades(
 
     assert Response.objects.filter(question=question, is_correct=True).count() == 4
     assert RegradeLog.objects.filter(regraded_by=teacher, reason__startswith="Mintrud").count() == 3
+
+
+def test_a_teacher_sets_one_answers_mark_by_hand_with_a_comment(page, new_context, live_server, bank, screenshot):
+    teacher = TeacherFactory(username="teacher-tess", password=PASSWORD)
+    quiz = typed_quiz("ministries", ["labor-ministry"])
+    classroom = ClassroomFactory(name="Year 11 Current Affairs", teacher=teacher)
+    Assignment.objects.create(classroom=classroom, quiz=quiz)
+    student = UserFactory(username="student-sam")
+    classroom.students.add(student)
+    attempt = attempt_start(quiz=quiz, student=student)
+    question = Question.objects.get(key="labor-ministry")
+    response_record(attempt=attempt, question=question, choices=[], answer=SubmittedAnswer(text="Ministry of Work"))
+
+    log_in(page, live_server.url, "teacher-tess")
+    page.goto(f"{live_server.url}/teach/classes/{classroom.pk}/students/{student.pk}/")
+    page.get_by_role("link", name=re.compile("Change this mark")).click()
+    page.get_by_label(re.compile("Points")).fill("0.5")
+    page.get_by_label(re.compile("Comment")).fill("Right idea: the ministry's name is Labour, not Work")
+    screenshot(page, "grading-mark-by-hand")
+    page.get_by_role("button", name="Save the mark").click()
+    expect(page.locator(".messages, .messagelist, [role=status]").first).to_contain_text("Mark changed")
+    expect(page.locator(".grading-note")).to_contain_text("Mark set by your teacher: Right idea")
+    assert RegradeLog.objects.get(regraded_by=teacher).reason.startswith("Mark set by hand: Right idea")
