@@ -118,9 +118,7 @@ class _Reader:
         elif word in _TENS:
             self._add(_TENS[word], "tens", after=(None, "hundred", "scale", "and"))
         elif word == "hundred":
-            if self.last not in ("unit", "teen", "tens") or self.group >= 100:
-                raise NotNumberWords("hundred after a number below one hundred")
-            self.group, self.last = self.group * 100, "hundred"
+            self._hundred()
         elif word in SCALES:
             scale = SCALES[word]
             if not self.group or (self.last_scale is not None and scale >= self.last_scale):
@@ -128,6 +126,14 @@ class _Reader:
             self.total, self.group, self.last, self.last_scale = self.total + self.group * scale, 0, "scale", scale
         else:
             raise NotNumberWords(f"“{word}” is not a number word")
+
+    def _hundred(self) -> None:
+        if self.last is None:
+            self.group, self.last = 100, "hundred"  # "hundred thousand", as people say it
+            return
+        if self.last not in ("unit", "teen", "tens") or self.group >= 100:
+            raise NotNumberWords("hundred after a number below one hundred")
+        self.group, self.last = self.group * 100, "hundred"
 
     def _add(self, value: int, kind: str, *, after: tuple) -> None:
         if self.last not in after:

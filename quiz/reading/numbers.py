@@ -132,11 +132,10 @@ def _read_digits(typed: str) -> tuple[Decimal, str, bool, bool] | None:
     if match is None:
         return None
     number, rest = match["number"], typed[match.end() :]
-    if comma_decimals := re.match(r",(\d+)", rest):
-        decimals = comma_decimals[1]
-        raise NumberRefused(
-            f"Did you mean {number}.{decimals}? Use a dot for decimals (84.5) and commas for thousands (100,000)."
-        )
+    if comma_decimals := re.match(r",(\d+)\s*([a-z]*)", rest):
+        decimals, word = comma_decimals[1], comma_decimals[2]
+        meant = f"{number}.{decimals}" + (f" {word}" if word in MULTIPLIERS else "")
+        raise NumberRefused(f"Did you mean {meant}? Use a dot for decimals (84.5) and commas for thousands (100,000).")
     whole, _, decimals = number.partition(".")
     if (
         number.count(".") == 1

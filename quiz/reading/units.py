@@ -64,8 +64,11 @@ def _singular(word: str) -> str:
 
 
 def _typed_words(text: str) -> list[str]:
-    spaced = text.casefold().replace("%", " % ").replace("$", " $ ").replace("€", " € ")
-    for mark in "-'’.,;:!?()\"“”":
+    # "GPU's" is "GPUs"; other marks separate words.
+    spaced = (
+        text.casefold().replace("'", "").replace("’", "").replace("%", " % ").replace("$", " $ ").replace("€", " € ")
+    )
+    for mark in '-.,;:!?()"“”':
         spaced = spaced.replace(mark, " ")
     return spaced.split()
 
