@@ -135,7 +135,7 @@ def mark_numeric(
     An answer that cannot be read, or has a unit of another kind, earns nothing here;
     the answer form refuses it with the reason before it is ever recorded.
     A hedged answer ("about 9,000") is read as its number, and the note says how the
-    article itself put it.
+    source itself puts it (the hedge in the cited quote).
     """
     try:
         read = read_numeric_answer(given, unit=unit, prompt=prompt)
@@ -147,8 +147,9 @@ def mark_numeric(
     if not read.hedge:
         return Mark(ONE)
     said = _QUOTED_HEDGE_RE.search(quote)
-    article = f"the article says “{said[0]}”" if said else "the article gives the figure"
-    return Mark(ONE, f"Accepted “{read.hedge}”: {article}.")
+    if said is None:
+        return Mark(ONE, f"Accepted with “{read.hedge}” before the number.")
+    return Mark(ONE, f"Accepted “{read.hedge}”: the source says “{said[0]}”.")
 
 
 def score_short_text(given: str, accepted: list[str], rules: TextRules = DEFAULT_RULES) -> Decimal:

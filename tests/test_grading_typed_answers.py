@@ -117,9 +117,9 @@ def test_numbers_written_as_people_write_them_earn_credit(key, typed):
 @pytest.mark.parametrize(
     "key, typed, note",
     [
-        ("sberbank-gpus", "about 9000", "Accepted “about”: the article says “only about 9,000”."),
-        ("microsoft-gpus-2024", "~500k", "Accepted “~”: the article says “nearly 500,000”."),
-        ("summary-it-specialists-fled", "over 100,000", "Accepted “over”: the article says “over 100,000”."),
+        ("sberbank-gpus", "about 9000", "Accepted “about”: the source says “only about 9,000”."),
+        ("microsoft-gpus-2024", "~500k", "Accepted “~”: the source says “nearly 500,000”."),
+        ("summary-it-specialists-fled", "over 100,000", "Accepted “over”: the source says “over 100,000”."),
     ],
 )
 def test_a_hedged_number_is_accepted_with_a_note_quoting_the_article(key, typed, note):
@@ -324,4 +324,4 @@ def test_a_hedged_number_is_credited_with_the_articles_own_words(student_client,
     )
     page = student_client.post(url, {"answer": "about 0.5 million GPUs"}, **HTMX)
     assert Response.objects.get(attempt=attempt).is_correct
-    assert escape("Accepted “about”: the article says “nearly 500,000”.") in page.content.decode()
+    assert escape("Accepted “about”: the source says “nearly 500,000”.") in page.content.decode()
