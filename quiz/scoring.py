@@ -19,7 +19,7 @@ ONE = Decimal("1")
 
 MAX_NUMERIC_INPUT = MAX_NUMBER_INPUT
 _ARTICLES = {"the", "a", "an"}
-# The article's own words for a rounded or bounded figure: "nearly 500,000", "at least 100,000".
+# The source's own words for a rounded or bounded figure: "nearly 500,000", "at least 100,000".
 _QUOTED_HEDGE_RE = re.compile(
     r"\b(?:nearly|about|around|almost|approximately|roughly|over|more than|at least|up to|some|only about)"
     r"\s+[\d][\d,.]*(?:\s*(?:percent|per cent|%|thousand|million))?",
