@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "content",
     "quiz",
+    "lti_tool",
+    "lti",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it runs first on the way out: it widens frame-ancestors for LMS-launched sessions only.
+    "lti.middleware.LtiFrameMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Sum, signals
 from django.utils import timezone
 
 from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response, SubmittedAnswer
+from quiz.signals import attempt_graded
 
 
 class AttemptRefused(Exception):
@@ -181,6 +182,7 @@ def response_record(
     attempt.answered_count += 1
     if attempt.answered_count >= attempt.question_count:
         attempt.finished_at = now
+        attempt_graded.send(sender=Attempt, attempt=attempt)
     return response, True
 
 
@@ -265,4 +267,5 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
             Attempt.objects.filter(pk=attempt.pk).update(finished_at=locked.finished_at, score=locked.score)
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
+    attempt_graded.send(sender=Attempt, attempt=attempt)
     return attempt

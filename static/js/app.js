@@ -69,3 +69,11 @@
     }
   });
 })();
+
+// The LTI deep-linking reply goes straight back to the LMS; without JavaScript the
+// teacher presses its button instead.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosubmit]");
+  if (form) { form.submit(); }
+})();
