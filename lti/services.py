@@ -30,10 +30,10 @@ from pylti1p3.lineitem import LineItem
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
+from accounts.roles import make_teacher
 from lti.launch import CLAIM, CheckedLaunch, LaunchRefused, ToolConfig
 from lti.models import CourseClass, GradeSync, GradeSyncState, PlacedQuiz
 from quiz.models import Assignment, Attempt, Classroom, Quiz
-from quiz.roles import make_teacher
 
 logger = logging.getLogger(__name__)
 

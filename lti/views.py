@@ -22,12 +22,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lti_tool.models import LtiRegistration
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
 
+from accounts.roles import teacher_required
 from lti.launch import LaunchRefused, ToolConfig, check_launch
 from lti.middleware import FRAME_SESSION_KEY
 from lti.models import CourseClass, GradeSync, PlacedQuiz
 from lti.services import deep_link_reply, grade_sync_resend, launch_accept, roster_sync
 from quiz.models import Classroom, Quiz
-from quiz.views.teach import teacher_required
 
 CONTINUE_TOKEN_SECONDS = 120
 _signer = signing.TimestampSigner(salt="lti-continue")

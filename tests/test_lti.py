@@ -17,10 +17,10 @@ from django.utils import timezone
 from jwcrypto.jwk import JWK
 from lti_tool.models import Key, LtiContext, LtiUser
 
+from accounts.roles import is_teacher
 from lti.models import CourseClass, GradeSync, GradeSyncState, PlacedQuiz
 from lti.tasks import send_due_grades
 from quiz.models import Assignment, Classroom, GradingMethod
-from quiz.roles import is_teacher
 from tests.factories import QuizFactory, TeacherFactory, sit_quiz
 from tests.lti_platform import INSTRUCTOR, LEARNER, LmsPlatform, PendingLaunch, PlatformUser
 
@@ -319,7 +319,7 @@ def test_an_lms_that_never_answers_leaves_the_grade_failed_for_the_teacher_to_re
 
 
 def test_a_regrade_sends_the_changed_grade(client, registration, platform, quiz, django_capture_on_commit_callbacks):
-    from quiz.regrade import regrade_apply
+    from quiz.admin.regrade import regrade_apply
 
     student, _ = _student_in_course(client, registration, platform, quiz)
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quiz', '0009_question_range_and_level'),
+        ("quiz", "0009_question_range_and_level"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='quiz',
-            name='grading_method',
-            field=models.CharField(choices=[('best', 'Highest attempt'), ('first', 'First attempt'), ('last', 'Last attempt')], default='best', help_text='Which attempt counts as the grade when a student has several (sent to the LMS, for one).', max_length=10),
+            model_name="quiz",
+            name="grading_method",
+            field=models.CharField(
+                choices=[("best", "Highest attempt"), ("first", "First attempt"), ("last", "Last attempt")],
+                default="best",
+                help_text="Which attempt counts as the grade when a student has several (sent to the LMS, for one).",
+                max_length=10,
+            ),
         ),
     ]
