@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("lti_tool", "0008_ltideployment_pns_url_and_more"),
-        ("quiz", "0010_quiz_grading_method"),
+        ("quiz", "0011_quiz_grading_method"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quiz", "0009_question_range_and_level"),
+        ("quiz", "0010_loginfailure_moved_to_accounts"),
     ]
 
     operations = [
