@@ -58,7 +58,10 @@ class LmsPlatform:
     deployment_id = "deployment-1"
     context = {"id": "course-101", "label": "HIST 101", "title": "History 101: Sanctions and technology"}
 
-    def __init__(self) -> None:
+    def __init__(self, *, host: str = "127.0.0.1") -> None:
+        # The name the platform goes by; a browser test uses the live server's, so that the
+        # LMS page and the tool in its frame are the same site, as cookies then allow.
+        self.host = host
         self.key = JWK.generate(kty="RSA", size=2048, kid=f"platform-{uuid.uuid4().hex[:8]}")
         self.private_pem = self.key.export_to_pem(private_key=True, password=None)
         self.tool_keys: dict = {"keys": []}
@@ -70,6 +73,7 @@ class LmsPlatform:
         self.score_attempts = 0
         self.deep_link_replies: list[dict] = []
         self.members: list[dict] = []
+        self.course_pages: dict[str, tuple[PendingLaunch, str]] = {}
         self.next_lineitem = 1
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _PlatformHandler)
         self.server.platform = self  # type: ignore[attr-defined]
@@ -87,8 +91,8 @@ class LmsPlatform:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self.server.server_address[1]
+        return f"http://{self.host}:{port}"
 
     @property
     def issuer(self) -> str:
@@ -190,6 +194,12 @@ class LmsPlatform:
             "<script>document.getElementById('launch').submit()</script></body>"
         )
 
+    def course_url(self, launch: PendingLaunch, *, tool_login_url: str) -> str:
+        """The address of an LMS course page that opens ``launch`` in the tool's frame."""
+        key = secrets.token_urlsafe(8)
+        self.course_pages[key] = (launch, tool_login_url)
+        return f"{self.url}/course/{key}"
+
     def course_page(self, launch: PendingLaunch, *, tool_login_url: str) -> str:
         """An LMS page that shows the tool in a frame, starting the launch there."""
         src = f"{tool_login_url}?{urlencode(self.login_params(launch))}"
@@ -268,8 +278,8 @@ class _PlatformHandler(BaseHTTPRequestHandler):
         return self._send(200, body, "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
 
     def _course(self, path: str, query: dict) -> None:
-        launch = self.platform.pending.pop(path.rsplit("/", 1)[-1])
-        self._send(200, self.platform.course_page(launch, tool_login_url=query["tool"]), "text/html")
+        launch, tool_login_url = self.platform.course_pages[path.rsplit("/", 1)[-1]]
+        self._send(200, self.platform.course_page(launch, tool_login_url=tool_login_url), "text/html")
 
     def _deep_link_return(self) -> None:
         form = self._form()
