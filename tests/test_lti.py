@@ -29,6 +29,12 @@ TEACHER = PlatformUser(sub="lms-teacher-1", given_name="Maria", family_name="Iva
 STUDENT = PlatformUser(sub="lms-student-7", given_name="Lev", family_name="Petrov", roles=[LEARNER])
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run as they are queued, so a test sees the LMS receive the grade."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def platform():
     running = LmsPlatform().start()

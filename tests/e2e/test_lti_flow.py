@@ -31,7 +31,8 @@ STUDENT = PlatformUser(sub="student-7", given_name="Lev", family_name="Petrov", 
 
 
 @pytest.fixture
-def platform(live_server):
+def platform(live_server, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
     running = LmsPlatform(host=urlsplit(live_server.url).hostname).start()
     Key.objects.generate()
