@@ -5,6 +5,7 @@ memberships and resource links. Here live the links from those to our own object
 class a course became, the quizzes placed in it, and each grade on its way back.
 """
 
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -96,3 +97,35 @@ class GradeSync(models.Model):
     def retry_delay(self) -> timedelta:
         """Exponential backoff: 30 s, 1 min, 2 min, … capped at one hour."""
         return timedelta(seconds=min(30 * 2 ** max(self.tries - 1, 0), 3600))
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class RegistrationInvite(models.Model):
+    """A one-time link an administrator pastes in an LMS for LTI Dynamic Registration.
+
+    Registering a platform lets it sign people in (teachers included), so only a holder
+    of an unused, recent invite can register one: the link works once, for a week.
+    """
+
+    LIFETIME = timedelta(days=7)
+
+    token = models.CharField(max_length=64, unique=True, default=new_invite_token, editable=False)
+    note = models.CharField(max_length=200, blank=True, help_text="Which LMS this link is for, to recognise it later.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+    registration = models.ForeignKey(
+        LtiRegistration, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.note or f"Registration link of {self.created_at:%Y-%m-%d}"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and now < self.created_at + self.LIFETIME

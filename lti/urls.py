@@ -5,6 +5,7 @@ from lti import views
 
 urlpatterns = [
     path("jwks.json", jwks, name="lti_jwks"),
+    path("register/<str:token>/", views.dynamic_registration, name="lti_register"),
     path("login/<uuid:registration_uuid>/", views.login_initiation, name="lti_login"),
     path("launch/", views.launch, name="lti_launch"),
     path("place/", views.deep_link_choose, name="lti_deep_link_choose"),

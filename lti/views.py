@@ -232,3 +232,28 @@ def roster_refresh(request: HttpRequest, classroom_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Roster synced from the LMS: {enrolled} student(s) enrolled.")
     return redirect("lti_grades", classroom.pk)
+
+
+@require_http_methods(["GET"])
+def dynamic_registration(request: HttpRequest, token: str) -> HttpResponse:
+    """LTI Dynamic Registration: the LMS opens this one-time link; we register with it and say so."""
+    from lti.models import RegistrationInvite
+    from lti.registration import register_platform
+
+    invite = RegistrationInvite.objects.filter(token=token).first()
+    configuration_url = request.GET.get("openid_configuration", "")
+    parts = urlsplit(configuration_url)
+    lms_origin = [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+    if invite is None:
+        page = _refused(request, LaunchRefused("This registration link is not known. Ask for a new one.", 404))
+        return _framed_by(page, lms_origin)
+    try:
+        registration = register_platform(
+            invite=invite,
+            openid_configuration_url=configuration_url,
+            registration_token=request.GET.get("registration_token", ""),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except LaunchRefused as refusal:
+        return _framed_by(_refused(request, refusal), lms_origin)
+    return _framed_by(render(request, "lti/registered.html", {"registration": registration}), lms_origin)

@@ -74,6 +74,8 @@ class LmsPlatform:
         self.deep_link_replies: list[dict] = []
         self.members: list[dict] = []
         self.course_pages: dict[str, tuple[PendingLaunch, str]] = {}
+        self.registration_token = "registration-token-" + secrets.token_urlsafe(8)
+        self.registrations: list[dict] = []
         self.next_lineitem = 1
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _PlatformHandler)
         self.server.platform = self  # type: ignore[attr-defined]
@@ -244,6 +246,7 @@ class _PlatformHandler(BaseHTTPRequestHandler):
             "jwks": self._jwks,
             "auth": self._authorise,
             "memberships": self._memberships,
+            ".well-known": self._openid_configuration,
             "course": self._course,
         }.get(route)
         if handler is None:
@@ -254,6 +257,8 @@ class _PlatformHandler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path == "/token":
             return self._token()
+        if path == "/register":
+            return self._register()
         if path == "/deep_link_return":
             return self._deep_link_return()
         if path.startswith("/lineitems/") and path.endswith("/scores"):
@@ -270,6 +275,35 @@ class _PlatformHandler(BaseHTTPRequestHandler):
         token = self.platform.sign(self.platform.claims_for(launch, nonce=query["nonce"]))
         form = self.platform.auto_post_form(id_token=token, state=query["state"], redirect_uri=query["redirect_uri"])
         return self._send(200, form, "text/html")
+
+    def _openid_configuration(self, path: str, query: dict) -> None:
+        url = self.platform.url
+        self._send(
+            200,
+            {
+                "issuer": self.platform.issuer,
+                "authorization_endpoint": f"{url}/auth",
+                "token_endpoint": f"{url}/token",
+                "jwks_uri": f"{url}/jwks",
+                "registration_endpoint": f"{url}/register",
+                "https://purl.imsglobal.org/spec/lti-platform-configuration": {"product_family_code": "testlms"},
+            },
+        )
+
+    def _register(self) -> None:
+        if self.headers.get("Authorization") != f"Bearer {self.platform.registration_token}":
+            return self._send(401, {"error": "invalid_token"})
+        request = self._form()
+        self.platform.registrations.append(request)
+        reply = {
+            **request,
+            "client_id": self.platform.client_id,
+            "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                **request["https://purl.imsglobal.org/spec/lti-tool-configuration"],
+                "deployment_id": self.platform.deployment_id,
+            },
+        }
+        return self._send(200, reply)
 
     def _memberships(self, path: str, query: dict) -> None:
         if not self._authorised():

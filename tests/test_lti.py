@@ -378,3 +378,93 @@ def test_the_graded_attempt_follows_the_quizs_grading_method(db, method, expecte
         sit_quiz(quiz, student, marks)
 
     assert quiz.graded_attempt(student).percent == expected_percent
+
+
+# Dynamic registration ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def invite(db):
+    from lti.models import RegistrationInvite
+
+    cache.clear()
+    Key.objects.generate()
+    return RegistrationInvite.objects.create(note="Test LMS")
+
+
+def register(client, platform, invite, **overrides):
+    params = {
+        "openid_configuration": f"{platform.url}/.well-known/openid-configuration",
+        "registration_token": platform.registration_token,
+        **overrides,
+    }
+    return client.get(f"/lti/register/{invite.token}/", params)
+
+
+def test_dynamic_registration_registers_the_lms_that_opened_the_link(client, platform, invite):
+    from lti_tool.models import LtiRegistration
+
+    page = register(client, platform, invite)
+
+    assert page.status_code == 200, page.content
+    assert b"Source Quiz is registered" in page.content
+    registration = LtiRegistration.objects.get()
+    assert (registration.issuer, registration.client_id) == (platform.issuer, platform.client_id)
+    assert registration.keyset_url == f"{platform.url}/jwks"
+    assert registration.deployments.get().is_active
+    (sent,) = platform.registrations
+    assert sent["initiate_login_uri"] == f"http://testserver/lti/login/{registration.uuid}/"
+    assert sent["jwks_uri"] == "http://testserver/lti/jwks.json"
+    messages = sent["https://purl.imsglobal.org/spec/lti-tool-configuration"]["messages"]
+    assert {message["type"] for message in messages} == {"LtiDeepLinkingRequest", "LtiResourceLinkRequest"}
+    # The LMS showing the registration page in its frame may do so.
+    assert f"frame-ancestors {platform.url}" in page["Content-Security-Policy"]
+
+
+def test_a_registered_lms_can_launch_at_once(client, platform, invite, quiz):
+    from lti_tool.models import LtiRegistration
+
+    register(client, platform, invite)
+    platform.tool_launch_url = LAUNCH_URL
+    launch = PendingLaunch(user=TEACHER, message_type="LtiDeepLinkingRequest")
+
+    page, _, _ = do_launch(client, LtiRegistration.objects.get(), platform, launch)
+
+    assert page.status_code == 200
+    assert quiz.title.encode() in page.content
+
+
+def test_a_registration_link_works_once(client, platform, invite):
+    from lti_tool.models import LtiRegistration
+
+    register(client, platform, invite)
+    again = register(client, platform, invite)
+
+    assert again.status_code == 403 and b"used already or has expired" in again.content
+    assert LtiRegistration.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "sentence"),
+    [
+        ({"registration_token": "wrong"}, 502, b"The LMS refused Source Quiz"),
+        ({"openid_configuration": "javascript:alert(1)"}, 400, b"did not say where its configuration is"),
+        ({"openid_configuration": "http://127.0.0.1:9/nothing"}, 502, b"Source Quiz could not read the LMS"),
+    ],
+)
+def test_a_failed_dynamic_registration_says_why_and_registers_nothing(
+    client, platform, invite, overrides, status, sentence
+):
+    from lti_tool.models import LtiRegistration
+
+    page = register(client, platform, invite, **overrides)
+
+    assert page.status_code == status and sentence in page.content
+    assert not LtiRegistration.objects.exists()
+    invite.refresh_from_db()
+    assert invite.used_at is None
+
+
+def test_an_unknown_registration_link_is_refused(client, platform, db):
+    page = client.get("/lti/register/not-a-token/", {"openid_configuration": f"{platform.url}/.well-known/x"})
+    assert page.status_code == 404

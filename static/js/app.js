@@ -77,3 +77,11 @@
   var form = document.querySelector("form[data-autosubmit]");
   if (form) { form.submit(); }
 })();
+
+// LTI Dynamic Registration ends by telling the LMS that opened us that we are done.
+(function () {
+  "use strict";
+  if (document.querySelector("[data-lti-registered]")) {
+    (window.opener || window.parent).postMessage({ subject: "org.imsglobal.lti.close" }, "*");
+  }
+})();
