@@ -183,7 +183,7 @@ class LmsPlatform:
 
     def sign(self, claims: dict, *, key_pem: bytes | None = None, kid: str | None = None) -> str:
         return jwt.encode(
-            claims, key_pem or self.private_pem, algorithm="RS256", headers={"kid": kid or self.key.key_id}
+            claims, key_pem or self.private_pem, algorithm="RS256", headers={"kid": kid or self.key.get("kid")}
         )
 
     def auto_post_form(self, *, id_token: str, state: str, redirect_uri: str) -> str:
