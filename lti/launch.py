@@ -117,7 +117,7 @@ def check_launch(request: HttpRequest) -> CheckedLaunch:
     """Validate the launch POSTed by a platform; raise LaunchRefused with a sentence if it fails."""
     message_launch = DjangoMessageLaunch(request, ToolConfig(), launch_data_storage=DjangoCacheDataStorage())
     try:
-        claims = message_launch.get_launch_data()
+        claims = dict(message_launch.get_launch_data())
     except LtiException as error:
         raise refusal_for(error) from error
     except Exception as error:  # a platform's malformed key set or an unreachable URL; never a 500

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any, Final
 
 import requests
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +29,7 @@ from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
+from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
@@ -37,7 +40,7 @@ from quiz.models import Assignment, Attempt, Classroom, Quiz
 
 logger = logging.getLogger(__name__)
 
-SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+SCORE_SCOPE: Final = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 # Roles that make someone a teacher of the course's class: the LIS instructor role and its
 # sub-roles (TeachingAssistant is "Instructor#TeachingAssistant"), and course administrators.
 TEACHING_ROLES = (ContextRole.INSTRUCTOR.value, ContextRole.ADMINISTRATOR.value)
@@ -46,7 +49,7 @@ HTTP_TIMEOUT_SECONDS = 10
 
 @dataclass(frozen=True)
 class LaunchOutcome:
-    user: object
+    user: User
     is_teacher: bool
     classroom: Classroom
     quiz: Quiz | None
@@ -149,11 +152,11 @@ def _due_date(value) -> datetime | None:
     except ValueError:
         return None
     if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.UTC)
+        moment = timezone.make_aware(moment, UTC)
     return moment
 
 
-def restored_launch(request, launch_id: str) -> DjangoMessageLaunch:
+def restored_launch(request, launch_id: str) -> MessageLaunch:
     try:
         return DjangoMessageLaunch.from_cache(
             launch_id, request, ToolConfig(), launch_data_storage=DjangoCacheDataStorage()
@@ -171,7 +174,7 @@ class DeepLinkReply:
 def deep_link_reply(*, request, launch_id: str, quiz: Quiz, teacher) -> DeepLinkReply:
     """Place ``quiz`` in the course the deep-linking launch came from, and sign the reply to the LMS."""
     message_launch = restored_launch(request, launch_id)
-    claims = message_launch.get_launch_data()
+    claims: dict[str, Any] = dict(message_launch.get_launch_data())
     if not is_teaching_role(claims.get(CLAIM + "roles", [])):
         raise LaunchRefused("Only the course's teachers can place quizzes.", 403)
     context = LtiContext.objects.filter(
@@ -290,7 +293,7 @@ def grade_sync_send(*, sync: GradeSync, now=None) -> bool:
 class _TimedSession(requests.Session):
     """pylti1p3 sends its service requests without a timeout; a hung LMS must not hold a worker forever."""
 
-    def request(self, *args, **kwargs):  # type: ignore[override]
+    def request(self, *args, **kwargs):
         kwargs.setdefault("timeout", HTTP_TIMEOUT_SECONDS)
         return super().request(*args, **kwargs)
 
@@ -338,19 +341,16 @@ def roster_sync(*, course: CourseClass, now=None) -> int:
         for member in members:
             if member.get("status", "Active") != "Active" or is_teaching_role(member.get("roles", [])):
                 continue
+            names = {
+                "given_name": member.get("given_name"),
+                "family_name": member.get("family_name"),
+                "name": member.get("name"),
+                "email": member.get("email"),
+            }
             lti_user, _ = LtiUser.objects.update_or_create(
                 registration=registration,
                 sub=member["user_id"],
-                defaults={
-                    key: member[claim]
-                    for key, claim in (
-                        ("given_name", "given_name"),
-                        ("family_name", "family_name"),
-                        ("name", "name"),
-                        ("email", "email"),
-                    )
-                    if member.get(claim)
-                },
+                defaults={field: value for field, value in names.items() if value},
             )
             enrolled.append(_local_user_for(lti_user))
         course.classroom.students.add(*enrolled)

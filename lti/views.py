@@ -47,7 +47,12 @@ def frame_origins(registration: LtiRegistration) -> list[str]:
 
 
 def _framed_by(response: HttpResponse, origins: list[str], **extra_directives) -> HttpResponse:
-    response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": origins or [CSP.NONE], **extra_directives}
+    # Django's CSP middleware reads a per-response policy from this attribute.
+    response._csp_config = {  # type: ignore[attr-defined]
+        **settings.SECURE_CSP,
+        "frame-ancestors": origins or [CSP.NONE],
+        **extra_directives,
+    }
     response.xframe_options_exempt = True
     return response
 
@@ -100,7 +105,7 @@ def launch(request: HttpRequest) -> HttpResponse:
             {"launch_id": checked.launch_id, "quizzes": quizzes, "classroom": outcome.classroom},
         )
         return _framed_by(page, origins)
-    if outcome.is_teacher:
+    if outcome.is_teacher or outcome.quiz is None:
         destination = reverse("lti_grades", args=[outcome.classroom.pk])
     else:
         destination = outcome.quiz.get_absolute_url()
@@ -205,7 +210,7 @@ def grade_resend(request: HttpRequest, sync_id: int) -> HttpResponse:
     from lti.tasks import send_grade
 
     sync = get_object_or_404(
-        GradeSync.objects.filter(placement__course__classroom__teacher=request.user).select_related("student"),
+        GradeSync.objects.filter(placement__course__classroom__teacher_id=request.user.pk).select_related("student"),
         pk=sync_id,
     )
     grade_sync_resend(sync=sync)
