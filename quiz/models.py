@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -134,6 +135,11 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.prompt if len(self.prompt) <= 80 else self.prompt[:77] + "…"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.passage_id is not None and self.quote_is_verbatim():
+            self.cited_fingerprint = text_fingerprint(self.passage.text)
+        super().save(*args, **kwargs)
+
     @property
     def has_choices(self) -> bool:
         return self.kind in CHOICE_KINDS
@@ -158,11 +164,6 @@ class Question(models.Model):
                 raise ValidationError(errors)
         if self.kind == QuestionKind.SHORT_TEXT and not [a for a in self.accepted_answers or [] if str(a).strip()]:
             raise ValidationError({"accepted_answers": "A short-text question needs at least one accepted answer."})
-
-    def save(self, *args, **kwargs) -> None:
-        if self.passage_id is not None and self.quote_is_verbatim():
-            self.cited_fingerprint = text_fingerprint(self.passage.text)
-        super().save(*args, **kwargs)
 
     def citation_url(self) -> str:
         """The reader page, scrolled to the passage, with the quote highlighted."""
@@ -189,6 +190,8 @@ class Question(models.Model):
                 )
             return scoring.Mark(scoring.score_single_choice(set(answer.choice_ids), correct))
         if self.kind == QuestionKind.NUMERIC:
+            if self.numeric_answer is None:
+                return scoring.Mark(Decimal("0"))  # clean() refuses a numeric question without its value
             return scoring.mark_numeric(
                 answer.text,
                 expected=self.numeric_answer,
@@ -219,7 +222,7 @@ class Question(models.Model):
             choices = list(self.choices.all()) if choices is None else choices
             return "; ".join(choice.text for choice in choices if choice.is_correct)
         if self.kind == QuestionKind.NUMERIC:
-            shown = _format_number(self.numeric_answer)
+            shown = _format_number(self.numeric_answer) if self.numeric_answer is not None else ""
             if self.numeric_min is not None or self.numeric_max is not None:
                 shown += f" ({_range_display(self.numeric_min, self.numeric_max)})"
             elif self.numeric_tolerance:
@@ -248,10 +251,12 @@ def _format_number(value: Decimal) -> str:
 
 
 def _range_display(minimum: Decimal | None, maximum: Decimal | None) -> str:
-    if minimum is None:
+    if minimum is None and maximum is not None:
         return f"up to {_format_number(maximum)}"
-    if maximum is None:
+    if maximum is None and minimum is not None:
         return f"at least {_format_number(minimum)}"
+    if minimum is None or maximum is None:
+        return ""
     return f"{_format_number(minimum)} to {_format_number(maximum)}"
 
 
@@ -281,6 +286,14 @@ class FeedbackMode(models.TextChoices):
     AT_END = "at_end", "At the end of the quiz"
 
 
+class GradingMethod(models.TextChoices):
+    """Which finished attempt stands for a student's grade on a quiz (Moodle's "grading method")."""
+
+    BEST = "best", "Highest attempt"
+    FIRST = "first", "First attempt"
+    LAST = "last", "Last attempt"
+
+
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -299,6 +312,12 @@ class Quiz(models.Model):
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty for unlimited attempts."
+    )
+    grading_method = models.CharField(
+        max_length=10,
+        choices=GradingMethod.choices,
+        default=GradingMethod.BEST,
+        help_text="Which attempt counts as the grade when a student has several (sent to the LMS, for one).",
     )
     pass_mark = models.PositiveSmallIntegerField(
         default=60, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
@@ -339,6 +358,18 @@ class Quiz(models.Model):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "The quiz must close after it opens."})
+
+    def graded_attempt(self, student) -> "Attempt | None":
+        """The finished attempt that is this student's grade, by the quiz's grading method."""
+        finished = list(Attempt.objects.for_student(student).finished().filter(quiz=self).order_by("number"))
+        if not finished:
+            return None
+        if self.grading_method == GradingMethod.FIRST:
+            return finished[0]
+        if self.grading_method == GradingMethod.LAST:
+            return finished[-1]
+        # Highest share of the marks; the earlier attempt on a tie, as the gradebook shows it.
+        return max(finished, key=lambda attempt: (attempt.score / (attempt.max_score or 1), -attempt.number))
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -443,6 +474,15 @@ class Attempt(models.Model):
     def question_count(self) -> int:
         return len(self.question_ids)
 
+    def shown_choices(self, question_id: int, choices: "Iterable[Choice]") -> "list[Choice]":
+        """The question's ``choices`` as this attempt showed them: in its order, and only those it showed.
+
+        Choices added after the attempt started were never shown, so they are left
+        out; removed ones simply drop out.
+        """
+        by_id = {choice.pk: choice for choice in choices}
+        return [by_id[pk] for pk in self.choice_order.get(str(question_id), []) if pk in by_id]
+
     def position_of(self, question_id: int) -> int | None:
         """1-based place of a question in this attempt's order, or None if not part of it."""
         try:
@@ -520,6 +560,9 @@ class RegradeLog(models.Model):
 
     class Meta:
         ordering = ["-regraded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · {self.old_score} → {self.new_score}"
 
 
 def new_join_code() -> str:

@@ -5,41 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('content', '0002_owners'),
-        ('quiz', '0009_question_range_and_level'),
+        ("content", "0002_owners"),
+        ("quiz", "0009_question_range_and_level"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='question',
-            name='allow_typos',
-            field=models.BooleanField(default=True, help_text='Short text: one wrong, missing or swapped letter in answers of 5–8 letters, two from 9 letters, none in answers of 4 letters or fewer. The feedback shows the right spelling.', verbose_name='accept small spelling slips'),
+            model_name="question",
+            name="allow_typos",
+            field=models.BooleanField(
+                default=True,
+                help_text="Short text: one wrong, missing or swapped letter in answers of 5–8 letters, two from 9 letters, none in answers of 4 letters or fewer. The feedback shows the right spelling.",
+                verbose_name="accept small spelling slips",
+            ),
         ),
         migrations.AddField(
-            model_name='question',
-            name='match_whole_words',
-            field=models.BooleanField(default=True, help_text='Short text: also accept an answer that contains an accepted one as whole words (“Deputy Prime Minister Grigorenko” for “Grigorenko”), unless it says not, no, or, never, except….', verbose_name='accept longer answers'),
+            model_name="question",
+            name="match_whole_words",
+            field=models.BooleanField(
+                default=True,
+                help_text="Short text: also accept an answer that contains an accepted one as whole words (“Deputy Prime Minister Grigorenko” for “Grigorenko”), unless it says not, no, or, never, except….",
+                verbose_name="accept longer answers",
+            ),
         ),
         migrations.AddField(
-            model_name='question',
-            name='read_other_scripts',
-            field=models.BooleanField(default=True, help_text='Short text: “Алиса” counts as “Alisa”. Accents never decide either way (“Grigorénko” is “Grigorenko”).', verbose_name='read other alphabets as Latin letters'),
+            model_name="question",
+            name="read_other_scripts",
+            field=models.BooleanField(
+                default=True,
+                help_text="Short text: “Алиса” counts as “Alisa”. Accents never decide either way (“Grigorénko” is “Grigorenko”).",
+                verbose_name="read other alphabets as Latin letters",
+            ),
         ),
         migrations.AddField(
-            model_name='response',
-            name='grading_note',
-            field=models.CharField(blank=True, help_text="Said with the mark: how the answer was read (“Accepted — the spelling is Grigorenko”), or a teacher's comment on a mark changed by hand.", max_length=300),
+            model_name="response",
+            name="grading_note",
+            field=models.CharField(
+                blank=True,
+                help_text="Said with the mark: how the answer was read (“Accepted — the spelling is Grigorenko”), or a teacher's comment on a mark changed by hand.",
+                max_length=300,
+            ),
         ),
         migrations.AddField(
-            model_name='response',
-            name='marked_by_hand',
-            field=models.BooleanField(default=False, help_text='A teacher set this mark; a regrade of the question leaves it as it is.'),
+            model_name="response",
+            name="marked_by_hand",
+            field=models.BooleanField(
+                default=False, help_text="A teacher set this mark; a regrade of the question leaves it as it is."
+            ),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('numeric_min__isnull', True), ('numeric_max__isnull', True), ('numeric_min__lte', models.F('numeric_max')), _connector='OR'), name='question_numeric_range_in_order'),
+            model_name="question",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("numeric_min__isnull", True),
+                    ("numeric_max__isnull", True),
+                    ("numeric_min__lte", models.F("numeric_max")),
+                    _connector="OR",
+                ),
+                name="question_numeric_range_in_order",
+            ),
         ),
     ]

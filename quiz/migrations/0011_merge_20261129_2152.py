@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quiz', '0010_loginfailure_moved_to_accounts'),
-        ('quiz', '0010_short_text_rules_numeric_range_check_and_marking_notes'),
+        ("quiz", "0010_loginfailure_moved_to_accounts"),
+        ("quiz", "0010_short_text_rules_numeric_range_check_and_marking_notes"),
     ]
 
-    operations = [
-    ]
+    operations = []

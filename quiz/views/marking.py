@@ -4,13 +4,14 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import teacher_required
+from config.requests import HtmxHttpRequest
 from quiz.models import Question, QuestionKind, Response
 from quiz.reporting.near_misses import may_change_answer_key
 from quiz.services import response_override_mark
@@ -31,7 +32,7 @@ class AcceptAnswerForm(forms.Form):
 
 @teacher_required
 @require_POST
-def accept_typed_answer(request: HttpRequest, question_id: int) -> HttpResponse:
+def accept_typed_answer(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     """Add a student's typed answer to the question's accepted answers, then offer the regrade preview."""
     question = get_object_or_404(Question, pk=question_id, kind=QuestionKind.SHORT_TEXT)
     back = request.POST.get("next", "")
@@ -85,7 +86,7 @@ class MarkForm(forms.Form):
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def response_mark(request: HttpRequest, classroom_id: int, student_id: int, response_id: int) -> HttpResponse:
+def response_mark(request: HtmxHttpRequest, classroom_id: int, student_id: int, response_id: int) -> HttpResponse:
     """Set one answer's mark by hand, with a comment for the student and the regrade log."""
     classroom = _get_classroom_for(request, classroom_id)
     student = get_object_or_404(classroom.students.all(), pk=student_id)
