@@ -241,3 +241,24 @@ def test_another_teacher_cannot_set_a_mark_of_a_student_not_theirs(answered_clas
     assert client.post(url, {"points": "1", "comment": "x"}).status_code == 404
     response.refresh_from_db()
     assert response.points_awarded == 0
+
+
+def test_a_mark_set_by_hand_on_a_finished_attempt_is_announced_like_a_regrade(
+    teacher_client, answered_class, overseer, django_capture_on_commit_callbacks
+):
+    from quiz.signals import attempt_graded
+
+    heard = []
+
+    def listen(sender, attempt, **kwargs):
+        heard.append(attempt.pk)
+
+    attempt_graded.connect(listen)
+    try:
+        response = Response.objects.get(question=overseer, attempt__student__username="s3")
+        assert response.attempt.is_finished
+        with django_capture_on_commit_callbacks(execute=True):
+            teacher_client.post(mark_url(answered_class, response), {"points": "1", "comment": "Fair enough"})
+    finally:
+        attempt_graded.disconnect(listen)
+    assert heard == [response.attempt_id]
