@@ -323,7 +323,7 @@ class QuizAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "play")}),
         ("How it plays", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes")}),
-        ("Attempts and passing", {"fields": ("attempts_allowed", "pass_mark")}),
+        ("Attempts and passing", {"fields": ("attempts_allowed", "grading_method", "pass_mark")}),
         (
             "Availability",
             {
