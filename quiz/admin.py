@@ -26,6 +26,7 @@ from quiz.admin_forms import (
     QuestionAdminForm,
     unique_key,
 )
+from quiz.bank.key_cues import answer_key_cues
 from quiz.bank.leaks import leaks_in_quiz
 from quiz.models import (
     Assignment,
@@ -82,6 +83,10 @@ def _answer_stats(queryset):
     )
 
 
+def _key_cues(question: Question) -> list[str]:
+    return answer_key_cues(question.prompt, [(c.text, c.is_correct) for c in question.choices.all()])
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
@@ -91,6 +96,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display_links = ("prompt_column",)
     list_filter = (
         "kind",
+        "cognitive_level",
         ("passage__source", admin.RelatedFieldListFilter),
         ("passage", admin.RelatedOnlyFieldListFilter),
         ("quizzes", admin.RelatedFieldListFilter),
@@ -99,12 +105,12 @@ class QuestionAdmin(admin.ModelAdmin):
     )
     list_select_related = ("passage__source",)
     search_fields = ("prompt", "quote", "explanation", "key")
-    readonly_fields = ("author", "cited_fingerprint", "created_at", "updated_at")
+    readonly_fields = ("author", "cited_fingerprint", "created_at", "updated_at", "key_cues")
     inlines = [ChoiceInline]
     actions = ["publish", "unpublish", "duplicate", "add_to_quiz", "regrade", "export_json", "export_gift"]
     list_per_page = 50
     fieldsets = (
-        (None, {"fields": ("kind", "prompt", "points", "is_published", "key")}),
+        (None, {"fields": ("kind", "prompt", "cognitive_level", "points", "is_published", "key", "key_cues")}),
         ("Citation", {"fields": ("source", "passage", "quote", "explanation"), "classes": ("citation-fieldset",)}),
         (
             "Numeric answer",
@@ -166,6 +172,12 @@ class QuestionAdmin(admin.ModelAdmin):
         url = reverse("admin:quiz_question_preview", args=[question.pk])
         return format_html('<a href="{}">Preview<span class="visually-hidden"> {}</span></a>', url, question.key)
 
+    @admin.display(description="Answer-key cues")
+    def key_cues(self, question: Question) -> str:
+        if not question.pk or not question.has_choices:
+            return "—"
+        return " ".join(_key_cues(question)) or "None: the right choice does not stand out by length or wording."
+
     def save_model(self, request, obj: Question, form, change: bool) -> None:
         if not change and obj.author_id is None:
             obj.author = request.user
@@ -174,6 +186,8 @@ class QuestionAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         question = form.instance
+        for cue in _key_cues(question) if question.has_choices else []:
+            messages.warning(request, cue)
         if change and request.user.has_perm("quiz.add_regradelog"):
             changed = regrade_plan(Question.objects.filter(pk=question.pk))
             if changed:

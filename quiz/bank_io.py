@@ -74,6 +74,7 @@ class QuestionRecord:
     passage: int
     quote: str
     points: int = 1
+    cognitive_level: str = "remember"
     choices: list[tuple[str, bool, str]] = field(default_factory=list)  # (text, correct, feedback)
     numeric_answer: Decimal | None = None
     tolerance: Decimal = Decimal("0")
@@ -142,6 +143,7 @@ def question_data(question: Question, choices: list[Choice]) -> dict:
         "quote": question.quote,
         "explanation": question.explanation,
         "points": question.points,
+        "cognitive_level": question.cognitive_level,
     }
     if question.has_choices:
         data["choices"] = [{"text": c.text, "correct": c.is_correct, "feedback": c.feedback} for c in choices]
@@ -355,6 +357,7 @@ QUESTION_FIELDS = [
     "quote",
     "cited_fingerprint",
     "points",
+    "cognitive_level",
     "numeric_answer",
     "numeric_tolerance",
     "numeric_unit",
@@ -380,6 +383,7 @@ def _write_questions(bank: ParsedBank, passages, existing: dict[str, Question], 
             "quote": record.quote,
             "cited_fingerprint": text_fingerprint(passage.text),
             "points": record.points,
+            "cognitive_level": record.cognitive_level,
             "numeric_answer": record.numeric_answer if record.kind == QuestionKind.NUMERIC else None,
             "numeric_tolerance": record.tolerance if record.kind == QuestionKind.NUMERIC else Decimal("0"),
             "numeric_unit": record.unit if record.kind == QuestionKind.NUMERIC else "",

@@ -25,7 +25,7 @@ from quiz.bank_io import (
     QuizRecord,
     SourceRecord,
 )
-from quiz.models import FeedbackMode, QuestionKind
+from quiz.models import CognitiveLevel, FeedbackMode, QuestionKind
 
 
 class _Located(dict):
@@ -241,6 +241,7 @@ def _question_record(item, index: int, default_source: str | None, problems) -> 
         passage=reader.integer("passage", minimum=1, required=True) or 0,
         quote=reader.text("quote"),
         points=reader.integer("points", default=1, minimum=1, maximum=100),
+        cognitive_level=reader.choice("cognitive_level", CognitiveLevel.values, CognitiveLevel.REMEMBER),
         choices=choices,
         numeric_answer=reader.decimal("numeric_answer"),
         tolerance=reader.decimal("tolerance", Decimal("0")),

@@ -47,6 +47,7 @@ def load_question_bank(bank: dict, *, source: Source, report: LoadReport) -> Non
             "passage": passage,
             "quote": data["quote"],
             "points": data.get("points", 1),
+            "cognitive_level": data.get("cognitive_level", "remember"),
             "numeric_answer": as_decimal(data.get("numeric_answer")),
             "numeric_tolerance": as_decimal(data.get("tolerance", 0)),
             "numeric_unit": data.get("unit", ""),

@@ -40,6 +40,7 @@ def bank_state() -> list[tuple]:
                 question.passage.position,
                 question.quote,
                 question.points,
+                question.cognitive_level,
                 question.is_published,
                 question.numeric_answer,
                 question.numeric_tolerance,
@@ -74,11 +75,16 @@ def mixed_bank(teacher):
         kind=QuestionKind.MULTIPLE,
         passage=passage,
         points=3,
+        cognitive_level="analyse",
         is_published=False,
         choices=[("GPUs", True), ("Chips", True), ("Wheat", False)],
     )
     true_false = QuestionFactory(
-        key="tf", kind=QuestionKind.TRUE_FALSE, passage=passage, choices=[("True", False), ("False", True)]
+        key="tf",
+        kind=QuestionKind.TRUE_FALSE,
+        passage=passage,
+        cognitive_level="evaluate",
+        choices=[("True", False), ("False", True)],
     )
     numeric = QuestionFactory(key="num", numeric=True, passage=passage, numeric_tolerance=Decimal("2.5"))
     short = QuestionFactory(key="short", short_text=True, passage=passage, explanation="Line one.\nLine two.")
@@ -387,3 +393,16 @@ def test_import_command_fails_with_the_line_on_a_malformed_file(tmp_path, db):
     with pytest.raises(CommandError, match="Line 3: Question “x” has no “prompt”"):
         call_command("import_bank", str(path))
     assert not Question.objects.exists() and not Choice.objects.exists()
+
+
+def test_cognitive_level_travels_in_json_and_gift(mixed_bank):
+    exported = bank_io.export_bank()
+    assert {q["key"]: q["cognitive_level"] for q in exported["questions"]}["multi"] == "analyse"
+    assert '"level": "evaluate"' in gift.export_gift(Question.objects.filter(key="tf"))
+
+
+def test_an_unknown_cognitive_level_is_refused_with_its_line(mixed_bank):
+    data = bank_io.export_bank()
+    data["questions"][0]["cognitive_level"] = "memorise"
+    with pytest.raises(BankFormatError, match="cognitive_level"):
+        bank_io.import_text(json.dumps(data), fmt="json")
