@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quiz import bank_io, gift
-from quiz.bank.leaks import leaks_in_quiz
+from quiz.bank.leaks import leaks_by_quiz
 from quiz.citations import BROKEN, STALE, citation_problems, mark_rechecked
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response
@@ -116,7 +116,7 @@ def citation_check(request: HttpRequest) -> HttpResponse:
         **_admin_context(request, "Citation check"),
         "broken": [p for p in problems if p.kind == BROKEN],
         "stale": [p for p in problems if p.kind == STALE],
-        "leaks_by_quiz": [(quiz, leaks_in_quiz(quiz)) for quiz in Quiz.objects.order_by("title")],
+        "leaks_by_quiz": leaks_by_quiz(Quiz.objects.order_by("title")),
         "can_change": request.user.has_perm("quiz.change_question"),
     }
     return render(request, "admin/quiz/question/citation_check.html", context)

@@ -154,7 +154,6 @@ def test_citation_check_lists_leaks_by_quiz(teacher_client):
     assert "“why-scarce” gives away the answer of “which-hardware”" in page
 
 
-@pytest.mark.xfail(reason="the shipped bank is being rewritten to pass", strict=True)
 def test_every_shipped_quiz_passes_the_leak_check(loaded_bank):
     for quiz in Quiz.objects.all():
         assert [leak.describe() for leak in leaks_in_quiz(quiz)] == [], quiz.slug

@@ -1,12 +1,16 @@
 """What a demanding teacher checks in a bank beyond its citations: the cues that give a key away,
 the mix of cognitive levels, and where the keys stand."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from quiz.bank.figures import bank_figures
 from quiz.bank.key_cues import answer_key_cues
 from quiz.models import Question
-from tests.factories import PassageFactory, QuestionFactory
+from tests.factories import PassageFactory, QuestionFactory, QuizFactory
 from tests.test_admin_authoring import question_form
 
 LONGEST = "The right choice is by far the longest"
@@ -72,3 +76,51 @@ def test_question_admin_filters_by_cognitive_level(teacher_client):
     QuestionFactory(prompt="Weigh this claim", cognitive_level="evaluate")
     page = teacher_client.get(reverse("admin:quiz_question_changelist") + "?cognitive_level=evaluate").content.decode()
     assert "Weigh this claim" in page and "Recall this fact" not in page
+
+
+def test_shipped_bank_asks_for_more_than_recall_in_at_least_30_percent_of_questions(loaded_bank):
+    figures = bank_figures()
+    assert figures.higher_level_percent >= 30
+    assert all(figures.levels[level] for level in ("understand", "apply", "analyse", "evaluate"))
+
+
+def test_shipped_bank_spreads_its_stored_keys_over_the_positions(loaded_bank):
+    figures = bank_figures()
+    counts = [figures.single_key_positions[position] for position in (1, 2, 3, 4)]
+    assert max(counts) - min(counts) <= 2, counts
+    assert figures.multiple_right_first <= figures.multiple_questions / 2
+    assert abs(2 * figures.true_false_keyed_true - figures.true_false_questions) <= 2
+
+
+def test_shipped_choice_questions_have_no_answer_key_cues(loaded_bank):
+    cued = {}
+    for question in Question.objects.published().filter(kind__in=["single", "multiple"]).prefetch_related("choices"):
+        cues = answer_key_cues(question.prompt, [(c.text, c.is_correct) for c in question.choices.all()])
+        if cues:
+            cued[question.key] = cues
+    assert cued == {}
+
+
+def test_bank_report_prints_levels_key_positions_and_leaks(loaded_bank):
+    out = io.StringIO()
+    call_command("bank_report", stdout=out)
+    report = out.getvalue()
+    assert "Cognitive levels: remember" in report and "beyond recall" in report
+    assert "Single-choice keys by stored position: 1:" in report
+    assert report.rstrip().endswith("total 0")
+
+
+@pytest.mark.django_db
+def test_bank_figures_count_levels_positions_and_leaks():
+    QuestionFactory(cognitive_level="analyse", choices=[("Wrong", False), ("Right", True)])
+    QuestionFactory(kind="true_false", choices=[("True", False), ("False", True)])
+    QuestionFactory(kind="multiple", choices=[("A", True), ("B", False), ("C", True)])
+    giver = QuestionFactory(prompt="Why did GPUs become scarce?")
+    QuizFactory(slug="leaky", questions=[QuestionFactory(short_text=True), giver])
+    figures = bank_figures()
+    assert figures.questions == 5
+    assert figures.higher_level_percent == 20
+    assert figures.single_key_positions == {2: 1, 1: 1}
+    assert (figures.multiple_right_first, figures.multiple_questions) == (1, 1)
+    assert (figures.true_false_keyed_true, figures.true_false_questions) == (0, 1)
+    assert figures.leaks == {"leaky": 1}

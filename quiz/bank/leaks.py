@@ -27,6 +27,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from quiz.models import Question, Quiz
 
 
@@ -211,10 +213,25 @@ def _first_leak(giver: str, taker: str, terms, before: set[str], after: set[str]
 
 def leaks_in_quiz(quiz: Quiz) -> list[Leak]:
     """The leaks that matter in ``quiz``: feedback text counts only when the quiz gives feedback after each question."""
+    questions = quiz.questions.prefetch_related("choices").order_by("key")
+    return _leaks_that_matter(questions, quiz.feedback_mode)
+
+
+def leaks_by_quiz(quizzes: QuerySet[Quiz]) -> list[tuple[Quiz, list[Leak]]]:
+    """Each quiz with the leaks that matter in it, in three queries whatever the number of quizzes."""
+    from django.db.models import Prefetch
+
+    from quiz.models import Question
+
+    questions = Question.objects.prefetch_related("choices").order_by("key")
+    quizzes = quizzes.prefetch_related(Prefetch("questions", queryset=questions))
+    return [(quiz, _leaks_that_matter(quiz.questions.all(), quiz.feedback_mode)) for quiz in quizzes]
+
+
+def _leaks_that_matter(questions: Iterable[Question], feedback_mode: str) -> list[Leak]:
     from quiz.models import FeedbackMode
 
-    questions = quiz.questions.prefetch_related("choices").order_by("key")
     leaks = find_leaks([leak_item_for(question) for question in questions])
-    if quiz.feedback_mode != FeedbackMode.IMMEDIATE:
+    if feedback_mode != FeedbackMode.IMMEDIATE:
         leaks = [leak for leak in leaks if not leak.immediate_only]
     return leaks
