@@ -2,6 +2,7 @@
 
 from content.loading import BankError, LoadReport, as_decimal
 from content.models import Source
+from quiz.bank.choices import match_choices
 from quiz.models import Choice, Question, Quiz, QuizQuestion
 
 QUIZ_SETTINGS = (
@@ -15,19 +16,27 @@ QUIZ_SETTINGS = (
 
 
 def sync_choices(question: Question, choices: list[dict]) -> None:
-    """Update choices in place by position, so responses' recorded choice ids stay valid."""
-    existing = {choice.position: choice for choice in question.choices.all()}
-    for position, data in enumerate(choices, start=1):
-        values = {"text": data["text"], "is_correct": bool(data.get("correct")), "feedback": data.get("feedback", "")}
-        choice = existing.pop(position, None)
-        if choice is None:
-            Choice.objects.create(question=question, position=position, **values)
-        elif any(getattr(choice, name) != value for name, value in values.items()):
+    """Update choices in place, each kept with its text, so responses' recorded choice ids stay valid."""
+    existing = list(question.choices.all())
+    matches = match_choices([choice.text for choice in existing], [data["text"] for data in choices])
+    for position, (data, match) in enumerate(zip(choices, matches, strict=True), start=1):
+        values = {
+            "position": position,
+            "text": data["text"],
+            "is_correct": bool(data.get("correct")),
+            "feedback": data.get("feedback", ""),
+        }
+        if match is None:
+            Choice.objects.create(question=question, **values)
+            continue
+        choice = existing[match]
+        if any(getattr(choice, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(choice, name, value)
             choice.save()
-    for leftover in existing.values():
-        leftover.delete()
+    for index, leftover in enumerate(existing):
+        if index not in matches:
+            leftover.delete()
 
 
 def load_question_bank(bank: dict, *, source: Source, report: LoadReport) -> None:

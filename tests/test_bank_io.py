@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from content.models import Passage, Source
 from quiz import bank_io, gift
+from quiz.bank.choices import match_choices
 from quiz.bank_io import BankFormatError
 from quiz.models import Choice, Question, QuestionKind, Quiz, QuizQuestion
 from tests.conftest import MODEL_BACKEND
@@ -406,3 +407,32 @@ def test_an_unknown_cognitive_level_is_refused_with_its_line(mixed_bank):
     data["questions"][0]["cognitive_level"] = "memorise"
     with pytest.raises(BankFormatError, match="cognitive_level"):
         bank_io.import_text(json.dumps(data), fmt="json")
+
+
+def test_reimport_that_reorders_choices_keeps_each_choice_id_with_its_text(mixed_bank):
+    single = mixed_bank[0]
+    before = dict(single.choices.values_list("text", "pk"))
+    bank = bank_io.export_bank(Question.objects.filter(pk=single.pk))
+    bank["questions"][0]["choices"].reverse()
+    bank["questions"][0]["choices"][0]["text"] = "C, reworded"
+    bank_io.import_text(json.dumps(bank), fmt="json")
+    assert list(single.choices.order_by("position").values_list("text", "pk")) == [
+        ("C, reworded", before["C: \\ path"]),
+        ("B ~ #2", before["B ~ #2"]),
+        ("A = {1}", before["A = {1}"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "incoming", "matches"),
+    [
+        (["a", "b", "c"], ["a", "b", "c"], [0, 1, 2]),
+        (["a", "b", "c"], ["c", "a", "b"], [2, 0, 1]),
+        (["a", "b", "c"], ["a", "B", "c"], [0, 1, 2]),
+        (["a", "b"], ["b", "new", "a"], [1, None, 0]),
+        (["a", "b", "c"], ["c", "x"], [2, 0]),
+        ([], ["a"], [None]),
+    ],
+)
+def test_match_choices_keeps_texts_then_fills_rows_in_order(stored, incoming, matches):
+    assert match_choices(stored, incoming) == matches
