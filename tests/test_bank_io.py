@@ -134,9 +134,9 @@ def test_gift_round_trip_into_a_fresh_database_gives_the_same_questions(mixed_ba
 
 def test_shipped_bank_survives_a_gift_and_a_json_round_trip(loaded_bank):
     before = bank_state()
-    assert len(before) == 81
-    assert bank_io.import_text(gift.export_gift(Question.objects.all()), fmt="gift").unchanged == 81
-    assert bank_io.import_text(bank_io.dumps(bank_io.export_bank()), fmt="json").unchanged == 81
+    assert len(before) == 80
+    assert bank_io.import_text(gift.export_gift(Question.objects.all()), fmt="gift").unchanged == 80
+    assert bank_io.import_text(bank_io.dumps(bank_io.export_bank()), fmt="json").unchanged == 80
     assert bank_state() == before
 
 
@@ -154,7 +154,7 @@ def test_shipped_format_imports_with_a_default_source(loaded_bank):
     shipped = SHIPPED.read_text(encoding="utf-8")
     Question.objects.filter(key="gpu-imports-drop").update(prompt="Edited since")
     report = bank_io.import_text(shipped, fmt="json", default_source="russia-ai-chips")
-    assert (report.updated, report.unchanged, report.quizzes) == (1, 80, 6)
+    assert (report.updated, report.unchanged, report.quizzes) == (1, 79, 6)
     assert Question.objects.get(key="gpu-imports-drop").prompt != "Edited since"
 
 
@@ -178,7 +178,7 @@ def test_import_queries_do_not_grow_with_the_number_of_questions(loaded_bank, dj
     # Sources, passages, existing questions, authors, then bulk inserts (a batch each) and the quiz links.
     with django_assert_max_num_queries(20):
         report = bank_io.import_text(exported, fmt="json")
-    assert report.created == 81
+    assert report.created == 80
 
 
 # ---------------------------------------------------------------- malformed files: line numbers, nothing written
