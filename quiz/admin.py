@@ -176,7 +176,12 @@ class QuestionAdmin(admin.ModelAdmin):
     def key_cues(self, question: Question) -> str:
         if not question.pk or not question.has_choices:
             return "—"
-        return " ".join(_key_cues(question)) or "None: the right choice does not stand out by length or wording."
+        cues = _key_cues(question)
+        if not cues:
+            return "None: the right choice does not stand out by length or wording."
+        return format_html(
+            '<ul class="cue-list">{}</ul>', format_html_join("", "<li>{}</li>", ((cue,) for cue in cues))
+        )
 
     def save_model(self, request, obj: Question, form, change: bool) -> None:
         if not change and obj.author_id is None:
