@@ -7,7 +7,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from quiz.bank.leaks import Leak, LeakItem, distinctive_terms, find_leaks, leak_item_for, leaks_in_quiz, words_of
+from quiz.bank.leaks import (
+    Leak,
+    LeakItem,
+    distinctive_terms,
+    find_leaks,
+    leak_item_for,
+    leaks_by_quiz,
+    leaks_in_quiz,
+    words_of,
+)
 from quiz.models import FeedbackMode, QuestionKind, Quiz
 from tests.factories import QuestionFactory, QuizFactory
 
@@ -117,6 +126,15 @@ def test_feedback_leaks_count_only_in_quizzes_with_immediate_feedback():
     at_end = QuizFactory(questions=[taker, giver], feedback_mode=FeedbackMode.AT_END)
     assert [leak.giver for leak in leaks_in_quiz(immediate)] == [giver.key]
     assert leaks_in_quiz(at_end) == []
+
+
+@pytest.mark.django_db
+def test_unpublished_questions_of_a_quiz_are_not_checked():
+    taker = QuestionFactory(short_text=True)
+    giver = QuestionFactory(prompt="Why did GPUs become scarce?", is_published=False)
+    quiz = QuizFactory(questions=[taker, giver])
+    assert leaks_in_quiz(quiz) == []
+    assert leaks_by_quiz(Quiz.objects.all()) == [(quiz, [])]
 
 
 @pytest.mark.django_db

@@ -212,8 +212,9 @@ def _first_leak(giver: str, taker: str, terms, before: set[str], after: set[str]
 
 
 def leaks_in_quiz(quiz: Quiz) -> list[Leak]:
-    """The leaks that matter in ``quiz``: feedback text counts only when the quiz gives feedback after each question."""
-    questions = quiz.questions.prefetch_related("choices").order_by("key")
+    """The leaks that matter in ``quiz``: among its published questions (the ones students see), with feedback
+    text counted only when the quiz gives feedback after each question."""
+    questions = quiz.questions.filter(is_published=True).prefetch_related("choices").order_by("key")
     return _leaks_that_matter(questions, quiz.feedback_mode)
 
 
@@ -223,7 +224,7 @@ def leaks_by_quiz(quizzes: QuerySet[Quiz]) -> list[tuple[Quiz, list[Leak]]]:
 
     from quiz.models import Question
 
-    questions = Question.objects.prefetch_related("choices").order_by("key")
+    questions = Question.objects.published().prefetch_related("choices").order_by("key")
     quizzes = quizzes.prefetch_related(Prefetch("questions", queryset=questions))
     return [(quiz, _leaks_that_matter(quiz.questions.all(), quiz.feedback_mode)) for quiz in quizzes]
 
