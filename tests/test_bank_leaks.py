@@ -175,3 +175,18 @@ def test_citation_check_lists_leaks_by_quiz(teacher_client):
 def test_every_shipped_quiz_passes_the_leak_check(loaded_bank):
     for quiz in Quiz.objects.all():
         assert [leak.describe() for leak in leaks_in_quiz(quiz)] == [], quiz.slug
+
+
+@pytest.mark.django_db
+def test_saving_a_quiz_that_leaks_warns_with_a_link_to_the_list(teacher_client):
+    from tests.test_admin_authoring import _quiz_form
+
+    taker = QuestionFactory(short_text=True)
+    giver = QuestionFactory(prompt="Why did GPUs become scarce?")
+    quiz = QuizFactory(title="Chips", questions=[taker])
+    links = [(link.pk, link.question_id, link.position) for link in quiz.quiz_questions.all()]
+    data = _quiz_form(quiz, [*links, ("", giver.pk, 2)])
+    response = teacher_client.post(reverse("admin:quiz_quiz_change", args=[quiz.pk]), data, follow=True)
+    page = response.content.decode()
+    assert "1 question(s) of “Chips” give away another's answer." in page
+    assert f'href="{reverse("admin:quiz_quiz_change", args=[quiz.pk])}">See which' in page

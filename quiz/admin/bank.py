@@ -393,6 +393,22 @@ class QuizAdmin(admin.ModelAdmin):
             '<ul class="leak-list">{}</ul>', format_html_join("", "<li>{}</li>", ((leak.describe(),) for leak in found))
         )
 
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The questions are saved with the inline, so the quiz is checked only now.
+        found = leaks_in_quiz(form.instance)
+        if found:
+            url = reverse("admin:quiz_quiz_change", args=[form.instance.pk])
+            messages.warning(
+                request,
+                format_html(
+                    '{} question(s) of “{}” give away another\'s answer. <a href="{}">See which</a>.',
+                    len(found),
+                    form.instance.title,
+                    url,
+                ),
+            )
+
 
 def students_taught_by(teacher):
     """The students in any class this teacher teaches (a subquery, not a list)."""
