@@ -188,5 +188,5 @@ def test_saving_a_quiz_that_leaks_warns_with_a_link_to_the_list(teacher_client):
     data = _quiz_form(quiz, [*links, ("", giver.pk, 2)])
     response = teacher_client.post(reverse("admin:quiz_quiz_change", args=[quiz.pk]), data, follow=True)
     page = response.content.decode()
-    assert "1 question(s) of “Chips” give away another's answer." in page
+    assert "In “Chips”, 1 time(s) a question gives away another's answer." in page
     assert f'href="{reverse("admin:quiz_quiz_change", args=[quiz.pk])}">See which' in page

@@ -402,9 +402,9 @@ class QuizAdmin(admin.ModelAdmin):
             messages.warning(
                 request,
                 format_html(
-                    '{} question(s) of “{}” give away another\'s answer. <a href="{}">See which</a>.',
-                    len(found),
+                    'In “{}”, {} time(s) a question gives away another\'s answer. <a href="{}">See which</a>.',
                     form.instance.title,
+                    len(found),
                     url,
                 ),
             )
