@@ -281,6 +281,12 @@ def test_answered_question_cannot_change_kind_by_import(mixed_bank, student):
             "text after the answers",
         ),
         ("// citation: {not json}\n::a::Q {T ####w}\n", 2, "citation comment on line 1 is not valid JSON"),
+        (
+            '// citation: {"source": "s", "passage": 1, "quote": "q"}\n// settings: {"level": "memorise"}\n'
+            "::a::Q {T ####w}\n",
+            3,
+            "“level” in the settings comment should be one of remember, understand",
+        ),
     ],
 )
 def test_malformed_gift_names_its_line(text, line, message):
