@@ -124,3 +124,62 @@ def test_bank_figures_count_levels_positions_and_leaks():
     assert (figures.multiple_right_first, figures.multiple_questions) == (1, 1)
     assert (figures.true_false_keyed_true, figures.true_false_questions) == (0, 1)
     assert figures.leaks == {"leaky": 1}
+
+
+@pytest.mark.parametrize(
+    ("key", "added_fact"),
+    [
+        ("us-export-ban-year", "the year of the invasion"),
+        ("putin-grand-vision", "Russian president"),
+        ("sberbank-gpus", "over several years"),
+        ("tsmc-fabricated-designs", "Russia could design chips"),
+        ("why-emigre-hubs", "unlikely to come back soon"),
+        ("leading-ai-developer", "the rest of the sector is even worse off"),
+    ],
+)
+def test_explanations_add_no_fact_the_article_does_not_state(loaded_bank, key, added_fact):
+    assert added_fact not in Question.objects.get(key=key).explanation
+
+
+@pytest.mark.parametrize(
+    ("key", "absurd_distractor"),
+    [
+        ("ai-center-purpose", "Run the Russian-language LM Arena leaderboard"),
+        ("shoelaces-metaphor", "Russia is ahead of the West but has become complacent"),
+        ("surviving-on-scraps", "Free access to ChatGPT and Google Gemini"),
+        ("why-emigre-hubs", "The Kremlin pays them subsidies to work abroad"),
+        ("ecosystem-starved-of", "Electricity"),
+    ],
+)
+def test_absurd_distractors_are_replaced(loaded_bank, key, absurd_distractor):
+    texts = [choice.text.rstrip(".") for choice in Question.objects.get(key=key).choices.all()]
+    assert absurd_distractor not in texts
+
+
+def test_kremlin_view_keys_the_reason_not_what_is_threatened(loaded_bank):
+    question = Question.objects.get(key="kremlin-view-western-ai")
+    keyed = [choice.text for choice in question.choices.all() if choice.is_correct]
+    assert keyed and all("narrative" in text for text in keyed)
+    assert not any("Russian values" in choice.text for choice in question.choices.all())
+
+
+def test_true_false_statements_paraphrase_rather_than_copy_the_article(loaded_bank):
+    article = " ".join(Question.objects.first().passage.source.text.lower().split())
+    for question in Question.objects.published().filter(kind="true_false"):
+        statement = question.prompt.removeprefix("True or false: ").rstrip(".").lower()
+        words = statement.split()
+        # No run of eight words of the statement stands in the article as it is.
+        runs = {" ".join(words[i : i + 8]) for i in range(max(1, len(words) - 7))}
+        assert not [run for run in runs if run in article], question.key
+
+
+def test_every_untested_claim_of_the_review_is_now_asked(loaded_bank):
+    quotes = " ".join(Question.objects.published().values_list("quote", flat=True))
+    for claim in (
+        "slipping further behind",
+        "strategic vulnerability",
+        "the direct flow of advanced semiconductors stopped",
+        "can no longer stand alone technologically",
+        "prioritizes AI for national security",
+    ):
+        assert claim in quotes, claim
