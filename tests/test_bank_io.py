@@ -442,3 +442,15 @@ def test_reimport_that_reorders_choices_keeps_each_choice_id_with_its_text(mixed
 )
 def test_match_choices_keeps_texts_then_fills_rows_in_order(stored, incoming, matches):
     assert match_choices(stored, incoming) == matches
+
+
+def test_uploading_a_bank_whose_quiz_leaks_warns_and_links_to_the_leak_check(teacher_client, mixed_bank):
+    # With feedback after each question, the single-choice question's explanation ("…supply of GPUs.")
+    # prints the short-text question's answer.
+    bank = json_format.export_bank()
+    bank["quizzes"][0]["feedback_mode"] = "immediate"
+    wipe_bank()
+    upload = SimpleUploadedFile("bank.json", json.dumps(bank).encode())
+    page = teacher_client.post(IMPORT_URL, {"bank": upload, "format": "auto"}, follow=True).content.decode()
+    assert "In “Mixed”, a question gives away another's answer." in page
+    assert f'<a href="{reverse("admin:quiz_question_citations")}">See the leak check</a>' in page

@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -209,4 +210,14 @@ def bank_import(request: HtmxHttpRequest) -> HttpResponse:
         context.update(error=error, chosen_format=fmt)
         return render(request, "admin/quiz/question/import.html", context, status=400)
     messages.success(request, f"Imported {upload.name}: {report.summary()}.")
+    leaky = [quiz.title for quiz, leaks in leaks_by_quiz(Quiz.objects.order_by("title")) if leaks]
+    if leaky:
+        messages.warning(
+            request,
+            format_html(
+                'In {}, a question gives away another\'s answer. <a href="{}">See the leak check</a>.',
+                ", ".join(f"“{title}”" for title in leaky),
+                reverse("admin:quiz_question_citations"),
+            ),
+        )
     return redirect("admin:quiz_question_changelist")
