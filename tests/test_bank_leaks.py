@@ -58,7 +58,8 @@ def test_an_answer_only_in_another_questions_explanation_leaks_under_immediate_f
         ("9000", "about 9k GPUs"),
         ("500000", "half of 0.5 million"),
         ("28", "ranked 28th of 36"),
-        ("Ministry of Labor", "the ministry of labor's forecast"),
+        ("Ministry of Labor", "the MINISTRY OF LABOR's forecast"),
+        ("Labor", "Labor Ministry figures"),
         ("Yerevan", "hubs in YEREVAN."),
         ("GPUs", "one GPU"),
         ("Grigorenko", "Dmitry Grigorénko"),
@@ -78,6 +79,8 @@ def test_answers_match_as_people_write_them(term, text):
         ("Alice", "Alicetown"),
         ("the US", "let us compare"),
         ("Deputy Prime Minister Grigorenko", "the Prime Minister"),
+        ("the States", "the state's narrative on history"),
+        ("Labor", "the labor shortage is acute"),
     ],
 )
 def test_near_words_and_small_words_are_not_leaks(term, text):
