@@ -183,3 +183,42 @@ def test_every_untested_claim_of_the_review_is_now_asked(loaded_bank):
         "prioritizes AI for national security",
     ):
         assert claim in quotes, claim
+
+
+# The three questions the review named, as they stood before the rewrite.
+REVIEWED_CUES = [
+    (
+        'What does the article mean by saying Russia is "running a race with its shoelaces tied together"?',
+        [
+            (
+                "Russia is badly handicapped in a fast-moving field, held back by problems such as its inability to "
+                "produce cutting-edge chips.",
+                True,
+            ),
+            ("Russia is deliberately slowing down to let China lead AI development.", False),
+            ("Russia is ahead of the West but has become complacent.", False),
+            ("Russia has stopped competing in AI altogether.", False),
+        ],
+        LONGEST,
+    ),
+    (
+        "What kind of censorship does the summary say Moscow forces domestic AI models to adhere to?",
+        [
+            ("Strict ideological censorship", True),
+            ("Copyright filtering of training data", False),
+            ("Military secrecy rules", False),
+            ("Consumer privacy restrictions", False),
+        ],
+        ECHO,
+    ),
+    (
+        "According to the article, who swiftly followed the US in banning high-tech exports to Russia?",
+        [("Key US allies in Asia", True), ("China", False), ("Kazakhstan", False), ("Armenia", False)],
+        LONGEST,
+    ),
+]
+
+
+@pytest.mark.parametrize(("prompt", "choices", "cue"), REVIEWED_CUES)
+def test_the_cues_the_review_found_are_flagged(prompt, choices, cue):
+    assert any(found.startswith(cue) for found in answer_key_cues(prompt, choices))
