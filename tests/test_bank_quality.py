@@ -107,6 +107,7 @@ def test_bank_report_prints_levels_key_positions_and_leaks(loaded_bank):
     report = out.getvalue()
     assert "Cognitive levels: remember" in report and "beyond recall" in report
     assert "Single-choice keys by stored position: 1:" in report
+    assert "Questions per passage: russia-ai-chips ¶1 " in report
     assert report.rstrip().endswith("total 0")
 
 
@@ -124,6 +125,7 @@ def test_bank_figures_count_levels_positions_and_leaks():
     assert (figures.multiple_right_first, figures.multiple_questions) == (1, 1)
     assert (figures.true_false_keyed_true, figures.true_false_questions) == (0, 1)
     assert figures.leaks == {"leaky": 1}
+    assert sum(figures.per_passage.values()) == 5
 
 
 @pytest.mark.parametrize(
