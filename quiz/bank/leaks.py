@@ -211,30 +211,31 @@ def distinctive_terms(prompt: str, choices: Iterable[tuple[str, bool]]) -> list[
 
 
 def find_leaks(items: Sequence[LeakItem]) -> list[Leak]:
-    """Every pair where one item's text reveals another's answer; at most one leak per pair, the worse first."""
-    before = {item.key: _text_words(item.shown_before) for item in items}
-    after = {item.key: _text_words(item.shown_after) for item in items}
-    leaks = []
-    for taker in items:
-        terms = [(term, _term_words(term)) for term in taker.answer_terms]
-        terms = [(term, words) for term, words in terms if words]
-        for giver in items:
-            if giver.key == taker.key:
-                continue
-            leak = _first_leak(giver.key, taker.key, terms, before[giver.key], after[giver.key])
-            if leak is not None:
-                leaks.append(leak)
-    return leaks
+    """Every pair where one item's text reveals another's answer; at most one leak per pair, the worse first.
+
+    Texts are indexed by word, so each answer term is looked up among the texts holding all its words
+    instead of being compared with every text (the check grows with the bank's leaks, not with its square).
+    """
+    order = {item.key: index for index, item in enumerate(items)}
+    before = _index_by_word({item.key: _text_words(item.shown_before) for item in items})
+    after = _index_by_word({item.key: _text_words(item.shown_after) for item in items})
+    terms = [(taker.key, term, _term_words(term)) for taker in items for term in taker.answer_terms]
+    found: dict[tuple[str, str], Leak] = {}
+    for index, immediate_only in ((before, False), (after, True)):
+        for taker, term, words in terms:
+            if words:
+                givers = set.intersection(*(index.get(word, set()) for word in words))
+                for giver in givers - {taker}:
+                    found.setdefault((giver, taker), Leak(giver, taker, term, immediate_only))
+    return sorted(found.values(), key=lambda leak: (order[leak.taker], order[leak.giver]))
 
 
-def _first_leak(giver: str, taker: str, terms, before: set[str], after: set[str]) -> Leak | None:
-    for term, words in terms:
-        if words <= before:
-            return Leak(giver=giver, taker=taker, term=term, immediate_only=False)
-    for term, words in terms:
-        if words <= after:
-            return Leak(giver=giver, taker=taker, term=term, immediate_only=True)
-    return None
+def _index_by_word(texts: dict[str, set[str]]) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for key, words in texts.items():
+        for word in words:
+            index.setdefault(word, set()).add(key)
+    return index
 
 
 def leaks_in_quiz(quiz: Quiz) -> list[Leak]:
