@@ -54,14 +54,17 @@ def may_change_answer_key(user, question: Question) -> bool:
     return user.is_superuser or (question.author_id is not None and question.author_id == user.pk)
 
 
-def attach_near_misses(report, attempts: QuerySet, user) -> None:
-    """Give each question of a statistics report its near misses, and whether ``user`` may accept them."""
-    if not report.attempts:
-        return
+def add_near_misses(report, attempts: QuerySet) -> None:
+    """Give each question of a statistics report its near misses (part of the cached report)."""
     found = near_misses(attempts, [row.question for row in report.questions])
     for row in report.questions:
         row.near_misses = found.get(row.question.pk, [])
+    report.has_near_misses = bool(found)
+
+
+def mark_acceptable(report, user) -> None:
+    """Say, for this viewer, which questions' near misses they may accept (no query: the author is on the row)."""
+    for row in report.questions:
         row.may_accept_answers = row.question.kind == QuestionKind.SHORT_TEXT and may_change_answer_key(
             user, row.question
         )
-    report.has_near_misses = bool(found)
