@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "content",
     "quiz",
+    "practice",
 ]
 
 MIDDLEWARE = [

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("quiz.urls_accounts")),
     path("sources/", include("content.urls")),
+    path("practice/", include("practice.urls")),
     path("", include("quiz.urls")),
 ]

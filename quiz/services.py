@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Sum, signals
 from django.utils import timezone
 
 from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response, SubmittedAnswer
+from quiz.signals import attempt_finished
 
 
 class AttemptRefused(Exception):
@@ -181,6 +182,7 @@ def response_record(
     attempt.answered_count += 1
     if attempt.answered_count >= attempt.question_count:
         attempt.finished_at = now
+        attempt_finished.send(sender=Attempt, attempt=attempt, now=now)
     return response, True
 
 
@@ -263,6 +265,7 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
             # Never before the start, even if a teacher moved the closing date back.
             locked.finished_at, locked.score = max(min(ends), locked.started_at), total or Decimal("0")
             Attempt.objects.filter(pk=attempt.pk).update(finished_at=locked.finished_at, score=locked.score)
+            attempt_finished.send(sender=Attempt, attempt=attempt, now=locked.finished_at)
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
     return attempt
