@@ -10,7 +10,6 @@ from django.urls import reverse
 from practice import services
 from practice.models import SCHEDULER, Card, PracticePause, Review, rating_for
 from quiz.models import Question, SubmittedAnswer
-from quiz.services import attempt_finish
 from tests.conftest import logged_in_client
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, UserFactory, sit_quiz
 
@@ -205,3 +204,226 @@ def test_a_deleted_question_takes_its_cards_with_it(db, student):
     card.save()
     question.delete()
     assert not Card.objects.exists()
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def due_student(db, student):
+    """alice finished a quiz three days ago and missed both questions."""
+    finished_quiz(student, [False, False])
+    return student
+
+
+def test_anonymous_visitors_log_in_first(client):
+    assert client.get(reverse("practice_session"))["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX])
+def test_session_shows_the_first_due_card_in_both_shapes(student_client, due_student, frozen, headers):
+    response = student_client.get(reverse("practice_session"), **headers)
+    assert response.status_code == 200
+    assert response["Vary"] and "HX-Request" in response["Vary"]
+    page = response.content.decode()
+    assert "By how much did Russian GPU imports fall?" in page and "I guessed" in page
+    assert ("<html" in page) is not bool(headers)
+    card = services.next_card(student=due_student, now=NOW)
+    assert f'action="{reverse("practice_card", args=[card.pk])}"' in page
+
+
+def test_history_restore_gets_the_whole_page(student_client, due_student, frozen):
+    response = student_client.get(reverse("practice_session"), **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+
+
+def test_answering_without_javascript_redirects_to_cited_feedback(student_client, due_student, frozen):
+    card = services.next_card(student=due_student, now=NOW)
+    question = card.question
+    response = student_client.post(reverse("practice_card", args=[card.pk]), {**right(question), "reps": card.reps})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("practice_review", args=[card.pk, card.reps + 1])
+    page = student_client.get(response["Location"]).content.decode()
+    assert "Correct" in page and "next review in" in page
+    assert "plummeted by 84 percent" in page and "Read it in the source" in page
+    card.refresh_from_db()
+    assert card.reps == 2 and card.due > NOW
+
+
+def test_answering_with_htmx_shows_feedback_in_place_and_pushes_its_url(student_client, due_student, frozen):
+    card = services.next_card(student=due_student, now=NOW)
+    response = student_client.post(
+        reverse("practice_card", args=[card.pk]), {**wrong(card.question), "reps": card.reps}, **HTMX
+    )
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == reverse("practice_review", args=[card.pk, card.reps + 1])
+    page = response.content.decode()
+    assert "Not quite" in page and "<html" not in page and "Read it in the source" in page
+
+
+def test_i_guessed_counts_a_right_answer_as_hard(student_client, due_student, frozen):
+    card = services.next_card(student=due_student, now=NOW)
+    student_client.post(
+        reverse("practice_card", args=[card.pk]), {**right(card.question), "reps": card.reps, "guessed": "on"}
+    )
+    review = card.reviews.order_by("-number").first()
+    assert review.guessed and review.rating == fsrs.Rating.Hard and review.fraction == 1
+
+
+def test_an_empty_answer_is_refused_with_422_and_a_message(student_client, due_student, frozen):
+    card = services.next_card(student=due_student, now=NOW)
+    response = student_client.post(reverse("practice_card", args=[card.pk]), {"reps": card.reps}, **HTMX)
+    assert response.status_code == 422 and "Pick one answer." in response.content.decode()
+    assert card.reviews.count() == 1
+
+
+def test_practice_never_changes_a_grade(student_client, due_student, frozen):
+    attempt = due_student.attempts.get()
+    score = attempt.score
+    for _ in range(2):
+        card = services.next_card(student=due_student, now=NOW)
+        student_client.post(reverse("practice_card", args=[card.pk]), {**right(card.question), "reps": card.reps})
+    attempt.refresh_from_db()
+    assert attempt.score == score and not any(r.is_correct for r in attempt.responses.all())
+
+
+def test_when_nothing_is_due_the_weakest_passages_are_offered(student_client, due_student, frozen):
+    frozen["now"] = NOW - timedelta(days=3)  # right after the quiz: both missed, both due in ten minutes
+    Card.objects.update(due=NOW + timedelta(days=1))
+    frozen["now"] = NOW
+    page = student_client.get(reverse("practice_session")).content.decode()
+    assert "Nothing to review right now" in page and "Your weakest passages" in page
+    passage = Card.objects.first().question.passage
+    assert f"?passage={passage.pk}" in page
+    # practising that passage ahead of schedule shows its card
+    ahead = student_client.get(reverse("practice_session"), {"passage": passage.pk}).content.decode()
+    assert "I guessed" in ahead
+
+
+def test_a_student_cannot_open_or_answer_another_students_card(client, due_student, other_student, frozen):
+    card = services.next_card(student=due_student, now=NOW)
+    client.force_login(other_student)
+    assert client.get(reverse("practice_card", args=[card.pk])).status_code == 404
+    assert client.post(reverse("practice_card", args=[card.pk]), {**right(card.question), "reps": 1}).status_code == 404
+    assert client.get(reverse("practice_review", args=[card.pk, 1])).status_code == 404
+    assert "Nothing to review" in client.get(reverse("practice_session")).content.decode()
+
+
+def test_a_second_tab_answering_the_same_card_gets_the_review_already_recorded(student_client, due_student, frozen):
+    card = services.next_card(student=due_student, now=NOW)
+    url = reverse("practice_card", args=[card.pk])
+    first = student_client.post(url, {**wrong(card.question), "reps": card.reps}, **HTMX)
+    second = student_client.post(url, {**right(card.question), "reps": card.reps}, **HTMX)
+    assert first.status_code == second.status_code == 200
+    assert "Not quite" in second.content.decode()
+    assert card.reviews.count() == 2  # the quiz answer and one practice answer
+
+
+@pytest.mark.parametrize("card_total", [3, 40])
+def test_review_post_runs_a_constant_number_of_queries(
+    student_client, student, frozen, django_assert_num_queries, card_total
+):
+    finished_quiz(student, [False] * card_total)
+    card = services.next_card(student=student, now=NOW)
+    url = reverse("practice_card", args=[card.pk])
+    student_client.get(url, **HTMX)  # the card page puts the question in the bank cache
+    # session, user, the card with the bank stamp and the paused check, the card's guarded
+    # UPDATE, the review's INSERT: the question and its choices come from the cache
+    answer = {**right(card.question), "reps": card.reps}
+    with django_assert_num_queries(5):
+        response = student_client.post(url, answer, **HTMX)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("card_total", [2, 30])
+def test_due_count_on_home_and_navigation_is_one_query(
+    student_client, student, frozen, django_assert_num_queries, card_total
+):
+    finished_quiz(student, [False] * card_total)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = student_client.get(reverse("home")).content.decode()
+    practice_queries = [q for q in queries if "practice_card" in q["sql"]]
+    assert len(practice_queries) == 1  # shared by the navigation and the home page
+    assert f"{card_total} questions to review" in page
+    assert f'<span class="due-count">{card_total}</span> to review' in page
+
+
+def test_a_teacher_turns_practice_off_for_a_class(client, due_student, frozen):
+    classroom = ClassroomFactory()
+    classroom.students.add(due_student)
+    teacher_client = logged_in_client(classroom.teacher)
+    response = teacher_client.post(reverse("practice_pause", args=[classroom.pk]), {"paused": "on"})
+    assert response.status_code == 302 and PracticePause.objects.filter(classroom=classroom).exists()
+    assert services.due_count(student=due_student, now=NOW) == 0
+    student_client = logged_in_client(due_student)
+    assert "Practice is off" in student_client.get(reverse("practice_session")).content.decode()
+    card = Card.objects.filter(student=due_student).first()
+    assert student_client.get(reverse("practice_card", args=[card.pk])).status_code == 409
+    teacher_client.post(reverse("practice_pause", args=[classroom.pk]), {"paused": "off"})
+    assert services.due_count(student=due_student, now=NOW) == 2
+
+
+def test_a_teacher_cannot_switch_another_teachers_class(teacher_client, frozen):
+    classroom = ClassroomFactory()
+    assert teacher_client.post(reverse("practice_pause", args=[classroom.pk]), {"paused": "on"}).status_code == 404
+    assert not PracticePause.objects.exists()
+
+
+def test_a_student_cannot_switch_practice(student_client, frozen):
+    classroom = ClassroomFactory()
+    assert student_client.post(reverse("practice_pause", args=[classroom.pk]), {"paused": "on"}).status_code == 403
+
+
+def test_my_progress_shows_recall_beside_share_right_and_the_week_ahead(student_client, student, frozen):
+    finished_quiz(student, [True, False])
+    page = student_client.get(reverse("my_progress")).content.decode()
+    assert "What I would recall now" in page and "Coming due this week" in page
+    # each question cites its own passage: one answered right, one not
+    assert "<td>1 of 1</td>" in page and "<td>0 of 1</td>" in page
+    for card in Card.objects.all():
+        assert f"{round(card.recall_at(NOW) * 100)}%</meter>" in page
+
+
+def test_my_progress_recall_rises_after_practice(student_client, due_student, frozen):
+    before = services.my_recall(student=due_student, now=NOW)[0].recall
+    for _ in range(2):
+        card = services.next_card(student=due_student, now=NOW)
+        student_client.post(reverse("practice_card", args=[card.pk]), {**right(card.question), "reps": card.reps})
+    after = services.my_recall(student=due_student, now=NOW)[0].recall
+    assert after > before
+
+
+def test_the_dashboard_shows_the_class_recall_per_passage_and_the_most_forgotten(db, frozen):
+    classroom = ClassroomFactory()
+    quiz = QuizFactory(questions=2)
+    classroom.quizzes.add(quiz)
+    students = UserFactory.create_batch(3)
+    classroom.students.add(*students)
+    for learner in students:
+        finished_quiz(learner, [True, True], quiz=quiz, at=NOW - timedelta(days=30))
+        card = Card.objects.filter(student=learner).order_by("question_id").first()
+        card.review(fsrs.Rating.Again, NOW - timedelta(days=5))
+        card.save()
+    outsider = UserFactory()
+    finished_quiz(outsider, [False, False], quiz=quiz)
+    recall = services.class_recall(classroom=classroom, now=NOW)
+    assert sum(item.cards for item in recall) == 6  # the outsider's cards are not the class's
+    forgotten = services.most_forgotten(classroom=classroom)
+    assert forgotten[0].lapses == 3 and forgotten[0].students == 3
+    page = logged_in_client(classroom.teacher).get(reverse("teach_dashboard")).content.decode()
+    assert "Recall and practice" in page and "Most often forgotten" in page and "forgotten 3 times" in page
+
+
+def test_a_teacher_sees_only_their_own_classes_recall(db, frozen):
+    mine, theirs = ClassroomFactory(), ClassroomFactory()
+    quiz = QuizFactory(questions=1)
+    theirs.quizzes.add(quiz)
+    mine.quizzes.add(quiz)
+    learner = UserFactory()
+    theirs.students.add(learner)
+    finished_quiz(learner, [False], quiz=quiz)
+    page = logged_in_client(mine.teacher).get(reverse("teach_dashboard")).content.decode()
+    assert "No cards yet" in page
