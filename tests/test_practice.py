@@ -427,3 +427,34 @@ def test_a_teacher_sees_only_their_own_classes_recall(db, frozen):
     finished_quiz(learner, [False], quiz=quiz)
     page = logged_in_client(mine.teacher).get(reverse("teach_dashboard")).content.decode()
     assert "No cards yet" in page
+
+
+# --- Two tabs at once ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_two_tabs_answering_the_same_card_at_once_record_one_review(round_):
+    """Meaningful on PostgreSQL (row locks under READ COMMITTED); must hold on SQLite too."""
+    from tests.test_integrity import run_at_once
+
+    learner = UserFactory()
+    finished_quiz(learner, [False])
+    card = Card.objects.get(student=learner)
+    question = card.question
+    url = reverse("practice_card", args=[card.pk])
+    tabs = [logged_in_client(learner), logged_in_client(learner)]
+    answers = [{**wrong(question), "reps": 1}, {**right(question), "reps": 1}]
+    results = run_at_once(
+        *(
+            lambda tab=tab, answer=answer: tab.post(url, answer, **HTMX)
+            for tab, answer in zip(tabs, answers, strict=True)
+        )
+    )
+    assert [result.status_code for result in results] == [200, 200]
+    card.refresh_from_db()
+    assert card.reps == 2 and card.reviews.count() == 2
+    recorded = card.reviews.get(number=2)
+    # both tabs show the one review recorded, whichever won
+    verdict = "Correct" if recorded.is_correct else "Not quite"
+    assert all(verdict in result.content.decode() for result in results)
