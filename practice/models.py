@@ -110,7 +110,10 @@ class CardQuerySet(models.QuerySet):
 class Card(models.Model):
     """What FSRS knows of one student's memory of one question."""
 
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_cards")
+    # No index of its own: the (student, question) and (student, due) indexes both lead with it.
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_cards", db_index=False
+    )
     # A deleted question takes its cards and their history with it; an unpublished one keeps them, retired.
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="practice_cards")
     state = models.PositiveSmallIntegerField(choices=[(s.value, s.name) for s in fsrs.State])
