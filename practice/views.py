@@ -37,9 +37,13 @@ def _with_scope(url: str, scope: services.Scope) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _render(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+def _is_fragment(request: HttpRequest) -> bool:
     # htmx's history restore wants the whole page, like any visit without htmx.
-    fragment = request.htmx and not request.htmx.history_restore_request
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _render(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+    fragment = _is_fragment(request)
     response = render(
         request, "practice/session.html#panel" if fragment else "practice/session.html", context, status=status
     )
@@ -83,7 +87,7 @@ def practice_session(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     card = services.next_card(student=request.user, now=now, scope=scope)
     if card is not None:
-        context = _card_context(request, card, scope)
+        context = _card_context(request, card, scope) | {"refresh_nav": _is_fragment(request)}
         response = _render(request, context)
         return push_url(response, context["card_url"]) if request.htmx else response
     paused = services.practice_paused_for(request.user)
@@ -92,6 +96,7 @@ def practice_session(request: HttpRequest) -> HttpResponse:
         "paused": paused,
         "weakest": [] if paused else services.weakest_passages(student=request.user, now=now),
         "next_url": _with_scope(reverse("practice_session"), scope),
+        "refresh_nav": _is_fragment(request),
     }
     return _render(request, context)
 

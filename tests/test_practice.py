@@ -228,13 +228,15 @@ def test_session_shows_the_first_due_card_in_both_shapes(student_client, due_stu
     page = response.content.decode()
     assert "By how much did Russian GPU imports fall?" in page and "I guessed" in page
     assert ("<html" in page) is not bool(headers)
+    assert page.count('id="nav-practice"') == 1  # the navigation's count, out of band in the fragment
     card = services.next_card(student=due_student, now=NOW)
     assert f'action="{reverse("practice_card", args=[card.pk])}"' in page
 
 
 def test_history_restore_gets_the_whole_page(student_client, due_student, frozen):
     response = student_client.get(reverse("practice_session"), **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true")
-    assert "<html" in response.content.decode()
+    page = response.content.decode()
+    assert "<html" in page and page.count('id="nav-practice"') == 1
 
 
 def test_answering_without_javascript_redirects_to_cited_feedback(student_client, due_student, frozen):

@@ -24,9 +24,14 @@ def _due_count(context) -> int:
 
 
 @register.inclusion_tag("practice/includes/due_link.html", takes_context=True)
-def practice_due_link(context) -> dict:
+def practice_due_link(context, oob: bool = False) -> dict:
+    """The navigation's link; ``oob`` for an htmx fragment that refreshes it out of band."""
     request = context.get("request")
-    return {"due_count": _due_count(context), "current": request.resolver_match.url_name if request else ""}
+    return {
+        "due_count": _due_count(context),
+        "current": request.resolver_match.url_name if request else "",
+        "oob": oob,
+    }
 
 
 @register.inclusion_tag("practice/includes/due_banner.html", takes_context=True)
