@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from content.models import Passage
 from practice.models import Card, PracticePause, Review, rating_for, retrievability
-from quiz import bank_cache
+from quiz.bank import cache as bank_cache
 from quiz.models import Attempt, Choice, Classroom, Question, QuestionKind, Response, SubmittedAnswer
 from quiz.services import question_snapshot
 

@@ -7,7 +7,7 @@ Each view serves its full page and, for htmx, the ``#panel`` fragment, and sends
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -15,10 +15,11 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
+from accounts.roles import teacher_required
 from practice import services
 from practice.models import Card, Review
 from quiz.forms import AnswerForm
-from quiz.views.teach import _get_classroom_for, teacher_required
+from quiz.models import Classroom
 
 PAUSED = "Your teacher has turned practice off for your class for now."
 
@@ -154,7 +155,8 @@ def practice_review(request: HttpRequest, card_id: int, number: int) -> HttpResp
 @require_POST
 def practice_pause(request: HttpRequest, classroom_id: int) -> HttpResponse:
     """Turn practice off, or on again, for the students of one of the teacher's classes."""
-    classroom = _get_classroom_for(request, classroom_id)
+    # Another teacher's class is a 404, like any unknown id.
+    classroom = get_object_or_404(Classroom.objects.taught_by(request.user), pk=classroom_id)
     paused = request.POST.get("paused") == "on"
     services.practice_pause_set(classroom=classroom, teacher=request.user, paused=paused, now=timezone.now())
     messages.success(request, f"Practice is {'off' if paused else 'on'} for {classroom.name}.")

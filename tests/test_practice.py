@@ -128,7 +128,7 @@ def test_an_attempt_in_progress_feeds_no_card(db, student):
 
 
 def test_a_regrade_does_not_rewrite_review_history(db, student):
-    from quiz.regrade import regrade_apply
+    from quiz.admin.regrade import regrade_apply
 
     quiz, attempt = finished_quiz(student, [False])
     question = Question.objects.get(pk=attempt.question_ids[0])
