@@ -76,6 +76,10 @@ def retrievability(moment: datetime, prefix: str = "") -> Power:
     return Power(Value(1.0) + Value(FACTOR) * elapsed / Greatest(F(f"{prefix}stability"), Value(0.001)), Value(DECAY))
 
 
+# What a review changes on a card: the columns every write of a schedule sets.
+SCHEDULE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "last_right")
+
+
 class CardQuerySet(models.QuerySet):
     def for_student(self, student) -> "CardQuerySet":
         return self.filter(student=student)
@@ -171,6 +175,9 @@ class Card(models.Model):
     def review(self, rating: fsrs.Rating, now: datetime) -> None:
         scheduled, _log = SCHEDULER.review_card(self.as_fsrs(), rating, now.astimezone(UTC))
         self.take_schedule(scheduled, rating)
+
+    def schedule(self) -> dict:
+        return {field: getattr(self, field) for field in SCHEDULE_FIELDS}
 
     def recall_at(self, moment: datetime) -> float:
         return SCHEDULER.get_card_retrievability(self.as_fsrs(), moment.astimezone(UTC))

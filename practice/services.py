@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, Exists, F, Q, Sum
 from django.utils import timezone
 
 from content.models import Passage
-from practice.models import Card, PracticePause, Review, rating_for, retrievability
+from practice.models import SCHEDULE_FIELDS, Card, PracticePause, Review, rating_for, retrievability
 from quiz.bank import cache as bank_cache
 from quiz.models import Attempt, Choice, Classroom, Question, QuestionKind, Response, SubmittedAnswer
 from quiz.services import question_snapshot
@@ -81,7 +81,7 @@ def cards_feed_from_attempt(*, attempt: Attempt) -> int:
             if cards:
                 Card.objects.bulk_update(
                     cards.values(),
-                    ["state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "last_right"],
+                    SCHEDULE_FIELDS,
                 )
             for card, review in reviews:
                 review.card = card
@@ -189,20 +189,7 @@ def review_record(
     chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
     # No savepoint: nothing here is expected to fail and be recovered from.
     with transaction.atomic(savepoint=False):
-        moved = (
-            Card.objects.filter(pk=card.pk, reps=shown_reps).update(
-                state=card.state,
-                step=card.step,
-                stability=card.stability,
-                difficulty=card.difficulty,
-                due=card.due,
-                last_review=card.last_review,
-                reps=card.reps,
-                lapses=card.lapses,
-                last_right=card.last_right,
-            )
-            == 1
-        )
+        moved = Card.objects.filter(pk=card.pk, reps=shown_reps).update(**card.schedule()) == 1
         if moved:
             review = Review.objects.create(
                 card=card,
@@ -380,8 +367,6 @@ def history_simulate(*, student, now: datetime, ability: float, rng: random.Rand
             )
             made += 1
     with transaction.atomic():
-        Card.objects.bulk_update(
-            cards, ["state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "last_right"]
-        )
+        Card.objects.bulk_update(cards, SCHEDULE_FIELDS)
         Review.objects.bulk_create(reviews)
     return made
