@@ -32,7 +32,9 @@ def recall_of(page, position: int) -> str:
     return row.locator("td").first.inner_text().strip()
 
 
-def test_a_student_misses_five_questions_then_practises_them_with_cited_feedback(page, live_server, bank, screenshot):
+def test_a_student_misses_five_questions_then_practises_them_with_cited_feedback(
+    page, live_server, bank, screenshot, axe_violations
+):
     base = live_server.url
     sign_up(page, base, "pia")
     page.goto(f"{base}/quizzes/{QUIZ_SLUG}/")
@@ -55,6 +57,7 @@ def test_a_student_misses_five_questions_then_practises_them_with_cited_feedback
     services.schedule_shift(student=student, days=1)
     page.goto(f"{base}/")
     expect(page.get_by_role("heading", name=f"{MISSED} questions to review")).to_be_visible()
+    assert axe_violations(page) == []
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name=f"{MISSED} to review")).to_be_visible()
 
     page.goto(f"{base}/me/")
@@ -73,12 +76,14 @@ def test_a_student_misses_five_questions_then_practises_them_with_cited_feedback
         practised.add(question.pk)
         if number == 0:
             screenshot(page, "practice-question")
+            assert axe_violations(page) == []
         answer = answer_for(question)
         answer_with_mouse(page, answer)
         expect_cited_feedback(page, answer)
         expect(page.locator("#feedback .verdict")).to_contain_text("next review in")
         if number == 0:
             screenshot(page, "practice-feedback")
+            assert axe_violations(page) == []
         page.get_by_role("link", name=re.compile("Next card")).click()
     expect(page.get_by_role("heading", name=re.compile("Nothing to review"))).to_be_visible()
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice")).to_be_visible()
@@ -87,4 +92,35 @@ def test_a_student_misses_five_questions_then_practises_them_with_cited_feedback
     after = recall_of(page, passage)
     assert after != before and after.endswith("%")
     page.locator("#recall").scroll_into_view_if_needed()
+    assert axe_violations(page) == []
     screenshot(page, "practice-me")
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_practice_works_without_javascript(page, live_server, bank):
+    from django.contrib.auth import get_user_model
+
+    from quiz.models import Quiz
+    from tests.factories import sit_quiz
+
+    base = live_server.url
+    sign_up(page, base, "no-script-nia")
+    assert page.evaluate("() => typeof window.htmx") == "undefined"
+    student = get_user_model().objects.get(username="no-script-nia")
+    sit_quiz(Quiz.objects.get(slug=QUIZ_SLUG), student, [False, False, True], finish=True)
+    services.schedule_shift(student=student, days=1)
+
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="Review now").click()
+    for _ in range(2):
+        form = page.locator("#question-panel form.answer-form")
+        card_id = int(re.search(r"/practice/cards/(\d+)/", form.get_attribute("action")).group(1))
+        answer = answer_for(Card.objects.select_related("question__passage").get(pk=card_id).question)
+        answer_with_mouse(page, answer)
+        # post/redirect/get: the feedback has its own address, safe to refresh
+        expect(page).to_have_url(re.compile(rf"/practice/cards/{card_id}/reviews/2/$"))
+        expect_cited_feedback(page, answer)
+        page.reload()
+        expect_cited_feedback(page, answer)
+        page.get_by_role("link", name=re.compile("Next card")).click()
+    expect(page.get_by_role("heading", name=re.compile("Nothing to review"))).to_be_visible()
