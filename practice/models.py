@@ -158,6 +158,9 @@ class Card(models.Model):
         """Copy the scheduler's result onto this card, counting the review and any lapse."""
         if rating == fsrs.Rating.Again and self.state == fsrs.State.Review:
             self.lapses += 1
+        # A reviewed card always has these; the package types them optional for new cards.
+        assert scheduled.stability is not None and scheduled.difficulty is not None
+        assert scheduled.last_review is not None
         self.state, self.step = int(scheduled.state), scheduled.step
         self.stability, self.difficulty = float(scheduled.stability), float(scheduled.difficulty)
         self.due, self.last_review = scheduled.due, scheduled.last_review

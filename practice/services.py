@@ -8,6 +8,7 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Exists, F, Q, Sum
@@ -352,7 +353,7 @@ def history_simulate(*, student, now: datetime, ability: float, rng: random.Rand
         while card.due < now - timedelta(days=1) and rng.random() < 0.8:
             moment = card.due + timedelta(hours=rng.uniform(1, 20))
             chance = min(0.98, max(0.05, card.recall_at(moment) + 0.1 * ability))
-            fraction = 1 if rng.random() < chance else 0
+            fraction = Decimal(1) if rng.random() < chance else Decimal(0)
             rating = rating_for(fraction)
             card.review(rating, moment)
             reviews.append(

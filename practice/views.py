@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
+from django_htmx.middleware import HtmxDetails
 
 from accounts.roles import teacher_required
 from practice import services
@@ -21,7 +22,11 @@ from practice.models import Card, Review
 from quiz.forms import AnswerForm
 from quiz.models import Classroom
 
-PAUSED = "Your teacher has turned practice off for your class for now."
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as HtmxMiddleware leaves it (django-htmx's typing recipe)."""
+
+    htmx: HtmxDetails
 
 
 def _scope(request: HttpRequest) -> services.Scope:
@@ -38,12 +43,12 @@ def _with_scope(url: str, scope: services.Scope) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _is_fragment(request: HttpRequest) -> bool:
+def _is_fragment(request: HtmxHttpRequest) -> bool:
     # htmx's history restore wants the whole page, like any visit without htmx.
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _render(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+def _render(request: HtmxHttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
     fragment = _is_fragment(request)
     response = render(
         request, "practice/session.html#panel" if fragment else "practice/session.html", context, status=status
@@ -82,7 +87,7 @@ def _card_context(request, card: Card, scope: services.Scope, *, form=None, revi
 
 @login_required
 @require_GET
-def practice_session(request: HttpRequest) -> HttpResponse:
+def practice_session(request: HtmxHttpRequest) -> HttpResponse:
     """The next due card of the session, or, when none is left, the weakest passages to practise ahead."""
     now = timezone.now()
     scope = _scope(request)
@@ -104,11 +109,11 @@ def practice_session(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def practice_card(request: HttpRequest, card_id: int) -> HttpResponse:
+def practice_card(request: HtmxHttpRequest, card_id: int) -> HttpResponse:
     """One card: its question (GET), or its answer recorded and rated (POST), then the cited feedback."""
     card = _card_or_404(request, card_id)
     scope = _scope(request)
-    if card.is_paused:
+    if getattr(card, "is_paused", False):
         return _render(request, {"scope": scope, "paused": True, "next_url": reverse("practice_session")}, status=409)
     if request.method == "GET":
         return _render(request, _card_context(request, card, scope))
@@ -116,9 +121,12 @@ def practice_card(request: HttpRequest, card_id: int) -> HttpResponse:
     if found is None:
         raise Http404("This question is no longer in the bank.")
     question, choices = found
-    if str(card.reps) != request.POST.get("reps", str(card.reps)):
+    shown_reps = request.POST.get("reps", "")
+    if shown_reps.isdigit() and int(shown_reps) < card.reps:
         # This tab showed the card before another tab answered it: show what was recorded.
-        return _reviewed(request, card, Review.objects.get(card=card, number=int(request.POST["reps"]) + 1), scope)
+        recorded = Review.objects.filter(card=card, number=int(shown_reps) + 1).first()
+        if recorded is not None and recorded.question_snapshot:  # a practice answer, not a quiz's
+            return _reviewed(request, card, recorded, scope)
     form = AnswerForm(request.POST, question=question, choices=choices)
     if not form.is_valid():
         return _render(request, _card_context(request, card, scope, form=form), status=422)
@@ -133,7 +141,7 @@ def practice_card(request: HttpRequest, card_id: int) -> HttpResponse:
     return _reviewed(request, card, review, scope)
 
 
-def _reviewed(request, card: Card, review: Review, scope: services.Scope) -> HttpResponse:
+def _reviewed(request: HtmxHttpRequest, card: Card, review: Review, scope: services.Scope) -> HttpResponse:
     url = _with_scope(reverse("practice_review", args=[card.pk, review.number]), scope)
     if not request.htmx:
         return redirect(url)
@@ -142,7 +150,7 @@ def _reviewed(request, card: Card, review: Review, scope: services.Scope) -> Htt
 
 @login_required
 @require_GET
-def practice_review(request: HttpRequest, card_id: int, number: int) -> HttpResponse:
+def practice_review(request: HtmxHttpRequest, card_id: int, number: int) -> HttpResponse:
     """The feedback on one practice answer, so refresh and back land on it again."""
     card = _card_or_404(request, card_id)
     review = Review.objects.filter(card=card, number=number).exclude(question_snapshot={}).first()

@@ -272,6 +272,14 @@ def test_i_guessed_counts_a_right_answer_as_hard(student_client, due_student, fr
     assert review.guessed and review.rating == fsrs.Rating.Hard and review.fraction == 1
 
 
+@pytest.mark.parametrize("reps", ["", "abc", "-1", "99", "0"])
+def test_a_garbled_review_count_is_no_error(student_client, due_student, frozen, reps):
+    card = services.next_card(student=due_student, now=NOW)
+    response = student_client.post(reverse("practice_card", args=[card.pk]), {**right(card.question), "reps": reps})
+    assert response.status_code == 302  # recorded against the card as it stands
+    assert card.reviews.count() == 2
+
+
 def test_an_empty_answer_is_refused_with_422_and_a_message(student_client, due_student, frozen):
     card = services.next_card(student=due_student, now=NOW)
     response = student_client.post(reverse("practice_card", args=[card.pk]), {"reps": card.reps}, **HTMX)
