@@ -149,10 +149,11 @@ def next_card(*, student, now: datetime, scope: Scope = Scope()) -> Card | None:
 
 
 def card_for(*, student, card_id: int) -> Card | None:
-    """The student's own card with the bank stamp and whether practice is on: one query."""
+    """The student's own card, if not retired, with the bank stamp and whether practice is paused: one query."""
     paused = PracticePause.objects.filter(classroom__students=student)
     return (
         Card.objects.for_student(student)
+        .active()
         .filter(pk=card_id)
         .annotate(**{bank_cache.STAMP_FIELD: bank_cache.stamp_subquery()}, is_paused=Exists(paused))
         .select_related(None)

@@ -185,13 +185,15 @@ def test_practise_one_quiz_or_one_source_only(db, student):
 # --- Retirement ---------------------------------------------------------------------------
 
 
-def test_an_unpublished_question_retires_its_cards_and_keeps_their_history(db, student):
+def test_an_unpublished_question_retires_its_cards_and_keeps_their_history(student_client, student):
     quiz, attempt = finished_quiz(student, [False, False])
     question = Question.objects.get(pk=attempt.question_ids[0])
     assert services.due_count(student=student, now=NOW) == 2
     question.is_published = False
     question.save()
     assert services.due_count(student=student, now=NOW) == 1
+    retired = Card.objects.get(question=question)
+    assert student_client.get(reverse("practice_card", args=[retired.pk])).status_code == 404
     assert services.next_card(student=student, now=NOW).question_id != question.pk
     assert Card.objects.filter(question=question).exists()
     Question.objects.filter(pk=question.pk).update(is_published=True)  # a bulk admin action, too
