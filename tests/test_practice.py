@@ -2,10 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import fsrs
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from practice import services
 from practice.models import SCHEDULER, Card, PracticePause, Review, rating_for
@@ -470,3 +472,41 @@ def test_two_tabs_answering_the_same_card_at_once_record_one_review(round_):
     # both tabs show the one review recorded, whichever won
     verdict = "Correct" if recorded.is_correct else "Not quite"
     assert all(verdict in result.content.decode() for result in results)
+
+
+# --- The week ahead and the demo ----------------------------------------------------------
+
+
+def test_the_week_ahead_counts_cards_by_the_day_they_come_due(db, student):
+    finished_quiz(student, [False, True, True], at=NOW - timedelta(days=1))
+    week = services.due_this_week(student=student, now=NOW)
+    assert [count for _day, count in week] == [1, 2, 0, 0, 0, 0, 0]  # the miss today, the two right ones in 2 days
+    assert week[0][0].date() == NOW.date()
+
+
+def test_the_demo_clock_moves_a_students_schedule_into_the_past(db, student, settings):
+    from django.core.management import CommandError, call_command
+
+    finished_quiz(student, [True], at=NOW - timedelta(minutes=5))
+    due = Card.objects.get().due
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("practice_clock", student.username, "--days", "3")
+    settings.DEBUG = True
+    call_command("practice_clock", student.username, "--days", "3", stdout=StringIO())
+    assert Card.objects.get().due == due - timedelta(days=3)
+
+
+def test_seed_practice_adds_history_once_and_leaves_cards_due(db, student, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    finished_quiz(student, [True, False, True, False], at=timezone.now() - timedelta(days=20))
+    call_command("seed_practice", stdout=StringIO())
+    practised = Review.objects.filter(response__isnull=True).count()
+    assert practised > 0
+    # reviewed when due, never in the future; some left overdue, as a real student leaves them
+    assert not Card.objects.filter(last_review__gt=timezone.now()).exists()
+    assert services.due_count(student=student, now=timezone.now()) > 0
+    call_command("seed_practice", stdout=StringIO())
+    assert Review.objects.filter(response__isnull=True).count() == practised
