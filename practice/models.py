@@ -168,10 +168,10 @@ class Card(models.Model):
         self.last_right = rating == fsrs.Rating.Good
 
     @classmethod
-    def first_review(cls, *, student, question_id: int, rating: fsrs.Rating, now: datetime) -> "Card":
+    def first_review(cls, *, student_id: int, question_id: int, rating: fsrs.Rating, now: datetime) -> "Card":
         """A new card, scheduled from its first answer."""
         scheduled, _log = SCHEDULER.review_card(fsrs.Card(card_id=0, due=now), rating, now.astimezone(UTC))
-        card = cls(student=student, question_id=question_id, state=fsrs.State.Learning)
+        card = cls(student_id=student_id, question_id=question_id, state=fsrs.State.Learning)
         card.take_schedule(scheduled, rating)
         return card
 

@@ -42,8 +42,8 @@ def cards_feed_from_attempt(*, attempt: Attempt) -> int:
     Fed when the attempt closes rather than on each answer: the answer path keeps its
     queries, and practice never shows the cited answer of a question whose quiz is still
     in progress (or whose feedback comes at the end). Each response feeds once
-    (``Review.response`` is unique), so a second call changes nothing. Five queries,
-    whatever the attempt's length.
+    (``Review.response`` is unique), so a second call changes nothing. Four queries
+    (five when some cards already exist), whatever the attempt's length.
     """
     responses = list(
         Response.objects.filter(attempt_id=attempt.pk, practice_review__isnull=True)
@@ -68,7 +68,7 @@ def cards_feed_from_attempt(*, attempt: Attempt) -> int:
                 card = cards.get(response.question_id) or new_cards.get(response.question_id)
                 if card is None:
                     card = Card.first_review(
-                        student=attempt.student,
+                        student_id=attempt.student_id,
                         question_id=response.question_id,
                         rating=rating,
                         now=response.answered_at,

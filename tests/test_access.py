@@ -100,7 +100,7 @@ def alices_card(world: World, *, practised: bool = False):
     card = Card.objects.filter(student=world.users["student"], question=world.question).first()
     if card is None:
         card = Card.first_review(
-            student=world.users["student"], question_id=world.question.pk, rating=Rating.Again, now=timezone.now()
+            student_id=world.users["student"].pk, question_id=world.question.pk, rating=Rating.Again, now=timezone.now()
         )
         card.save()
     if practised and card.reps == 1:

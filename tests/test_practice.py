@@ -204,7 +204,7 @@ def test_an_unpublished_question_retires_its_cards_and_keeps_their_history(stude
 
 def test_a_deleted_question_takes_its_cards_with_it(db, student):
     question = QuestionFactory()
-    card = Card.first_review(student=student, question_id=question.pk, rating=fsrs.Rating.Again, now=NOW)
+    card = Card.first_review(student_id=student.pk, question_id=question.pk, rating=fsrs.Rating.Again, now=NOW)
     card.save()
     question.delete()
     assert not Card.objects.exists()
@@ -510,3 +510,31 @@ def test_seed_practice_adds_history_once_and_leaves_cards_due(db, student, setti
     assert services.due_count(student=student, now=timezone.now()) > 0
     call_command("seed_practice", stdout=StringIO())
     assert Review.objects.filter(response__isnull=True).count() == practised
+
+
+def _closing_answer_queries(student, question_count: int) -> tuple[int, list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import logged_in_client
+
+    quiz = QuizFactory(questions=question_count)
+    attempt = sit_quiz(quiz, student, [False] * (question_count - 1) + [None])
+    last = Question.objects.get(pk=attempt.question_ids[-1])
+    tab = logged_in_client(student)
+    url = reverse("attempt_answer", args=[attempt.public_id, question_count])
+    tab.get(url, **HTMX)  # the question in the bank cache
+    answer = right(last)
+    with CaptureQueriesContext(connection) as queries:
+        assert tab.post(url, answer, **HTMX).status_code == 200
+    return len(queries), [q["sql"].split(" ")[0] for q in queries]
+
+
+def test_the_answer_that_closes_an_attempt_feeds_every_card_in_constant_queries(db):
+    # The answer's own seven (session, user, attempt, savepoint, insert, update, release), then
+    # the feed's six: its responses not yet fed, savepoint, their cards (locked), the new cards,
+    # the reviews, release; the same for 3 and 30 questions.
+    small, small_kinds = _closing_answer_queries(UserFactory(), 3)
+    large, _ = _closing_answer_queries(UserFactory(), 30)
+    assert small == large == 13, small_kinds
+    assert Card.objects.count() == 33 and Review.objects.count() == 33
