@@ -14,19 +14,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
-from django_htmx.middleware import HtmxDetails
 
 from accounts.roles import teacher_required
+from config.requests import HtmxHttpRequest
 from practice import services
 from practice.models import Card, Review
 from quiz.forms import AnswerForm
 from quiz.models import Classroom
-
-
-class HtmxHttpRequest(HttpRequest):
-    """A request as HtmxMiddleware leaves it (django-htmx's typing recipe)."""
-
-    htmx: HtmxDetails
 
 
 def _scope(request: HttpRequest) -> services.Scope:
