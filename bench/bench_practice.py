@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_practice.py                       # the full fill (minutes)
     .venv/bin/python bench/bench_practice.py --students 200 --keep # a quick look, keeping the database
 
-Fills the database ``quiz_practice_bench`` (dropped and made again, migrated) with
+Fills the database ``quiz_practice_bench`` (``--postgres-name``; dropped and made again, migrated) with
 one source of 50 passages, 500 published questions, 10,000 students and one card
 per student and question, by set-based SQL (``INSERT … SELECT`` over
 ``generate_series``): a bench needs volume, not realistic histories. Card states
@@ -22,18 +22,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "quiz_practice_bench"
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 QUESTIONS = 500
 PASSAGES = 50
 
 
-def fresh_database() -> None:
+def fresh_database(name: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
 
 
 def fill(students: int) -> dict:
@@ -151,14 +150,17 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="leave the database for a look with psql")
+    parser.add_argument(
+        "--postgres-name", default="quiz_practice_bench", help="the PostgreSQL database to fill (dropped first)"
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
+    os.environ["DATABASE_URL"] = f"{SERVER}/{args.postgres_name}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "bench-only")
-    fresh_database()
+    fresh_database(args.postgres_name)
     import django
     from django.core.management import call_command
 
@@ -187,7 +189,7 @@ def main() -> None:
         import psycopg
 
         with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+            admin.execute(f"DROP DATABASE IF EXISTS {args.postgres_name}")
 
 
 if __name__ == "__main__":
