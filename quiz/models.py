@@ -160,14 +160,24 @@ class Question(models.Model):
             shown = _format_number(self.numeric_answer)
             if self.numeric_tolerance:
                 shown += f" (± {_format_number(self.numeric_tolerance)})"
+            if self.numeric_unit == "place" and not self.numeric_tolerance:
+                return f"{_ordinal(self.numeric_answer)} place"  # "25th place", not "25 place"
             return f"{shown} {self.numeric_unit}".strip()
         return " / ".join(self.accepted_answers)
 
 
 def _format_number(value: Decimal) -> str:
-    # Thousands separators help read 500,000 but would turn the year 2022 into "2,022".
+    """Thousands separators from 1,000 up (9,000 like 500,000), except whole numbers that read as
+    years (1000 to 2999), which would otherwise become "2,022"."""
     value = value.normalize()
-    return f"{value:,f}" if abs(value) >= 10000 else f"{value:f}"
+    looks_like_a_year = value == value.to_integral_value() and 1000 <= value <= 2999
+    return f"{value:f}" if abs(value) < 1000 or looks_like_a_year else f"{value:,f}"
+
+
+def _ordinal(value: Decimal) -> str:
+    number = int(value)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def citation_url(source_slug: str, position: int, quote: str) -> str:
@@ -305,6 +315,10 @@ class Attempt(models.Model):
     answered_count = models.PositiveSmallIntegerField(default=0)
     question_ids = models.JSONField(default=list)
     choice_order = models.JSONField(default=dict, help_text="Question id → choice ids in the order shown.")
+    # Kept on the attempt (not in the browser) so flags work with JavaScript off and on any device.
+    flagged_question_ids = models.JSONField(
+        default=list, blank=True, help_text="Questions the student flagged to come back to."
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -364,6 +378,9 @@ class Attempt(models.Model):
             return self.question_ids.index(question_id) + 1
         except ValueError:
             return None
+
+    def is_flagged(self, question_id: int) -> bool:
+        return question_id in self.flagged_question_ids
 
     def seconds_left(self, now=None) -> int | None:
         if self.deadline is None:

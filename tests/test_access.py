@@ -152,7 +152,7 @@ TABLE = [
     Row(
         "join_class",
         lambda w: reverse("join_class"),
-        everyone(POSTED, anonymous=LOGIN, teacher=400),
+        everyone(POSTED, anonymous=LOGIN, teacher=422),
         "post",
         lambda w: {"join_code": w.classroom.join_code},
     ),

@@ -201,12 +201,12 @@ def test_date_range_counts_only_attempts_started_in_it(teacher_client, class_a, 
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
-def test_bad_filters_get_a_400_with_a_sentence(teacher_client, class_a, headers):
+def test_bad_filters_get_a_422_with_a_sentence(teacher_client, class_a, headers):
     response = teacher_client.get(dashboard_url(class_a, start="yesterday"), **headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Enter a valid date" in response.content.decode()
     response = teacher_client.get(dashboard_url(class_a, start="2026-03-02", end="2026-03-01"), **headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "end date is before the start date" in response.content.decode()
 
 
@@ -326,9 +326,9 @@ def test_attempts_selector_chooses_first_highest_last_or_all(teacher_client, cla
     assert means == {"first": (5, 1.6), "highest": (5, 2.2), "last": (5, 1.8), "all": (7, round(12 / 7, 4))}
 
 
-def test_unknown_attempts_choice_is_a_400_with_a_sentence(teacher_client, class_a, quiz):
+def test_unknown_attempts_choice_is_a_422_with_a_sentence(teacher_client, class_a, quiz):
     response = teacher_client.get(stats_url(quiz, attempts="best"))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Select a valid choice" in response.content.decode()
 
 

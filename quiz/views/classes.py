@@ -6,12 +6,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from quiz.models import Classroom
+from quiz.views.shapes import render_shaped, two_shaped
 from quiz.views.teach import ClassroomForm, teacher_required
 
 
@@ -32,26 +33,26 @@ class JoinClassForm(forms.Form):
 
 
 def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
-    template = "teach/join_class.html#my_classes" if request.htmx else "teach/join_class.html"
-    return render(request, template, {"join_form": form}, status=status)
+    return render_shaped(request, "teach/join_class.html", "my_classes", {"join_form": form}, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@two_shaped
 def join_class(request: HttpRequest) -> HttpResponse:
     """Join a class with its code; without JavaScript the form posts here and redirects home."""
     if request.method == "GET":
         return _render_join(request, JoinClassForm())
     form = JoinClassForm(request.POST)
     if not form.is_valid():
-        return _render_join(request, form, status=400)
+        return _render_join(request, form, status=422)
     classroom = Classroom.objects.select_related("teacher").filter(join_code=form.cleaned_data["join_code"]).first()
     if classroom is None:
         form.add_error("join_code", "No class has this code. Check it with your teacher (letters and digits only).")
-        return _render_join(request, form, status=404)
+        return _render_join(request, form, status=422)
     if classroom.teacher_id == request.user.pk:
         form.add_error("join_code", "You teach this class, so you cannot join it as a student.")
-        return _render_join(request, form, status=400)
+        return _render_join(request, form, status=422)
     if classroom.students.filter(pk=request.user.pk).exists():
         messages.info(request, f"You are already in “{classroom.name}”.")
     else:
@@ -64,6 +65,7 @@ def join_class(request: HttpRequest) -> HttpResponse:
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
+@two_shaped
 def classroom_create(request: HttpRequest) -> HttpResponse:
     """A new class with a fresh join code; then its dashboard."""
     form = ClassroomForm(request.POST or None, teacher=request.user)
@@ -77,8 +79,7 @@ def classroom_create(request: HttpRequest) -> HttpResponse:
             )
             url = f"{reverse('teach_dashboard')}?classroom={classroom.pk}"
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-        status = 400
+        status = 422
     else:
         status = 200
-    template = "teach/classroom_new.html#classroom_form" if request.htmx else "teach/classroom_new.html"
-    return render(request, template, {"classroom_form": form}, status=status)
+    return render_shaped(request, "teach/classroom_new.html", "classroom_form", {"classroom_form": form}, status=status)

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,6 +26,7 @@ from quiz import charts, dashboard, exports
 from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
 from quiz.reports import AttemptChoice, build_quiz_report, chosen_attempts, finished_attempts
 from quiz.roles import is_teacher
+from quiz.views.shapes import mark_two_shaped, render_shaped, two_shaped
 
 STUDENTS_PER_PAGE = 50
 
@@ -37,8 +38,7 @@ def teacher_required(view):
     @login_required
     def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not is_teacher(request.user):
-            template = "teach/forbidden.html#message" if request.htmx else "teach/forbidden.html"
-            return render(request, template, status=403)
+            return mark_two_shaped(request, render_shaped(request, "teach/forbidden.html", "message", status=403))
         return view(request, *args, **kwargs)
 
     return guarded
@@ -211,12 +211,12 @@ def _page_query(classroom: Classroom, filters: DashboardFilters) -> str:
 
 
 def _render_dashboard(request, context, status=200) -> HttpResponse:
-    template = "teach/dashboard.html#dashboard" if request.htmx else "teach/dashboard.html"
-    return render(request, template, context, status=status)
+    return render_shaped(request, "teach/dashboard.html", "dashboard", context, status=status)
 
 
 @teacher_required
 @require_GET
+@two_shaped
 def teach_dashboard(request: HttpRequest) -> HttpResponse:
     """The class matrix: students × assigned quizzes, with class averages and completion."""
     filters = DashboardFilters(request.GET)
@@ -233,7 +233,7 @@ def teach_dashboard(request: HttpRequest) -> HttpResponse:
     else:
         classroom = classrooms[0] if classrooms else None
     context = _dashboard_context(request, classrooms, classroom, filters)
-    return _render_dashboard(request, context, status=200 if filters.is_valid() else 400)
+    return _render_dashboard(request, context, status=200 if filters.is_valid() else 422)
 
 
 def _dashboard_url(classroom: Classroom) -> str:
@@ -256,12 +256,13 @@ def _after_class_change(request: HttpRequest, classroom: Classroom, *, form=None
 
 @teacher_required
 @require_POST
+@two_shaped
 def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
     """Assign a quiz to the class, or change its due date if it is already assigned."""
     classroom = _get_classroom_for(request, classroom_id)
     form = AssignmentForm(request.POST)
     if not form.is_valid():
-        return _after_class_change(request, classroom, form=form, status=400)
+        return _after_class_change(request, classroom, form=form, status=422)
     quiz, due_at = form.cleaned_data["quiz"], form.cleaned_data["due_at"]
     _, created = Assignment.objects.update_or_create(classroom=classroom, quiz=quiz, defaults={"due_at": due_at})
     due = f", due {timezone.localtime(due_at):%-d %b %Y %H:%M}" if due_at else ", no due date"
@@ -271,6 +272,7 @@ def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
+@two_shaped
 def assignment_remove(request: HttpRequest, classroom_id: int, quiz_id: int) -> HttpResponse:
     """Stop assigning a quiz; the students' attempts stay and come back if it is assigned again."""
     classroom = _get_classroom_for(request, classroom_id)
@@ -316,6 +318,7 @@ def _statistics_scope(request: HttpRequest, slug: str):
 
 @teacher_required
 @require_GET
+@two_shaped
 def quiz_statistics(request: HttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
     quiz, classrooms, classroom, filters, attempts, which = _statistics_scope(request, slug)
@@ -329,8 +332,7 @@ def quiz_statistics(request: HttpRequest, slug: str) -> HttpResponse:
         "histogram_chart": _histogram_chart(report),
         "query": request.GET.urlencode(),
     }
-    template = "teach/quiz_stats.html#stats" if request.htmx else "teach/quiz_stats.html"
-    return render(request, template, context, status=200 if filters.is_valid() else 400)
+    return render_shaped(request, "teach/quiz_stats.html", "stats", context, status=200 if filters.is_valid() else 422)
 
 
 def _histogram_chart(report) -> str:
@@ -380,6 +382,7 @@ class StudentFilters(forms.Form):
 
 @teacher_required
 @require_GET
+@two_shaped
 def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
     """Every attempt of one student on the class's quizzes, each answer with the right one and its citation."""
     classroom = _get_classroom_for(request, classroom_id)
@@ -405,8 +408,7 @@ def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> 
         "reviews": reviews,
         "filters": filters,
     }
-    template = "teach/student.html#attempts" if request.htmx else "teach/student.html"
-    return render(request, template, context, status=200 if filters.is_valid() else 400)
+    return render_shaped(request, "teach/student.html", "attempts", context, status=200 if filters.is_valid() else 422)
 
 
 def _unanswered_questions(attempts) -> dict[int, Question]:
