@@ -95,10 +95,6 @@
     });
   }
 
-  function forgetDraft(form) {
-    try { window.sessionStorage.removeItem(draftKey(form)); } catch (ignored) { /* nothing kept */ }
-  }
-
   function setUpAnswerForm() {
     var form = answerForm();
     if (form) { restoreDraft(form); }
@@ -136,13 +132,14 @@
     if (unsent && document.body.contains(unsent)) { unsent.requestSubmit(); }
   });
 
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (!form.matches || !form.matches("form.answer-form")) { return; }
-    if (event.detail.xhr && event.detail.xhr.status > 0) {
-      unsent = null;
-      offlineNote(form, "");
-      if (event.detail.successful) { forgetDraft(form); }
+  // An answer came back (the panel was swapped: its form is gone from the page, so
+  // this listens for the swap rather than for the form's own request events).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var panel = document.getElementById("question-panel");
+    if (!panel || !event.detail.target || event.detail.target.id !== "question-panel") { return; }
+    unsent = null;
+    if (panel.querySelector("#feedback")) {
+      try { window.sessionStorage.removeItem("draft:" + panel.getAttribute("data-question-url")); } catch (ignored) { /* none */ }
     }
     if (timeIsUp) { finishAttempt(); }
   });
