@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from quiz.models import Attempt, Classroom, Quiz, Response
+from quiz.models import Attempt, Classroom, Response
 from tests.e2e.steps import PASSWORD, answer_with_mouse, current_attempt, log_in, plan_answer
 from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, UserFactory
 
