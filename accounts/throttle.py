@@ -9,7 +9,8 @@ until that window ends, even with the right password, so guessing cannot go on.
 ``LoginThrottleBackend`` sits first in ``AUTHENTICATION_BACKENDS``: it checks no
 password itself, it only stops ``authenticate()`` while a pause is on, for every
 form that logs in (ours and the admin's alike). Failures and successes are counted
-from Django's ``user_login_failed`` / ``user_logged_in`` signals.
+from Django's ``user_login_failed`` / ``user_logged_in`` signals, whose receivers below
+``AccountsConfig.ready()`` connects.
 """
 
 import math
@@ -17,15 +18,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend, ModelBackend
-from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
-from quiz.models import LoginFailure
+from accounts.models import LoginFailure
 
 KEY_LENGTH = LoginFailure._meta.get_field("key").max_length
 
@@ -117,11 +116,11 @@ class LoginThrottleBackend(BaseBackend):
         return ModelBackend().get_user(user_id)
 
 
-@receiver(user_login_failed, dispatch_uid="quiz.login_throttle.failed")
-def _count_failure(sender, credentials, request=None, **kwargs) -> None:
+def count_failure(sender, credentials, request=None, **kwargs) -> None:
+    """Receiver of ``user_login_failed``."""
     record_failure(request, str(credentials.get("username") or ""))
 
 
-@receiver(user_logged_in, dispatch_uid="quiz.login_throttle.succeeded")
-def _clear_failures(sender, request, user, **kwargs) -> None:
+def clear_failures(sender, request, user, **kwargs) -> None:
+    """Receiver of ``user_logged_in``."""
     record_success(user.get_username())

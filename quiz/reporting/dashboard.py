@@ -12,22 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 
 from quiz.models import Assignment, Attempt, Classroom
-from quiz.reports import AttemptChoice, chosen_attempts, finished_attempts, percent_expression
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """Attempts started in [started_from, started_before); either end may be open."""
-
-    started_from: datetime | None = None
-    started_before: datetime | None = None
-
-    def apply(self, attempts: QuerySet) -> QuerySet:
-        if self.started_from is not None:
-            attempts = attempts.filter(started_at__gte=self.started_from)
-        if self.started_before is not None:
-            attempts = attempts.filter(started_at__lt=self.started_before)
-        return attempts
+from quiz.reporting.attempts import AttemptChoice, DateRange, chosen_attempts, finished_attempts, percent_expression
 
 
 def roster(classroom: Classroom) -> QuerySet:
@@ -139,8 +124,7 @@ def quiz_summaries(
         finished_attempts(
             quiz_ids=quiz_ids,
             student_ids=students,
-            started_from=dates.started_from,
-            started_before=dates.started_before,
+            dates=dates,
         ),
         AttemptChoice.HIGHEST,
     )

@@ -1,4 +1,9 @@
-"""Reading our JSON bank format into records, with the line of every problem.
+"""Our JSON bank format: reading it into records, with the line of every problem, and exporting.
+
+The format is the one the shipped banks use (content/sources/*/questions.json),
+plus what a lossless round trip needs: each question's ``source`` slug,
+``published`` and ``author``; each quiz's availability; and the cited sources
+themselves with their passages, so a fresh database can take the file on its own.
 
 ``json`` itself reports where a file stops being JSON; past that, each object
 remembers the line it starts on, so a missing field or a wrong value is
@@ -15,17 +20,19 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from content.models import PassageKind
-from quiz.bank_io import (
-    FORMAT_VERSION,
+from content.models import PassageKind, Source
+from quiz.bank.records import (
     KEY_PATTERN,
     BankFormatError,
     ParsedBank,
     QuestionRecord,
     QuizRecord,
     SourceRecord,
+    plain_number,
 )
-from quiz.models import FeedbackMode, QuestionKind
+from quiz.models import Choice, FeedbackMode, Question, QuestionKind, Quiz
+
+FORMAT_VERSION = 1
 
 
 class _Located(dict):
@@ -282,3 +289,81 @@ def _quiz_record(item, index: int, problems) -> QuizRecord:
         questions=keys,
         settings=settings,
     )
+
+
+# ---------------------------------------------------------------- export
+
+
+def question_data(question: Question, choices: list[Choice]) -> dict:
+    data = {
+        "key": question.key,
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "source": question.passage.source.slug,
+        "passage": question.passage.position,
+        "quote": question.quote,
+        "explanation": question.explanation,
+        "points": question.points,
+    }
+    if question.has_choices:
+        data["choices"] = [{"text": c.text, "correct": c.is_correct, "feedback": c.feedback} for c in choices]
+    elif question.kind == QuestionKind.NUMERIC:
+        data["numeric_answer"] = plain_number(question.numeric_answer)
+        data["tolerance"] = plain_number(question.numeric_tolerance)
+        data["unit"] = question.numeric_unit
+    else:
+        data["accepted_answers"] = list(question.accepted_answers)
+    data["published"] = question.is_published
+    data["author"] = question.author.get_username() if question.author else None
+    return data
+
+
+def export_bank(questions=None) -> dict:
+    """The bank as a JSON-ready dict: ``questions`` (default: all, with every quiz), and their sources."""
+    whole_bank = questions is None
+    questions = Question.objects.all() if whole_bank else questions
+    questions = list(questions.select_related("passage__source", "author").prefetch_related("choices").order_by("key"))
+    sources = {question.passage.source_id for question in questions}
+    source_rows = Source.objects.filter(pk__in=sources).prefetch_related("passages").order_by("slug")
+    bank = {
+        "version": FORMAT_VERSION,
+        "sources": [
+            {
+                "slug": source.slug,
+                "title": source.title,
+                "publisher": source.publisher,
+                "url": source.url,
+                "published_on": source.published_on.isoformat() if source.published_on else None,
+                "text": source.text,
+                "passages": [{"position": p.position, "kind": p.kind, "text": p.text} for p in source.passages.all()],
+            }
+            for source in source_rows
+        ],
+        "questions": [question_data(q, list(q.choices.all())) for q in questions],
+        "quizzes": [],
+    }
+    if whole_bank:
+        quizzes = Quiz.objects.prefetch_related("quiz_questions__question").order_by("slug")
+        bank["quizzes"] = [
+            {
+                "slug": quiz.slug,
+                "title": quiz.title,
+                "description": quiz.description,
+                "questions": [link.question.key for link in quiz.quiz_questions.all()],
+                "pass_mark": quiz.pass_mark,
+                "shuffle_questions": quiz.shuffle_questions,
+                "shuffle_choices": quiz.shuffle_choices,
+                "feedback_mode": quiz.feedback_mode,
+                "time_limit_minutes": quiz.time_limit_minutes,
+                "attempts_allowed": quiz.attempts_allowed,
+                "published": quiz.is_published,
+                "opens_at": quiz.opens_at.isoformat() if quiz.opens_at else None,
+                "closes_at": quiz.closes_at.isoformat() if quiz.closes_at else None,
+            }
+            for quiz in quizzes
+        ]
+    return bank
+
+
+def dumps(bank: dict) -> str:
+    return json.dumps(bank, indent=2, ensure_ascii=False) + "\n"

@@ -10,9 +10,9 @@ spreadsheet never runs it (OWASP "CSV Injection").
 import csv
 from collections.abc import Iterable, Iterator
 
-from quiz import dashboard
 from quiz.models import Assignment, Classroom
-from quiz.reports import QuizReport
+from quiz.reporting import dashboard
+from quiz.reporting.statistics import QuizReport
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from content.models import Passage, Source
-from quiz.answer_keys import choice_errors
-from quiz.citations import quote_suggestion
+from quiz.bank.answer_keys import choice_errors
+from quiz.bank.citations import quote_suggestion
 from quiz.models import Question
 
 PASSAGE_LABEL_LENGTH = 90

@@ -3,76 +3,20 @@
 Every query here groups in the database and returns counts per distinct value
 (marks, totals, sets of choices picked, seconds), so the rows that reach Python
 depend on the quiz and its marking, never on the number of students or
-responses. ``quiz.stats`` turns those counts into Moodle's statistics.
+responses. ``quiz.reporting.stats`` turns those counts into Moodle's statistics.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 
-from django.db import connections, models
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast, NullIf
+from django.db import connections
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
-from content.models import Passage
-from quiz import stats
-from quiz.models import Attempt, Choice, Question, Quiz, Response
-
-
-class AttemptChoice(models.TextChoices):
-    """Which attempts of each student the statistics use (Moodle's "Attempts to analyse")."""
-
-    FIRST = "first", "First attempt"
-    HIGHEST = "highest", "Highest-scoring attempt"
-    LAST = "last", "Last attempt"
-    ALL = "all", "All attempts"
-
-
-def percent_expression(prefix: str = "") -> models.Expression:
-    """An attempt's score as a percentage of its maximum, computed in SQL."""
-    return (
-        Cast(F(f"{prefix}score"), FloatField())
-        * Value(100.0)
-        / NullIf(Cast(F(f"{prefix}max_score"), FloatField()), Value(0.0))
-    )
-
-
-def finished_attempts(
-    *, quiz_ids, student_ids, started_from: datetime | None = None, started_before: datetime | None = None
-) -> QuerySet:
-    """Finished attempts at these quizzes by these students, optionally in a date range.
-
-    ``student_ids`` is a values queryset, so the class roster stays a subquery.
-    """
-    attempts = Attempt.objects.finished().filter(quiz_id__in=quiz_ids, student_id__in=student_ids)
-    if started_from is not None:
-        attempts = attempts.filter(started_at__gte=started_from)
-    if started_before is not None:
-        attempts = attempts.filter(started_at__lt=started_before)
-    return attempts.order_by()
-
-
-def chosen_attempts(attempts: QuerySet, which: str) -> QuerySet:
-    """One attempt per student and quiz (first, highest or last), or all of them.
-
-    Chosen with NOT EXISTS against the same set: "no earlier attempt", "no later
-    attempt", "no better attempt (ties: the earlier one)". That stays one query
-    and uses the (quiz, student) index, whatever the number of attempts.
-    """
-    if which == AttemptChoice.ALL:
-        return attempts
-    peers = attempts.filter(student_id=OuterRef("student_id"), quiz_id=OuterRef("quiz_id"))
-    if which == AttemptChoice.FIRST:
-        better = peers.filter(number__lt=OuterRef("number"))
-    elif which == AttemptChoice.LAST:
-        better = peers.filter(number__gt=OuterRef("number"))
-    else:
-        better = peers.annotate(peer_percent=percent_expression()).filter(
-            Q(peer_percent__gt=OuterRef("percent")) | Q(peer_percent=OuterRef("percent"), number__lt=OuterRef("number"))
-        )
-    return attempts.annotate(percent=percent_expression()).filter(~Exists(better))
+from quiz.models import Choice, Question, Quiz, Response
+from quiz.reporting import stats
+from quiz.reporting.attempts import AttemptChoice
 
 
 def total_distribution(attempts: QuerySet) -> list[tuple[Decimal, int]]:
@@ -293,73 +237,3 @@ def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizRepo
         report.error_ratio = stats.error_ratio(report.internal_consistency)
         report.standard_error = _as_percent(stats.standard_error(report.error_ratio, sd), max_mark)
     return report
-
-
-# A student's own progress -------------------------------------------------------------
-
-
-def latest_responses(student) -> QuerySet:
-    """The student's most recent answer to each question they have answered.
-
-    "No newer answer to the same question" as NOT EXISTS, so knowing a passage
-    reflects what the student knows now, not their first stumble.
-    """
-    mine = Response.objects.filter(attempt__student=student)
-    newer = mine.filter(question_id=OuterRef("question_id")).filter(
-        Q(answered_at__gt=OuterRef("answered_at")) | Q(answered_at=OuterRef("answered_at"), pk__gt=OuterRef("pk"))
-    )
-    return mine.filter(~Exists(newer))
-
-
-@dataclass
-class PassageMastery:
-    passage: Passage
-    question_total: int
-    answered: int = 0
-    mastery: float | None = None  # mean fraction of the latest answers, as a percentage
-
-    @property
-    def level(self) -> str:
-        if self.mastery is None:
-            return "not tried yet"
-        if self.mastery >= 80:
-            return "known"
-        if self.mastery >= 50:
-            return "shaky"
-        return "to revisit"
-
-
-def passage_mastery(student) -> list[PassageMastery]:
-    """Every passage that published questions cite, with how well the student knows it. Two queries."""
-    per_passage = {
-        row["question__passage_id"]: row
-        for row in latest_responses(student)
-        .order_by()
-        .values("question__passage_id")
-        .annotate(answered=Count("question_id", distinct=True), mastery=models.Avg("fraction"))
-    }
-    passages = (
-        Passage.objects.filter(questions__is_published=True)
-        .select_related("source")
-        .annotate(question_total=Count("questions", filter=Q(questions__is_published=True), distinct=True))
-        .order_by("source__title", "position")
-    )
-    result = []
-    for passage in passages:
-        row = per_passage.get(passage.pk)
-        item = PassageMastery(passage=passage, question_total=passage.question_total)
-        if row:
-            item.answered = row["answered"]
-            item.mastery = float(row["mastery"]) * 100
-        result.append(item)
-    return result
-
-
-def missed_questions(student) -> QuerySet:
-    """The student's latest answers that were not fully right, newest first."""
-    return (
-        latest_responses(student)
-        .filter(is_correct=False)
-        .select_related("attempt__quiz")
-        .order_by("-answered_at", "-pk")
-    )

@@ -1,7 +1,7 @@
 """The authoring tool: teachers write and maintain the question bank and quizzes here.
 
 Custom pages (preview, citation check, regrade, import and export) live in
-quiz/admin_views.py and hang off the question admin's URLs.
+quiz/admin/views.py and hang off the question admin's URLs.
 """
 
 from django import forms
@@ -17,8 +17,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from quiz import admin_views
-from quiz.admin_forms import (
+from accounts.roles import make_teacher, remove_teacher
+from quiz.admin import views as admin_views
+from quiz.admin.forms import (
     AddToQuizForm,
     ChoiceInlineFormSet,
     PositionedInlineFormSet,
@@ -26,6 +27,7 @@ from quiz.admin_forms import (
     QuestionAdminForm,
     unique_key,
 )
+from quiz.admin.regrade import regrade_plan
 from quiz.models import (
     Assignment,
     Attempt,
@@ -37,8 +39,7 @@ from quiz.models import (
     RegradeLog,
     Response,
 )
-from quiz.regrade import regrade_plan
-from quiz.roles import make_teacher, remove_teacher
+from quiz.services import quiz_add_questions
 
 AUTHORING_MEDIA_JS = ("quiz/admin-authoring.js",)
 AUTHORING_MEDIA_CSS = {"all": ("quiz/admin-authoring.css",)}
@@ -267,25 +268,11 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected questions (JSON)", permissions=["view"])
     def export_json(self, request, queryset):
-        return admin_views.export_response(queryset, "json")
+        return admin_views.bank_download(queryset, "json")
 
     @admin.action(description="Export selected questions (GIFT)", permissions=["view"])
     def export_gift(self, request, queryset):
-        return admin_views.export_response(queryset, "gift")
-
-
-def quiz_add_questions(*, quiz: Quiz, questions) -> int:
-    """Append ``questions`` not yet in ``quiz`` after its last one; return how many were added."""
-    with transaction.atomic():
-        links = QuizQuestion.objects.select_for_update().filter(quiz=quiz)
-        present = set(links.values_list("question_id", flat=True))
-        last = max(links.values_list("position", flat=True), default=0)
-        new = [q for q in questions.order_by("passage__source", "passage__position", "key") if q.pk not in present]
-        QuizQuestion.objects.bulk_create(
-            QuizQuestion(quiz=quiz, question=question, position=last + index)
-            for index, question in enumerate(new, start=1)
-        )
-    return len(new)
+        return admin_views.bank_download(queryset, "gift")
 
 
 class QuizQuestionInline(admin.TabularInline):

@@ -1,20 +1,16 @@
-"""Our JSON question-bank format: export, and all-or-nothing import with line-numbered errors.
+"""The one importer of question banks: checks a parsed bank against the database, then writes it.
 
-The format is the one the shipped banks use (content/sources/*/questions.json,
-loaded by quiz.loading), plus what a lossless round trip needs: each question's
-``source`` slug, ``published`` and ``author``; each quiz's availability; and the
-cited sources themselves with their passages, so a fresh database can take the
-file on its own. Import updates questions by ``key`` and quizzes by ``slug``, like
-the loader; it never deletes a question, and choices are updated in place, in
-order, so the choice ids that past responses recorded keep pointing at them.
+Every way a bank comes in goes through here: the admin's import page, the
+``import_bank`` command and ``load_content`` (the shipped banks in
+content/sources/*/questions.json). It updates questions by ``key`` and quizzes by
+``slug``; it never deletes a question, and choices are updated in place, in order,
+so the choice ids that past responses recorded keep pointing at them. Any problem
+stops the whole file (all or nothing), with the line of each problem.
 
-JSON is read into records by quiz.bank_json, GIFT by quiz.gift; both are imported by the same code here.
+Files are read into records by ``json_format`` (our JSON) or ``gift`` (Moodle's GIFT).
 """
 
-import json
-import re
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -23,82 +19,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from content.models import Passage, Source, text_fingerprint
-from quiz.answer_keys import accepted_answer_errors, choice_errors, numeric_errors
-from quiz.citations import quote_suggestion
+from quiz.bank import gift, json_format
+from quiz.bank.answer_keys import accepted_answer_errors, choice_errors, numeric_errors
+from quiz.bank.citations import quote_suggestion
+from quiz.bank.records import BankFormatError, ParsedBank, QuestionRecord
 from quiz.models import Choice, Question, QuestionKind, Quiz, QuizQuestion
-
-FORMAT_VERSION = 1
-KEY_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
-MAX_ERRORS_SHOWN = 20
-
-
-class BankFormatError(Exception):
-    """The file cannot be imported; ``problems`` are (line, message) pairs."""
-
-    def __init__(self, problems: list[tuple[int | None, str]]):
-        self.problems = problems
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        shown = [f"Line {line}: {message}" if line else message for line, message in self.problems[:MAX_ERRORS_SHOWN]]
-        more = len(self.problems) - MAX_ERRORS_SHOWN
-        if more > 0:
-            shown.append(f"…and {more} more problem(s).")
-        return (
-            "Nothing was imported. " + " ".join(shown)
-            if len(shown) == 1
-            else "Nothing was imported.\n" + "\n".join(shown)
-        )
-
-
-@dataclass
-class SourceRecord:
-    line: int
-    slug: str
-    title: str
-    text: str
-    passages: list[tuple[int, str, str]]  # (position, kind, text)
-    publisher: str = ""
-    url: str = ""
-    published_on: date | None = None
-
-
-@dataclass
-class QuestionRecord:
-    line: int
-    key: str
-    kind: str
-    prompt: str
-    explanation: str
-    source: str
-    passage: int
-    quote: str
-    points: int = 1
-    choices: list[tuple[str, bool, str]] = field(default_factory=list)  # (text, correct, feedback)
-    numeric_answer: Decimal | None = None
-    tolerance: Decimal = Decimal("0")
-    unit: str = ""
-    accepted_answers: list[str] = field(default_factory=list)
-    published: bool = True
-    author: str | None = None
-    author_given: bool = False
-
-
-@dataclass
-class QuizRecord:
-    line: int
-    slug: str
-    title: str
-    questions: list[str] | str  # keys in order, or "all" (every question in the file)
-    description: str = ""
-    settings: dict = field(default_factory=dict)
-
-
-@dataclass
-class ParsedBank:
-    sources: list[SourceRecord] = field(default_factory=list)
-    questions: list[QuestionRecord] = field(default_factory=list)
-    quizzes: list[QuizRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -118,95 +43,6 @@ class ImportReport:
         return ", ".join(parts)
 
 
-# ---------------------------------------------------------------- export
-
-
-def _number(value: Decimal | None):
-    """A Decimal as the plainest JSON number that reads back as the same value."""
-    if value is None:
-        return None
-    value = value.normalize()
-    if value == value.to_integral_value():
-        return int(value)
-    as_float = float(value)
-    return as_float if Decimal(repr(as_float)) == value else str(value)
-
-
-def question_data(question: Question, choices: list[Choice]) -> dict:
-    data = {
-        "key": question.key,
-        "kind": question.kind,
-        "prompt": question.prompt,
-        "source": question.passage.source.slug,
-        "passage": question.passage.position,
-        "quote": question.quote,
-        "explanation": question.explanation,
-        "points": question.points,
-    }
-    if question.has_choices:
-        data["choices"] = [{"text": c.text, "correct": c.is_correct, "feedback": c.feedback} for c in choices]
-    elif question.kind == QuestionKind.NUMERIC:
-        data["numeric_answer"] = _number(question.numeric_answer)
-        data["tolerance"] = _number(question.numeric_tolerance)
-        data["unit"] = question.numeric_unit
-    else:
-        data["accepted_answers"] = list(question.accepted_answers)
-    data["published"] = question.is_published
-    data["author"] = question.author.get_username() if question.author else None
-    return data
-
-
-def export_bank(questions=None) -> dict:
-    """The bank as a JSON-ready dict: ``questions`` (default: all, with every quiz), and their sources."""
-    whole_bank = questions is None
-    questions = Question.objects.all() if whole_bank else questions
-    questions = list(questions.select_related("passage__source", "author").prefetch_related("choices").order_by("key"))
-    sources = {question.passage.source_id for question in questions}
-    source_rows = Source.objects.filter(pk__in=sources).prefetch_related("passages").order_by("slug")
-    bank = {
-        "version": FORMAT_VERSION,
-        "sources": [
-            {
-                "slug": source.slug,
-                "title": source.title,
-                "publisher": source.publisher,
-                "url": source.url,
-                "published_on": source.published_on.isoformat() if source.published_on else None,
-                "text": source.text,
-                "passages": [{"position": p.position, "kind": p.kind, "text": p.text} for p in source.passages.all()],
-            }
-            for source in source_rows
-        ],
-        "questions": [question_data(q, list(q.choices.all())) for q in questions],
-        "quizzes": [],
-    }
-    if whole_bank:
-        quizzes = Quiz.objects.prefetch_related("quiz_questions__question").order_by("slug")
-        bank["quizzes"] = [
-            {
-                "slug": quiz.slug,
-                "title": quiz.title,
-                "description": quiz.description,
-                "questions": [link.question.key for link in quiz.quiz_questions.all()],
-                "pass_mark": quiz.pass_mark,
-                "shuffle_questions": quiz.shuffle_questions,
-                "shuffle_choices": quiz.shuffle_choices,
-                "feedback_mode": quiz.feedback_mode,
-                "time_limit_minutes": quiz.time_limit_minutes,
-                "attempts_allowed": quiz.attempts_allowed,
-                "published": quiz.is_published,
-                "opens_at": quiz.opens_at.isoformat() if quiz.opens_at else None,
-                "closes_at": quiz.closes_at.isoformat() if quiz.closes_at else None,
-            }
-            for quiz in quizzes
-        ]
-    return bank
-
-
-def dumps(bank: dict) -> str:
-    return json.dumps(bank, indent=2, ensure_ascii=False) + "\n"
-
-
 def guess_format(filename: str, text: str) -> str:
     if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
         return "json"
@@ -215,12 +51,7 @@ def guess_format(filename: str, text: str) -> str:
 
 def import_text(text: str, *, fmt: str, user=None, default_source: str | None = None) -> ImportReport:
     """Parse ``text`` as ``fmt`` ("json" or "gift") and import it, all or nothing."""
-    from quiz import bank_json, gift
-
-    if fmt == "gift":
-        bank = gift.parse_gift(text)
-    else:
-        bank = bank_json.parse_json(text, default_source=default_source)
+    bank = gift.parse_gift(text) if fmt == "gift" else json_format.parse_json(text, default_source=default_source)
     if user is not None:
         _check_permissions(bank, user)
     return import_bank(bank, user=user)
@@ -280,7 +111,7 @@ def _import_sources(bank: ParsedBank, report: ImportReport) -> dict[tuple[str, i
     )
     Passage.objects.bulk_create(
         Passage(source=source, position=position, kind=kind, text=text)
-        for record, source in zip(new_records, new_sources)
+        for record, source in zip(new_records, new_sources, strict=True)
         for position, kind, text in record.passages
     )
     report.sources = len(new_sources)

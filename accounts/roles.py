@@ -1,4 +1,4 @@
-"""Who is a teacher: a staff user in the Teachers group.
+"""Who is a teacher (a staff user in the Teachers group), and the guard of teachers' pages.
 
 The group's permissions are exactly what authoring needs: the question bank,
 quizzes, sources and classes in full; students' attempts and responses only to
@@ -8,8 +8,14 @@ The data migration ``quiz/migrations/0002_teachers_group.py`` creates the group
 with a frozen copy of this list; a test keeps the two equal.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 TEACHERS_GROUP = "Teachers"
 
@@ -67,3 +73,20 @@ def is_teacher(user) -> bool:
     return user.is_authenticated and (
         user.is_superuser or (user.is_staff and user.groups.filter(name=TEACHERS_GROUP).exists())
     )
+
+
+def teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous visitors log in first; signed-in non-teachers get a 403 that says why."""
+
+    @wraps(view)
+    @login_required
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_teacher(request.user):
+            # A fragment for an htmx swap, the whole page otherwise and for htmx's history restore
+            # (the rule of quiz.views.shapes, which the teachers' views wrap around this guard).
+            fragment = request.htmx and not request.htmx.history_restore_request
+            template = "teach/forbidden.html#message" if fragment else "teach/forbidden.html"
+            return render(request, template, status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded

@@ -1,3 +1,5 @@
+"""Sign-up and log-in pages."""
+
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from quiz import login_throttle
-from quiz.forms import SignUpForm
+from accounts import throttle
+from accounts.forms import SignUpForm
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -49,11 +51,11 @@ def log_in(request: HttpRequest) -> HttpResponse:
         login(request, form.get_user())
         return redirect(_next_url(request))
     # The cleaned username: the raw one may hold what no database column accepts (a NUL byte).
-    wait = login_throttle.seconds_until_allowed(request, form.cleaned_data.get("username") or "")
+    wait = throttle.seconds_until_allowed(request, form.cleaned_data.get("username") or "")
     if wait:
         form.errors.clear()  # the pause is the news, not "wrong password"
-        form.add_error(None, login_throttle.pause_message(wait))
-        response = render(request, "registration/login.html", context, status=429)
-        response["Retry-After"] = str(wait)
-        return response
+        form.add_error(None, throttle.pause_message(wait))
+        paused = render(request, "registration/login.html", context, status=429)
+        paused["Retry-After"] = str(wait)
+        return paused
     return render(request, "registration/login.html", context, status=400)

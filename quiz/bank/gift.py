@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.text import slugify
 
-from quiz.bank_io import KEY_PATTERN, BankFormatError, ParsedBank, QuestionRecord, _number
+from quiz.bank.records import KEY_PATTERN, BankFormatError, ParsedBank, QuestionRecord, plain_number
 from quiz.models import Question, QuestionKind
 
 SPECIAL = "~=#{}:"
@@ -92,7 +92,7 @@ def question_gift(question: Question, choices: list) -> str:
             mark = "=" if choice.is_correct else "~"
             lines.append(f"\t{mark}{escape(choice.text)}{_feedback(choice.feedback)}")
     elif question.kind == QuestionKind.NUMERIC:
-        lines.append(f"\t#{_number(question.numeric_answer)}:{_number(question.numeric_tolerance)}")
+        lines.append(f"\t#{plain_number(question.numeric_answer)}:{plain_number(question.numeric_tolerance)}")
     else:
         lines.extend(f"\t={escape(answer)}" for answer in question.accepted_answers)
     lines.append(f"\t####{escape(question.explanation)}")

@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from content.loading import sync_passages
 from content.models import Passage, Source
 from content.splitting import split_passages
+from quiz.bank.citations import broken_by_passage_edit, broken_by_resplit
 
 
 def _listing(questions_and_reasons) -> str:
@@ -34,8 +35,6 @@ class SourceForm(forms.ModelForm):
         self.instance.loaded_text = self.instance.text
 
     def clean_text(self) -> str:
-        from quiz.citations import broken_by_resplit
-
         text = self.cleaned_data["text"]
         pieces = split_passages(text)
         if not pieces:
@@ -57,8 +56,6 @@ class PassageForm(forms.ModelForm):
         fields = ("position", "kind", "text")
 
     def clean_text(self) -> str:
-        from quiz.citations import broken_by_passage_edit
-
         text = self.cleaned_data["text"]
         if self.instance.pk and text != self.instance.text:
             broken = broken_by_passage_edit(self.instance, text)

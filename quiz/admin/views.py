@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quiz import bank_io, gift
-from quiz.citations import BROKEN, STALE, citation_problems, mark_rechecked
+from quiz.admin.regrade import regrade_apply, regrade_plan
+from quiz.bank import gift, importer, json_format
+from quiz.bank.citations import BROKEN, STALE, citation_problems, mark_rechecked
+from quiz.bank.records import BankFormatError
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response
-from quiz.regrade import regrade_apply, regrade_plan
 from quiz.services import question_snapshot
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -150,19 +151,19 @@ def regrade(request: HttpRequest) -> HttpResponse:
     return render(request, "admin/quiz/question/regrade.html", context)
 
 
-def export_response(questions, fmt: str) -> HttpResponse:
+def bank_download(questions, fmt: str) -> HttpResponse:
     """A download of ``questions`` (or the whole bank, with quizzes and sources, when None)."""
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     if fmt == "gift":
         body = gift.export_gift(questions if questions is not None else Question.objects.all())
-        response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+        download = HttpResponse(body, content_type="text/plain; charset=utf-8")
         filename = f"question-bank-{stamp}.gift.txt"
     else:
-        body = bank_io.dumps(bank_io.export_bank(questions))
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        body = json_format.dumps(json_format.export_bank(questions))
+        download = HttpResponse(body, content_type="application/json; charset=utf-8")
         filename = f"question-bank-{stamp}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    download["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return download
 
 
 @require_GET
@@ -171,7 +172,7 @@ def bank_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "json")
     if fmt not in ("json", "gift"):
         return HttpResponse("Choose format=json or format=gift.", status=400, content_type="text/plain")
-    return export_response(None, fmt)
+    return bank_download(None, fmt)
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,10 +196,10 @@ def bank_import(request: HttpRequest) -> HttpResponse:
             error = "That file is not UTF-8 text. Save it as UTF-8 and try again."
         else:
             if fmt not in ("json", "gift"):
-                fmt = bank_io.guess_format(upload.name, text)
+                fmt = importer.guess_format(upload.name, text)
             try:
-                report = bank_io.import_text(text, fmt=fmt, user=request.user)
-            except bank_io.BankFormatError as problem:
+                report = importer.import_text(text, fmt=fmt, user=request.user)
+            except BankFormatError as problem:
                 error = str(problem)
     if error:
         context.update(error=error, chosen_format=fmt)

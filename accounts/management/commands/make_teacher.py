@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz.roles import make_teacher, remove_teacher
+from accounts.roles import make_teacher, remove_teacher
 
 
 class Command(BaseCommand):
