@@ -142,6 +142,10 @@ TABLE = [
         lambda w: {"choice": w.choice_for(1)},
     ),
     Row(
+        "attempt_flag", lambda w: reverse("attempt_flag", args=[w.in_progress.public_id, 1]), owner_only(POSTED), "post"
+    ),
+    Row("attempt_summary", lambda w: reverse("attempt_summary", args=[w.in_progress.public_id]), owner_only(OK)),
+    Row(
         "attempt_submit", lambda w: reverse("attempt_submit", args=[w.in_progress.public_id]), owner_only(AWAY), "post"
     ),
     Row("attempt_results", lambda w: reverse("attempt_results", args=[w.finished.public_id]), owner_only(OK)),
