@@ -289,7 +289,17 @@ def test_distractor_analysis_splits_picks_by_top_and_bottom_third(teacher_client
     assert q1.distractors.share_bottom(first_wrong.pk) == 100
 
 
-def test_a_flagged_question_links_to_the_admin_and_its_cited_passage(teacher_client, class_a, quiz):
+@pytest.fixture
+def judge_small_samples(monkeypatch):
+    """Flag questions even on the five attempts of data set A (below the real minimum)."""
+    from quiz.reporting import stats
+
+    monkeypatch.setattr(stats, "MIN_ATTEMPTS_TO_JUDGE", 1)
+
+
+def test_a_flagged_question_links_to_the_admin_and_its_cited_passage(
+    teacher_client, class_a, quiz, judge_small_samples
+):
     response = teacher_client.get(stats_url(quiz))
     report = response.context["report"]
     # Q1 (facility 80%, discrimination 53) and Q2 are healthy. On Q3 four of five students
@@ -302,7 +312,7 @@ def test_a_flagged_question_links_to_the_admin_and_its_cited_passage(teacher_cli
         assert row.question.citation_url().replace("&", "&amp;") in page
 
 
-def test_a_distractor_picked_more_than_the_key_is_flagged(teacher_client, classroom):
+def test_a_distractor_picked_more_than_the_key_is_flagged(teacher_client, classroom, judge_small_samples):
     quiz = QuizFactory(questions=2, slug="tricky")
     Assignment.objects.create(classroom=classroom, quiz=quiz)
     for index in range(6):
@@ -313,6 +323,32 @@ def test_a_distractor_picked_more_than_the_key_is_flagged(teacher_client, classr
     first = report.questions[0]
     assert any("wrong choice was picked more often" in reason for reason in first.reasons)
     assert first in report.flagged
+
+
+def test_below_thirty_attempts_the_figures_are_greyed_and_nothing_is_flagged(teacher_client, class_a, quiz):
+    response = teacher_client.get(stats_url(quiz))
+    report = response.context["report"]
+    assert report.attempts == 5 and report.too_few_to_judge
+    assert report.flagged == [] and all(row.reasons == [] for row in report.questions)
+    page = response.content.decode()
+    assert "Too few attempts to judge." in page
+    assert "no question is flagged until there are 30" in page
+    assert '<div class="too-few">' in page
+    assert "None flagged: too few attempts to judge." in page
+
+
+def test_from_thirty_attempts_questions_are_judged(teacher_client, classroom):
+    quiz = QuizFactory(questions=2, slug="thirty")
+    Assignment.objects.create(classroom=classroom, quiz=quiz)
+    for index in range(30):
+        student = UserFactory()
+        classroom.students.add(student)
+        sit_quiz(quiz, student, [index < 10, index % 2 == 0])  # Q1: a wrong choice beats the key
+    response = teacher_client.get(stats_url(quiz))
+    report = response.context["report"]
+    assert not report.too_few_to_judge
+    assert report.questions[0] in report.flagged
+    assert "Too few attempts" not in response.content.decode()
 
 
 def test_attempts_selector_chooses_first_highest_last_or_all(teacher_client, class_a, quiz):

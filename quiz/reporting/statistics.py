@@ -165,6 +165,14 @@ class QuizReport:
     def flagged(self) -> list[QuestionReport]:
         return [question for question in self.questions if question.is_flagged]
 
+    @property
+    def too_few_to_judge(self) -> bool:
+        return self.attempts < stats.MIN_ATTEMPTS_TO_JUDGE
+
+    @property
+    def attempts_to_judge(self) -> int:
+        return stats.MIN_ATTEMPTS_TO_JUDGE
+
 
 def _as_percent(value: float | None, max_mark: float) -> float | None:
     return None if value is None or not max_mark else 100 * value / max_mark
@@ -227,7 +235,9 @@ def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizRepo
                 random_guess_score=stats.random_guess_score(question.kind, [c.is_correct for c in choices]),
                 median_seconds=stats.median(times.get(question.pk, [])),
                 distractors=distractors,
-                reasons=stats.review_reasons(statistics, distractor_beats_key=beats_key),
+                reasons=[]
+                if report.too_few_to_judge
+                else stats.review_reasons(statistics, distractor_beats_key=beats_key),
             )
         )
 
