@@ -84,6 +84,7 @@ class JoinClassForm(forms.Form):
         label="Class code",
         help_text="The code your teacher gave you, for example K7QM2XPA.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={"required": "Type the class code your teacher gave you."},
     )
 
     def clean_join_code(self) -> str:
@@ -167,3 +168,4 @@ class ClassroomForm(forms.ModelForm):
 
 class StudentFilters(forms.Form):
     quiz = forms.IntegerField(required=False, min_value=1)
+    wrong_only = forms.BooleanField(required=False, label="Wrong answers only")

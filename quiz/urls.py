@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("teach/classes/<int:classroom_id>/gradebook.csv", teach.gradebook_csv, name="gradebook_csv"),
     path("teach/classes/<int:classroom_id>/students/<int:student_id>/", teach.student_detail, name="student_detail"),
+    path(
+        "teach/classes/<int:classroom_id>/students/<int:student_id>/password/",
+        teach.student_password_reset,
+        name="student_password_reset",
+    ),
     path("teach/quizzes/<slug:slug>/statistics/", teach.quiz_statistics, name="quiz_statistics"),
     path("teach/quizzes/<slug:slug>/statistics.csv", teach.quiz_statistics_csv, name="quiz_statistics_csv"),
 ]

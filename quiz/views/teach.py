@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
@@ -302,7 +303,8 @@ def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> 
         .order_by("quiz__title", "number")
     )
     unanswered = _unanswered_questions(attempts)
-    reviews = [{"attempt": attempt, "items": _review_items(attempt, unanswered)} for attempt in attempts]
+    wrong_only = filters.is_valid() and filters.cleaned_data.get("wrong_only")
+    reviews = [{"attempt": attempt, "items": _review_items(attempt, unanswered, wrong_only)} for attempt in attempts]
     context = {
         "classroom": classroom,
         "student": student,
@@ -324,9 +326,41 @@ def _unanswered_questions(attempts) -> dict[int, Question]:
     return Question.objects.select_related("passage__source").prefetch_related("choices").in_bulk(wanted)
 
 
-def _review_items(attempt: Attempt, unanswered: dict[int, Question]) -> list[dict]:
+def _review_items(attempt: Attempt, unanswered: dict[int, Question], wrong_only: bool = False) -> list[dict]:
+    """Each question of the attempt; with ``wrong_only``, only those not fully right (unanswered ones included)."""
     responses = {response.question_id: response for response in attempt.responses.all()}
-    return [
+    items = [
         {"position": position, "response": responses.get(pk), "question": unanswered.get(pk)}
         for position, pk in enumerate(attempt.question_ids, start=1)
     ]
+    if wrong_only:
+        items = [item for item in items if item["response"] is None or not item["response"].is_correct]
+    return items
+
+
+# Letters and digits that cannot be mistaken for one another when read aloud or copied.
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+@teacher_required
+@require_POST
+def student_password_reset(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+    """Give a student of the teacher's class a new temporary password, shown once to the teacher.
+
+    Only students: a staff account in the class (another teacher) keeps its password.
+    """
+    classroom = _get_classroom_for(request, classroom_id)
+    student = get_object_or_404(classroom.students.all(), pk=student_id)
+    back = reverse("student_detail", args=[classroom.pk, student.pk])
+    if student.is_staff or student.is_superuser:
+        messages.error(request, "This account belongs to staff: its password is reset in the admin, not here.")
+        return redirect(back)
+    password = "-".join(get_random_string(4, TEMPORARY_PASSWORD_ALPHABET) for _ in range(3))
+    student.set_password(password)
+    student.save(update_fields=["password"])
+    name = student.get_full_name() or student.username
+    messages.success(
+        request,
+        f"New password for {name}: {password} — give it to them in person; they can change it after logging in.",
+    )
+    return redirect(back)
