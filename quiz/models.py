@@ -89,7 +89,8 @@ class Question(models.Model):
         help_text="What the question asks of the student: recall, or understanding, comparing, inferring, judging.",
     )
     points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
-    is_published = models.BooleanField(default=True)
+    # A new question is a draft until a teacher publishes it; students never see a draft.
+    is_published = models.BooleanField(default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="authored_questions"
     )

@@ -66,7 +66,8 @@ def test_home_shows_my_attempts_and_best_score(student_client, quiz, student):
     AttemptFactory(quiz=quiz, student=student, score=Decimal("3"), finished_at="2026-01-01T10:00Z")
     page = student_client.get("/").content.decode()
     assert "1 attempt" in page
-    assert "best score 3" in page
+    # Five one-point questions: 3 points is 60%, said as a percentage with the points beside it.
+    assert "best score <strong>60%</strong> (3 of 5 points)" in page
 
 
 def test_home_says_so_when_there_are_no_quizzes(client, db):
@@ -167,7 +168,10 @@ def test_answer_with_htmx_swaps_in_cited_feedback(student_client, attempt):
     assert "Correct" in html
     assert question.explanation in html
     assert question.quote in html
-    assert question.citation_url().replace("&", "&amp;") in html
+    address, _, anchor = question.citation_url().partition("#")
+    # The citation, with the way back to this question for the reader.
+    back = f"&back={answer_url(attempt, 1).replace('/', '%2F')}&back_label=question+1#{anchor}"
+    assert (address + back).replace("&", "&amp;") in html
     for choice in question.choices.all():
         assert choice.feedback in html
     # Replaced, not pushed: one history entry per question, not its form and its feedback.

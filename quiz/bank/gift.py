@@ -367,7 +367,9 @@ def _apply_settings(settings: dict, record: QuestionRecord) -> None:
     if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 100:
         raise ValueError("“points” in the settings comment should be a whole number from 1 to 100.")
     record.points = points
-    published = settings.get("published", True)
+    # Questions from elsewhere start as drafts, for a teacher to check and publish;
+    # this app's own export always says "published", so a round trip keeps the flag.
+    published = settings.get("published", False)
     if not isinstance(published, bool):
         raise ValueError("“published” in the settings comment should be true or false.")
     record.published = published

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quiz', '0010_attempt_flagged_questions'),
-        ('quiz', '0010_loginfailure_moved_to_accounts'),
+        ("quiz", "0010_attempt_flagged_questions"),
+        ("quiz", "0010_loginfailure_moved_to_accounts"),
     ]
 
-    operations = [
-    ]
+    operations = []

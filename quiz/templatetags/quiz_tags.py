@@ -22,9 +22,16 @@ def _passage_url(prefix: str, source_slug: str, position: int) -> str:
 
 
 @register.simple_tag
-def citation_url(source_slug: str, position: int, quote: str) -> str:
-    """The reader page, scrolled to the passage, with the quote highlighted."""
-    return _citation_url(get_script_prefix(), source_slug, position, quote)
+def citation_url(source_slug: str, position: int, quote: str, back: str = "", back_label: str = "") -> str:
+    """The reader page, scrolled to the passage, with the quote highlighted; with ``back``, the
+    reader offers a link back there ("Back to question 3")."""
+    url = _citation_url(get_script_prefix(), source_slug, position, quote)
+    if not back:
+        return url
+    from urllib.parse import urlencode
+
+    address, _, anchor = url.partition("#")
+    return f"{address}&{urlencode({'back': back, 'back_label': back_label})}#{anchor}"
 
 
 @register.simple_tag

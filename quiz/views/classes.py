@@ -11,11 +11,12 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.roles import teacher_required
 from quiz.forms import ClassroomForm, JoinClassForm
 from quiz.models import Classroom
+from quiz.reporting.progress import classes_with_status
 from quiz.views.shapes import render_shaped, two_shaped
 
 
 def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
-    context = {"join_form": form, "joined": list(Classroom.objects.joined_by(request.user))}
+    context = {"join_form": form, "joined": classes_with_status(request.user)}
     return render_shaped(request, "teach/join_class.html", "my_classes", context, status=status)
 
 
@@ -25,7 +26,8 @@ def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -
 def join_class(request: HttpRequest) -> HttpResponse:
     """Join a class with its code; without JavaScript the form posts here and redirects home."""
     if request.method == "GET":
-        return _render_join(request, JoinClassForm())
+        # A join link (?code=...) fills the code in; joining still takes the student's own press.
+        return _render_join(request, JoinClassForm(initial={"join_code": request.GET.get("code", "")[:40]}))
     form = JoinClassForm(request.POST)
     if not form.is_valid():
         return _render_join(request, form, status=422)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url
 from quiz.bank import cache as bank_cache
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, Choice, Classroom, FeedbackMode, Question, Quiz, Response, SubmittedAnswer
+from quiz.reporting.progress import classes_with_status
 from quiz.services import (
     AttemptRefused,
     attempt_finish,
@@ -44,12 +45,19 @@ def home(request: HttpRequest) -> HttpResponse:
     joined: list[Classroom] = []
     if request.user.is_authenticated:
         mine = Q(attempts__student=request.user)
+        finished = mine & Q(attempts__finished_at__isnull=False)
         quizzes = quizzes.annotate(
             my_attempts=Count("attempts", filter=mine, distinct=True),
-            my_best=Max("attempts__score", filter=mine & Q(attempts__finished_at__isnull=False)),
+            my_best=Max("attempts__score", filter=finished),
+            my_best_of=Max("attempts__max_score", filter=finished),
+            # A percentage, as every other page shows scores; the points stay in the text.
+            my_best_percent=Max(
+                ExpressionWrapper(F("attempts__score") * 100 / F("attempts__max_score"), output_field=DecimalField()),
+                filter=finished & Q(attempts__max_score__gt=0),
+            ),
             my_in_progress=Count("attempts", filter=mine & Q(attempts__finished_at__isnull=True), distinct=True),
         )
-        joined = list(Classroom.objects.joined_by(request.user))
+        joined = classes_with_status(request.user)
     return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined})
 
 
@@ -151,6 +159,9 @@ def _render_panel(
         "navigator": navigator,
         "flagged": attempt.is_flagged(question.pk),
         "answered_elsewhere": answered_elsewhere,
+        # The reader's way back from "Read it in the source".
+        "back_url": reverse("attempt_answer", args=[attempt.public_id, position]),
+        "back_label": f"question {position}",
     }
     # The fragment starts with a <title>, which htmx puts in document.title.
     template = "quiz/take_fragment.html" if wants_fragment(request) else "quiz/take.html"

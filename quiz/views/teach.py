@@ -182,6 +182,11 @@ def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
     _, created = Assignment.objects.update_or_create(classroom=classroom, quiz=quiz, defaults={"due_at": due_at})
     due = f", due {timezone.localtime(due_at):%-d %b %Y %H:%M}" if due_at else ", no due date"
     messages.success(request, f"{'Assigned' if created else 'Updated'} “{quiz.title}”{due}.")
+    if due_at is not None and due_at < timezone.now():
+        # Accepted (a teacher may record a past deadline on purpose), but never silently.
+        messages.warning(
+            request, "That due date is already past: students who have not finished it show as overdue at once."
+        )
     return _after_class_change(request, classroom)
 
 
