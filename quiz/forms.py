@@ -146,6 +146,18 @@ class AssignmentForm(forms.Form):
         self.fields["quiz"].error_messages["invalid_choice"] = "Choose one of the published quizzes in the list."
 
 
+class ExtensionForm(forms.Form):
+    """One student's own due date for one of the class's quizzes; blank removes it."""
+
+    quiz = forms.IntegerField(min_value=1)
+    due_at = forms.DateTimeField(
+        required=False,
+        label="Due for this student",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
 class ClassroomForm(forms.ModelForm):
     class Meta:
         model = Classroom

@@ -475,7 +475,9 @@ class Classroom(models.Model):
     name = models.CharField(max_length=120)
     teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classrooms_taught")
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
-    students = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classrooms", blank=True)
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="classrooms", blank=True, through="Membership"
+    )
     quizzes = models.ManyToManyField(Quiz, through="Assignment", related_name="classrooms", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -486,6 +488,25 @@ class Classroom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Membership(models.Model):
+    """A student in a class, and since when: a quiz due before they joined is not overdue for them.
+
+    The table is the one the plain many-to-many had; ``joined_at`` is empty for students
+    who joined before it was recorded.
+    """
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_memberships")
+    joined_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+
+    class Meta:
+        db_table = "quiz_classroom_students"
+        unique_together = [("classroom", "user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.classroom}"
 
 
 class Assignment(models.Model):
@@ -500,6 +521,20 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quiz} → {self.classroom}"
+
+
+class Extension(models.Model):
+    """A later due date for one student on one assigned quiz (illness, a late joiner)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="extensions")
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="extension_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.assignment} until {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class BankStamp(models.Model):

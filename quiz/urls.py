@@ -25,6 +25,11 @@ urlpatterns = [
     path("teach/classes/<int:classroom_id>/gradebook.csv", teach.gradebook_csv, name="gradebook_csv"),
     path("teach/classes/<int:classroom_id>/students/<int:student_id>/", teach.student_detail, name="student_detail"),
     path(
+        "teach/classes/<int:classroom_id>/students/<int:student_id>/extensions/",
+        teach.student_extension,
+        name="student_extension",
+    ),
+    path(
         "teach/classes/<int:classroom_id>/students/<int:student_id>/password/",
         teach.student_password_reset,
         name="student_password_reset",

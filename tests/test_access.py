@@ -164,6 +164,17 @@ TABLE = [
     Row("signup", lambda w: reverse("signup"), everyone(AWAY, anonymous=OK)),
     Row("login", lambda w: reverse("login"), everyone(AWAY, anonymous=OK)),
     Row("logout", lambda w: reverse("logout"), everyone(AWAY), "post"),
+    Row("password_reset", lambda w: reverse("password_reset"), everyone(OK)),
+    Row("password_reset_done", lambda w: reverse("password_reset_done"), everyone(OK)),
+    Row(
+        "password_reset_confirm",
+        lambda w: reverse("password_reset_confirm", args=["MQ", "not-a-token"]),
+        everyone(OK),  # the page that says the link no longer works
+    ),
+    Row("password_reset_complete", lambda w: reverse("password_reset_complete"), everyone(OK)),
+    Row("password_change", lambda w: reverse("password_change"), everyone(OK, anonymous=LOGIN)),
+    Row("password_change_done", lambda w: reverse("password_change_done"), everyone(OK, anonymous=LOGIN)),
+    Row("favicon", lambda w: reverse("favicon"), everyone(OK)),
     # The teacher's side
     Row("teach_dashboard", lambda w: reverse("teach_dashboard"), teachers(OK)),
     Row(
@@ -202,6 +213,19 @@ TABLE = [
         "student_detail",
         lambda w: reverse("student_detail", args=[w.classroom.pk, w.users["other_teacher"].pk]),
         teachers(404),
+    ),
+    Row(
+        "student_extension",
+        lambda w: reverse("student_extension", args=[w.classroom.pk, w.users["student"].pk]),
+        teachers(AWAY, others=404, superuser=404),
+        "post",
+        lambda w: {"quiz": w.quiz.pk, "due_at": ""},
+    ),
+    Row(
+        "student_password_reset",
+        lambda w: reverse("student_password_reset", args=[w.classroom.pk, w.users["student"].pk]),
+        teachers(AWAY, others=404, superuser=404),
+        "post",
     ),
     Row(
         "quiz_statistics",

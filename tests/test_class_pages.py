@@ -24,7 +24,7 @@ def classroom(teacher):
 def test_my_classes_say_done_late_overdue_or_in_progress(student, student_client, classroom):
     now = timezone.now()
     done, late, overdue, going = (QuizFactory(questions=2, title=t) for t in ("Done", "Late", "Overdue", "Going"))
-    classroom.students.add(student)
+    classroom.students.add(student, through_defaults={"joined_at": now - timedelta(days=9)})
     Assignment.objects.create(classroom=classroom, quiz=done, due_at=now + timedelta(days=3))
     Assignment.objects.create(classroom=classroom, quiz=late, due_at=now - timedelta(days=3))
     Assignment.objects.create(classroom=classroom, quiz=overdue, due_at=now - timedelta(days=1))

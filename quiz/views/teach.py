@@ -20,8 +20,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
 from accounts.roles import teacher_required
-from quiz.forms import AssignmentForm, ClassroomForm, DashboardFilters, StatisticsFilters, StudentFilters
-from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
+from quiz.forms import (
+    AssignmentForm,
+    ClassroomForm,
+    DashboardFilters,
+    ExtensionForm,
+    StatisticsFilters,
+    StudentFilters,
+)
+from quiz.models import Assignment, Attempt, Classroom, Extension, Question, Quiz, Response
 from quiz.reporting import charts, dashboard, exports
 from quiz.reporting.attempts import ALL_DATES, AttemptChoice, chosen_attempts, finished_attempts
 from quiz.reporting.statistics import build_quiz_report
@@ -67,13 +74,23 @@ def _dashboard_context(request, classrooms, classroom, filters, *, assignment_fo
     cells = dashboard.matrix_cells(
         student_ids=[s.pk for s in students], quiz_ids=[a.quiz_id for a in shown], dates=dates
     )
+    extended = dashboard.extended_due_dates(student_ids=[s.pk for s in students], assignments=shown)
     now = context["now"]
     rows = []
     for student in students:
         row = []
         for assignment in shown:
             cell = cells.get((student.pk, assignment.quiz_id), dashboard.Cell())
-            row.append({"assignment": assignment, "cell": cell, "status": cell.status(assignment.due_at, now)})
+            due_at = extended.get((student.pk, assignment.pk), assignment.due_at)
+            status = cell.status(due_at, now, student.joined_at)
+            row.append(
+                {
+                    "assignment": assignment,
+                    "cell": cell,
+                    "status": status,
+                    "extended_to": extended.get((student.pk, assignment.pk)),
+                }
+            )
         rows.append({"student": student, "cells": row})
     summaries = dashboard.quiz_summaries(
         classroom=classroom, assignments=shown, class_size=classroom.student_count, dates=dates
@@ -310,6 +327,9 @@ def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> 
     unanswered = _unanswered_questions(attempts)
     wrong_only = filters.is_valid() and filters.cleaned_data.get("wrong_only")
     reviews = [{"attempt": attempt, "items": _review_items(attempt, unanswered, wrong_only)} for attempt in attempts]
+    extended = dashboard.extended_due_dates(student_ids=[student.pk], assignments=assignments)
+    for assignment in assignments:
+        assignment.extended_to = extended.get((student.pk, assignment.pk))
     context = {
         "classroom": classroom,
         "student": student,
@@ -368,4 +388,31 @@ def student_password_reset(request: HttpRequest, classroom_id: int, student_id: 
         request,
         f"New password for {name}: {password} — give it to them in person; they can change it after logging in.",
     )
+    return redirect(back)
+
+
+@teacher_required
+@require_POST
+def student_extension(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+    """Give one student of the class a later due date on one assigned quiz, or take it back (blank date)."""
+    classroom = _get_classroom_for(request, classroom_id)
+    student = get_object_or_404(classroom.students.all(), pk=student_id)
+    back = reverse("student_detail", args=[classroom.pk, student.pk])
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, f"The extension was not saved: {errors}")
+        return redirect(back)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("quiz"), classroom=classroom, quiz_id=form.cleaned_data["quiz"]
+    )
+    name = student.get_full_name() or student.username
+    due_at = form.cleaned_data["due_at"]
+    if due_at is None:
+        Extension.objects.filter(assignment=assignment, student=student).delete()
+        messages.success(request, f"{name} is back on the class's due date for “{assignment.quiz.title}”.")
+    else:
+        Extension.objects.update_or_create(assignment=assignment, student=student, defaults={"due_at": due_at})
+        when = f"{timezone.localtime(due_at):%-d %b %Y %H:%M}"
+        messages.success(request, f"“{assignment.quiz.title}” is now due {when} for {name}.")
     return redirect(back)
