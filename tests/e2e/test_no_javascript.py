@@ -115,3 +115,25 @@ def test_teacher_dashboard_filters_and_statistics_work_without_javascript(page, 
     page.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"attempts=all"))
     expect(page.get_by_text(re.compile(r"\d+ attempts? analysed \(all"))).to_be_visible()
+
+
+def test_skip_flag_navigator_and_summary_work_without_javascript(page, live_server, bank):
+    base = live_server.url
+    sign_up(page, base, "no-script-nav")
+    page.goto(f"{base}/quizzes/{QUIZ_SLUG}/")
+    page.get_by_role("button", name="Start the quiz").click()
+    attempt = current_attempt("no-script-nav", QUIZ_SLUG)
+    page.get_by_role("link", name="Skip for now").click()
+    expect(page.locator("#progress-label")).to_have_text(f"Question 2 of {attempt.question_count}")
+    page.get_by_role("button", name="Flag for later").click()
+    expect(page.get_by_role("button", name="Flagged for later")).to_be_visible()
+    navigator = page.get_by_role("navigation", name="Questions")
+    navigator.get_by_role("link", name="Question 1, not answered").click()
+    expect(page.locator("#progress-label")).to_have_text(f"Question 1 of {attempt.question_count}")
+    answer_with_mouse(page, plan_answer(attempt, 1, right=True))
+    expect(page.locator("#feedback")).to_be_visible()
+    page.get_by_role("link", name="Review and finish").first.click()
+    expect(page.locator(".lead")).to_contain_text(f"1 of {attempt.question_count}")
+    expect(page.locator(".lead")).to_contain_text("flagged 1")
+    page.get_by_role("button", name="Submit all and finish").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your results")
