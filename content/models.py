@@ -1,8 +1,17 @@
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+
+
+def reader_url(source_slug: str, position: int | None = None, quote: str = "") -> str:
+    """The reader page of a source; scrolled to passage ``position``; with ``quote`` highlighted in it."""
+    url = reverse("source_reader", args=[source_slug])
+    if quote and position is not None:
+        url += "?" + urlencode({"quote": quote, "p": position})
+    return url if position is None else f"{url}#p{position}"
 
 
 class Source(models.Model):
@@ -33,7 +42,7 @@ class Source(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("source_reader", args=[self.slug])
+        return reader_url(self.slug)
 
 
 class PassageKind(models.TextChoices):
@@ -67,6 +76,9 @@ class Passage(models.Model):
         preview = self.text if len(self.text) <= 60 else self.text[:57] + "…"
         return f"¶{self.position} {preview}"
 
+    def get_absolute_url(self) -> str:
+        return reader_url(self.source.slug, self.position)
+
     @property
     def anchor(self) -> str:
         return f"p{self.position}"
@@ -74,6 +86,3 @@ class Passage(models.Model):
     @property
     def fingerprint(self) -> str:
         return text_fingerprint(self.text)
-
-    def get_absolute_url(self) -> str:
-        return f"{reverse('source_reader', args=[self.source.slug])}#{self.anchor}"

@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -12,16 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from content.models import Passage, text_fingerprint
+from content.models import Passage, reader_url, text_fingerprint
 from quiz import scoring
-
-
-class QuestionKind(models.TextChoices):
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple choice"
-    TRUE_FALSE = "true_false", "True / false"
-    NUMERIC = "numeric", "Numeric"
-    SHORT_TEXT = "short_text", "Short text"
+from quiz.bank.answer_keys import accepted_answer_errors, numeric_errors
+from quiz.kinds import CHOICE_KINDS, QuestionKind
 
 
 class CognitiveLevel(models.TextChoices):
@@ -32,9 +27,6 @@ class CognitiveLevel(models.TextChoices):
     APPLY = "apply", "Apply"
     ANALYSE = "analyse", "Analyse"
     EVALUATE = "evaluate", "Evaluate"
-
-
-CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
 
 
 @dataclass(frozen=True)
@@ -111,6 +103,11 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.prompt if len(self.prompt) <= 80 else self.prompt[:77] + "…"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.passage_id is not None and self.quote_is_verbatim():
+            self.cited_fingerprint = text_fingerprint(self.passage.text)
+        super().save(*args, **kwargs)
+
     @property
     def has_choices(self) -> bool:
         return self.kind in CHOICE_KINDS
@@ -120,26 +117,23 @@ class Question(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, str] = {}
         if self.passage_id is not None and not self.quote_is_verbatim():
-            raise ValidationError(
-                {
-                    "quote": f"This quote does not stand word for word in passage ¶{self.passage.position}. "
-                    "Copy it exactly from the passage text (spelling, apostrophes and spaces included)."
-                }
+            errors["quote"] = (
+                f"This quote does not stand word for word in passage ¶{self.passage.position}. "
+                "Copy it exactly from the passage text (spelling, apostrophes and spaces included)."
             )
-        if self.kind == QuestionKind.NUMERIC and self.numeric_answer is None:
-            raise ValidationError({"numeric_answer": "A numeric question needs the right value."})
-        if self.kind == QuestionKind.SHORT_TEXT and not [a for a in self.accepted_answers or [] if str(a).strip()]:
-            raise ValidationError({"accepted_answers": "A short-text question needs at least one accepted answer."})
-
-    def save(self, *args, **kwargs) -> None:
-        if self.passage_id is not None and self.quote_is_verbatim():
-            self.cited_fingerprint = text_fingerprint(self.passage.text)
-        super().save(*args, **kwargs)
+        # The answer-key rules every way into the bank shares (the choices are checked by their formset).
+        if self.kind == QuestionKind.NUMERIC:
+            errors.update(numeric_errors(self.numeric_answer, self.numeric_tolerance))
+        if self.kind == QuestionKind.SHORT_TEXT:
+            errors.update(accepted_answer_errors(self.accepted_answers or []))
+        if errors:
+            raise ValidationError(errors)
 
     def citation_url(self) -> str:
         """The reader page, scrolled to the passage, with the quote highlighted."""
-        return citation_url(self.passage.source.slug, self.passage.position, self.quote)
+        return reader_url(self.passage.source.slug, self.passage.position, self.quote)
 
     def grade(self, answer: SubmittedAnswer, choices: list["Choice"] | None = None) -> Decimal:
         """The fraction of the points this answer earns (see quiz.scoring for each rule)."""
@@ -150,6 +144,8 @@ class Question(models.Model):
                 return scoring.score_multiple_choice(set(answer.choice_ids), correct, {c.pk for c in choices})
             return scoring.score_single_choice(set(answer.choice_ids), correct)
         if self.kind == QuestionKind.NUMERIC:
+            if self.numeric_answer is None:
+                return Decimal("0")  # clean() refuses a numeric question without its value
             return scoring.score_numeric(answer.text, self.numeric_answer, self.numeric_tolerance)
         return scoring.score_short_text(answer.text, self.accepted_answers)
 
@@ -158,7 +154,7 @@ class Question(models.Model):
             choices = list(self.choices.all()) if choices is None else choices
             return "; ".join(choice.text for choice in choices if choice.is_correct)
         if self.kind == QuestionKind.NUMERIC:
-            shown = _format_number(self.numeric_answer)
+            shown = _format_number(self.numeric_answer) if self.numeric_answer is not None else ""
             if self.numeric_tolerance:
                 shown += f" (± {_format_number(self.numeric_tolerance)})"
             if self.numeric_unit == "place" and not self.numeric_tolerance:
@@ -181,12 +177,6 @@ def _ordinal(value: Decimal) -> str:
     return f"{number}{suffix}"
 
 
-def citation_url(source_slug: str, position: int, quote: str) -> str:
-    from urllib.parse import urlencode
-
-    return f"{reverse('source_reader', args=[source_slug])}?{urlencode({'quote': quote, 'p': position})}#p{position}"
-
-
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField(default=0)
@@ -207,6 +197,14 @@ class FeedbackMode(models.TextChoices):
     AT_END = "at_end", "At the end of the quiz"
 
 
+class GradingMethod(models.TextChoices):
+    """Which finished attempt stands for a student's grade on a quiz (Moodle's "grading method")."""
+
+    BEST = "best", "Highest attempt"
+    FIRST = "first", "First attempt"
+    LAST = "last", "Last attempt"
+
+
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -225,6 +223,12 @@ class Quiz(models.Model):
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty for unlimited attempts."
+    )
+    grading_method = models.CharField(
+        max_length=10,
+        choices=GradingMethod.choices,
+        default=GradingMethod.BEST,
+        help_text="Which attempt counts as the grade when a student has several (sent to the LMS, for one).",
     )
     pass_mark = models.PositiveSmallIntegerField(
         default=60, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
@@ -265,6 +269,18 @@ class Quiz(models.Model):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "The quiz must close after it opens."})
+
+    def graded_attempt(self, student) -> "Attempt | None":
+        """The finished attempt that is this student's grade, by the quiz's grading method."""
+        finished = list(Attempt.objects.for_student(student).finished().filter(quiz=self).order_by("number"))
+        if not finished:
+            return None
+        if self.grading_method == GradingMethod.FIRST:
+            return finished[0]
+        if self.grading_method == GradingMethod.LAST:
+            return finished[-1]
+        # Highest share of the marks; the earlier attempt on a tie, as the gradebook shows it.
+        return max(finished, key=lambda attempt: (attempt.score / (attempt.max_score or 1), -attempt.number))
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -373,6 +389,15 @@ class Attempt(models.Model):
     def question_count(self) -> int:
         return len(self.question_ids)
 
+    def shown_choices(self, question_id: int, choices: "Iterable[Choice]") -> "list[Choice]":
+        """The question's ``choices`` as this attempt showed them: in its order, and only those it showed.
+
+        Choices added after the attempt started were never shown, so they are left
+        out; removed ones simply drop out.
+        """
+        by_id = {choice.pk: choice for choice in choices}
+        return [by_id[pk] for pk in self.choice_order.get(str(question_id), []) if pk in by_id]
+
     def position_of(self, question_id: int) -> int | None:
         """1-based place of a question in this attempt's order, or None if not part of it."""
         try:
@@ -444,6 +469,9 @@ class RegradeLog(models.Model):
 
     class Meta:
         ordering = ["-regraded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · {self.old_score} → {self.new_score}"
 
 
 def new_join_code() -> str:

@@ -9,6 +9,7 @@ from django.db.models import Case, Count, DateTimeField, F, Max, Q, Sum, Value, 
 from django.utils import timezone
 
 from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
+from quiz.signals import attempt_graded
 
 
 class AttemptRefused(Exception):
@@ -49,6 +50,38 @@ def attempt_refusal(attempt: Attempt, now=None) -> str | None:
     return None
 
 
+def _question_order(quiz: Quiz, rng: random.Random) -> tuple[list[Question], dict[str, list[int]]]:
+    """The quiz's published questions and each one's choice ids, in the order this attempt shows them."""
+    questions = list(
+        Question.objects.published()
+        .filter(quiz_questions__quiz=quiz)
+        .order_by("quiz_questions__position", "quiz_questions__id")
+        .only("id", "kind", "points")
+    )
+    if not questions:
+        raise AttemptRefused("This quiz has no questions yet.")
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    choice_ids: dict[int, list[int]] = {}
+    for choice in Choice.objects.filter(question__in=questions).only("id", "question_id"):
+        choice_ids.setdefault(choice.question_id, []).append(choice.pk)
+    kinds = {question.pk: question.kind for question in questions}
+    if quiz.shuffle_choices:
+        for question_id, ids in choice_ids.items():
+            # True/false keeps "True" before "False": shuffling two fixed words only confuses.
+            if kinds[question_id] != QuestionKind.TRUE_FALSE:
+                rng.shuffle(ids)
+    return questions, {str(pk): ids for pk, ids in choice_ids.items()}
+
+
+def _deadline(quiz: Quiz, now):
+    """When a timed attempt started now must end; it never runs past the quiz's closing time."""
+    if not quiz.time_limit_minutes:
+        return None
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes)
+    return deadline if quiz.closes_at is None else min(deadline, quiz.closes_at)
+
+
 def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = None) -> Attempt:
     """Resume the student's attempt in progress, or start a new one.
 
@@ -78,31 +111,7 @@ def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = 
             return racing
         raise AttemptRefused(f"You have used all {quiz.attempts_allowed} attempts allowed for this quiz.")
 
-    questions = list(
-        Question.objects.published()
-        .filter(quiz_questions__quiz=quiz)
-        .order_by("quiz_questions__position", "quiz_questions__id")
-        .only("id", "kind", "points")
-    )
-    if not questions:
-        raise AttemptRefused("This quiz has no questions yet.")
-    if quiz.shuffle_questions:
-        rng.shuffle(questions)
-    choice_ids: dict[int, list[int]] = {}
-    for choice in Choice.objects.filter(question__in=questions).only("id", "question_id"):
-        choice_ids.setdefault(choice.question_id, []).append(choice.pk)
-    kinds = {question.pk: question.kind for question in questions}
-    if quiz.shuffle_choices:
-        for question_id, ids in choice_ids.items():
-            # True/false keeps "True" before "False": shuffling two fixed words only confuses.
-            if kinds[question_id] != QuestionKind.TRUE_FALSE:
-                rng.shuffle(ids)
-    deadline = None
-    if quiz.time_limit_minutes:
-        # A timed attempt never runs past the quiz's closing time, so the timer tells the truth.
-        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
-        if quiz.closes_at is not None:
-            deadline = min(deadline, quiz.closes_at)
+    questions, choice_order = _question_order(quiz, rng)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
@@ -110,10 +119,10 @@ def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = 
                 student=student,
                 number=(earlier["last"] or 0) + 1,
                 started_at=now,
-                deadline=deadline,
+                deadline=_deadline(quiz, now),
                 max_score=sum(Decimal(question.points) for question in questions),
                 question_ids=[question.pk for question in questions],
-                choice_order={str(pk): ids for pk, ids in choice_ids.items()},
+                choice_order=choice_order,
             )
     except IntegrityError:
         # Two tabs pressed "Start" at once: the other request won; resume its attempt.
@@ -143,6 +152,27 @@ def question_snapshot(question: Question, choices: list[Choice]) -> dict:
     }
 
 
+def graded_response(
+    *, attempt: Attempt, question: Question, choices: list[Choice], answer: SubmittedAnswer, now
+) -> Response:
+    """One answer, graded and with its snapshot, not yet saved (the admin's preview shows it as is)."""
+    fraction = question.grade(answer, choices)
+    chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
+    return Response(
+        attempt=attempt,
+        question=question,
+        selected_choice_ids=sorted(answer.choice_ids),
+        answer_text=answer.text,
+        answer_display="; ".join(chosen) if question.has_choices else answer.text,
+        is_correct=fraction == 1,
+        fraction=fraction,
+        points_awarded=(fraction * question.points).quantize(Decimal("0.01")),
+        question_snapshot=question_snapshot(question, choices),
+        answered_at=now,
+        seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
+    )
+
+
 def response_record(
     *, attempt: Attempt, question: Question, choices: list[Choice], answer: SubmittedAnswer, now=None
 ) -> tuple[Response, bool]:
@@ -158,24 +188,10 @@ def response_record(
         raise AttemptRefused(refusal)
     if attempt.position_of(question.pk) is None:
         raise AttemptRefused("That question is not part of this attempt.")
-    fraction = question.grade(answer, choices)
-    points = (fraction * question.points).quantize(Decimal("0.01"))
-    chosen = [choice for choice in choices if choice.pk in answer.choice_ids]
+    response = graded_response(attempt=attempt, question=question, choices=choices, answer=answer, now=now)
+    points = response.points_awarded
     try:
         with transaction.atomic():
-            response = Response(
-                attempt=attempt,
-                question=question,
-                selected_choice_ids=sorted(answer.choice_ids),
-                answer_text=answer.text,
-                answer_display="; ".join(c.text for c in chosen) if question.has_choices else answer.text,
-                is_correct=fraction == 1,
-                fraction=fraction,
-                points_awarded=points,
-                question_snapshot=question_snapshot(question, choices),
-                answered_at=now,
-                seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
-            )
             response.save(force_insert=True)
             if not _add_to_attempt(attempt=attempt, points=points, now=now):
                 raise AttemptRefused(FINISHED)
@@ -189,6 +205,7 @@ def response_record(
     attempt.answered_count += 1
     if attempt.answered_count >= attempt.question_count:
         attempt.finished_at = now
+        attempt_graded.send(sender=Attempt, attempt=attempt)
     return response, True
 
 
@@ -237,6 +254,7 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
             Attempt.objects.filter(pk=attempt.pk).update(finished_at=locked.finished_at, score=locked.score)
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
+    attempt_graded.send(sender=Attempt, attempt=attempt)
     return attempt
 
 

@@ -11,25 +11,28 @@ by a redirect or htmx's HX-Redirect), or a status code. The visitors:
 - teacher: Tess, Alice's teacher
 - superuser
 
-Every row runs as a plain request and as an htmx one (``HX-Request: true``), each on
-a fresh world. A guard test fails when a URL of the site has no row here.
+Every row runs as a plain request and as an htmx one (``HX-Request: true``). The world
+(users, quizzes, classes, attempts) is built once for the module and committed; each
+case runs in a transaction that is rolled back afterwards, so what one case writes
+never reaches the next. A guard test fails when a URL of the site has no row here.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from content.models import Source
-from quiz.models import Assignment, Attempt
+from quiz.models import Assignment, Attempt, Classroom, Question, Quiz
 from quiz.services import attempt_finish, attempt_start
+from tests.conftest import HTMX, MODEL_BACKEND
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, TeacherFactory, UserFactory
 
 OK, LOGIN, AWAY = "ok", "login", "away"
 ROLES = ["anonymous", "student", "other_student", "other_teacher", "teacher", "superuser"]
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @dataclass
@@ -83,6 +86,27 @@ def build_world() -> World:
         classroom=classroom,
         other_classroom=other_classroom,
     )
+
+
+def clear_world() -> None:
+    """Remove every row a world is made of (children first), leaving the database as migrations left it."""
+    Attempt.objects.all().delete()
+    Classroom.objects.all().delete()
+    Quiz.objects.all().delete()
+    Question.objects.all().delete()
+    Source.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the whole table, outside the per-test transactions, removed at the end."""
+    with django_db_blocker.unblock():
+        clear_world()  # a run stopped half-way may have left one behind in a reused database
+        built = build_world()
+    yield built
+    with django_db_blocker.unblock():
+        clear_world()
 
 
 @dataclass
@@ -237,6 +261,21 @@ TABLE = [
         lambda w: reverse("quiz_statistics_csv", args=[w.quiz.slug]),
         teachers(OK, others=404, superuser=404),
     ),
+    # The LMS connection (LTI 1.3): its public endpoints refuse what is not a real LMS's request.
+    Row("lti_jwks", lambda w: reverse("lti_jwks"), everyone(OK)),
+    Row("lti_login", lambda w: reverse("lti_login", args=["00000000-0000-0000-0000-000000000000"]), everyone(404)),
+    Row("lti_launch", lambda w: reverse("lti_launch"), everyone(400), "post"),
+    Row("lti_continue", lambda w: reverse("lti_continue", args=["forged"]), everyone(400)),
+    Row("lti_register", lambda w: reverse("lti_register", args=["unknown"]), everyone(404)),
+    Row("lti_deep_link_choose", lambda w: reverse("lti_deep_link_choose"), teachers(422), "post"),
+    Row(
+        "lti_grades",
+        lambda w: reverse("lti_grades", args=[w.classroom.pk]),
+        teachers(OK, others=404, superuser=404),
+    ),
+    # A class that did not come from an LMS has no roster there.
+    Row("lti_roster", lambda w: reverse("lti_roster", args=[w.classroom.pk]), teachers(404), "post"),
+    Row("lti_grade_resend", lambda w: reverse("lti_grade_resend", args=[999999]), teachers(404), "post"),
     # Authoring, in the admin: the shared question bank is every teacher's to edit.
     Row("admin:index", lambda w: reverse("admin:index"), admin(OK)),
     Row("admin:quiz_question_changelist", lambda w: reverse("admin:quiz_question_changelist"), admin(OK)),
@@ -290,12 +329,11 @@ def _cases():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("row, role, shape", list(_cases()))
-def test_every_url_for_every_visitor(row: Row, role: str, shape: str):
-    world = build_world()
+def test_every_url_for_every_visitor(world: World, row: Row, role: str, shape: str):
     client = Client()
     if world.users[role] is not None:
         client.force_login(world.users[role], backend=MODEL_BACKEND)
-    headers = {"HTTP_HX_REQUEST": "true"} if shape == "htmx" else {}
+    headers = HTMX if shape == "htmx" else {}
 
     response = getattr(client, row.method)(row.path(world), row.data(world), **headers)
 

@@ -10,10 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Assignment, Question
-from tests.conftest import logged_in_client
+from tests.conftest import HTMX, logged_in_client
 from tests.factories import ClassroomFactory, PassageFactory, QuizFactory, TeacherFactory, UserFactory, sit_quiz
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

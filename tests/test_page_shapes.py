@@ -12,10 +12,9 @@ import pytest
 from django.urls import reverse
 
 from quiz.models import Assignment
-from tests.conftest import logged_in_client
+from tests.conftest import HTMX, logged_in_client
 from tests.factories import AttemptFactory, ClassroomFactory, QuizFactory, TeacherFactory, UserFactory
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 HISTORY_RESTORE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
 
 

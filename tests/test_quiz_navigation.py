@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Attempt, Question, Response
+from tests.conftest import HTMX
 from tests.factories import AttemptFactory, QuestionFactory, QuizFactory
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

@@ -154,13 +154,12 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Times answered", ordering="times_answered")
     def answered_column(self, question: Question) -> int:
-        return question.times_answered
+        return question.times_answered  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="% correct", ordering="percent_correct")
     def correct_column(self, question: Question) -> str:
-        if question.percent_correct is None:
-            return "—"
-        return f"{question.percent_correct:.0f}%"
+        percent = question.percent_correct  # type: ignore[attr-defined]  # annotated by get_queryset
+        return "—" if percent is None else f"{percent:.0f}%"
 
     @admin.display(description="Preview")
     def preview(self, question: Question) -> str:
@@ -325,7 +324,7 @@ class QuizAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "play")}),
         ("How it plays", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes")}),
-        ("Attempts and passing", {"fields": ("attempts_allowed", "pass_mark")}),
+        ("Attempts and passing", {"fields": ("attempts_allowed", "grading_method", "pass_mark")}),
         (
             "Availability",
             {
@@ -345,7 +344,7 @@ class QuizAdmin(admin.ModelAdmin):
 
     @admin.display(description="Questions", ordering="questions_total")
     def question_count(self, quiz: Quiz) -> int:
-        return quiz.questions_total
+        return quiz.questions_total  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="Play it")
     def play(self, quiz: Quiz) -> str:

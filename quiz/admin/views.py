@@ -6,30 +6,31 @@ Each is wired through ``QuestionAdmin.get_urls`` behind ``admin_site.admin_view`
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.requests import HtmxHttpRequest
 from quiz.admin.regrade import regrade_apply, regrade_plan
 from quiz.bank import gift, importer, json_format
 from quiz.bank.citations import BROKEN, STALE, citation_problems, mark_rechecked
 from quiz.bank.records import BankFormatError
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response
-from quiz.services import question_snapshot
+from quiz.models import Attempt, FeedbackMode, Question, Quiz
+from quiz.services import graded_response
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-def _require(request: HttpRequest, *permissions: str) -> None:
+def _require(request: HtmxHttpRequest, *permissions: str) -> None:
     if not request.user.has_perms(permissions):
         raise PermissionDenied("You do not have permission to do this.")
 
 
-def _admin_context(request: HttpRequest, title: str) -> dict:
+def _admin_context(request: HtmxHttpRequest, title: str) -> dict:
     return {**admin.site.each_context(request), "title": title, "opts": Question._meta}
 
 
@@ -38,7 +39,7 @@ def redirect_with_query(viewname: str, **query) -> HttpResponseRedirect:
 
 
 @require_http_methods(["GET", "POST"])
-def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def question_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The question exactly as a student sees it; an answer shows the student's feedback.
 
     Nothing is saved: the attempt and response are built in memory and rendered
@@ -53,11 +54,13 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
         question_ids=[question.pk],
         max_score=question.points,
     )
-    form = AnswerForm(request.POST or None, question=question, choices=choices)
+    form: AnswerForm | None = AnswerForm(request.POST or None, question=question, choices=choices)
     response, status = None, 200
-    if request.method == "POST":
+    if request.method == "POST" and form is not None:
         if form.is_valid():
-            response = _graded_response(question, choices, form)
+            response = graded_response(
+                attempt=attempt, question=question, choices=choices, answer=form.submitted_answer(), now=timezone.now()
+            )
             form = None
         else:
             status = 422
@@ -70,7 +73,7 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "response": response,
         "show_feedback": response is not None,
-        "selected": (form.data.getlist("choices") or [form.data.get("choice", "")]) if form and form.is_bound else [],
+        "selected": form.selected_choice_ids() if form else [],
         "question_url": preview_url,
         "preview_url": preview_url,
         "change_url": reverse("admin:quiz_question_change", args=[question.pk]),
@@ -79,25 +82,8 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _graded_response(question: Question, choices: list, form: AnswerForm) -> Response:
-    answer = form.submitted_answer()
-    fraction = question.grade(answer, choices)
-    chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
-    return Response(
-        question=question,
-        selected_choice_ids=sorted(answer.choice_ids),
-        answer_text=answer.text,
-        answer_display="; ".join(chosen) if question.has_choices else answer.text,
-        is_correct=fraction == 1,
-        fraction=fraction,
-        points_awarded=fraction * question.points,
-        question_snapshot=question_snapshot(question, choices),
-        answered_at=timezone.now(),
-    )
-
-
 @require_http_methods(["GET", "POST"])
-def citation_check(request: HttpRequest) -> HttpResponse:
+def citation_check(request: HtmxHttpRequest) -> HttpResponse:
     """Every broken citation in the bank, and every one whose passage changed since it was checked."""
     _require(request, "quiz.view_question")
     if request.method == "POST":
@@ -125,7 +111,7 @@ def _question_ids(raw: str) -> list[int]:
 
 
 @require_http_methods(["GET", "POST"])
-def regrade(request: HttpRequest) -> HttpResponse:
+def regrade(request: HtmxHttpRequest) -> HttpResponse:
     """What a regrade of the chosen questions would change; applied only when confirmed."""
     _require(request, "quiz.change_question", "quiz.add_regradelog")
     ids = _question_ids(request.POST.get("ids") or request.GET.get("ids", ""))
@@ -167,7 +153,7 @@ def bank_download(questions, fmt: str) -> HttpResponse:
 
 
 @require_GET
-def bank_export(request: HttpRequest) -> HttpResponse:
+def bank_export(request: HtmxHttpRequest) -> HttpResponse:
     _require(request, "quiz.view_question")
     fmt = request.GET.get("format", "json")
     if fmt not in ("json", "gift"):
@@ -176,7 +162,7 @@ def bank_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def bank_import(request: HttpRequest) -> HttpResponse:
+def bank_import(request: HtmxHttpRequest) -> HttpResponse:
     """Upload (or paste) a JSON or GIFT bank: all of it is imported, or, on any error, none of it."""
     _require(request, "quiz.add_question", "quiz.change_question")
     context = {**_admin_context(request, "Import questions"), "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024)}
@@ -188,12 +174,12 @@ def bank_import(request: HttpRequest) -> HttpResponse:
     error, text, name = None, "", "the pasted text"
     if upload is None and not pasted.strip():
         error = "Choose a file to import, or paste the questions into the box."
-    elif upload is not None and upload.size > MAX_IMPORT_BYTES:
+    elif upload is not None and (upload.size or 0) > MAX_IMPORT_BYTES:
         error = f"That file is larger than {context['max_megabytes']} MB; split the bank into smaller files."
     elif upload is None and len(pasted.encode("utf-8")) > MAX_IMPORT_BYTES:
         error = f"That text is larger than {context['max_megabytes']} MB; paste it in smaller parts."
     elif upload is not None:
-        name = upload.name
+        name = upload.name or "the file"
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -2,20 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.roles import teacher_required
+from config.requests import AuthenticatedHttpRequest, HtmxHttpRequest
 from quiz.forms import ClassroomForm, JoinClassForm
 from quiz.models import Classroom
 from quiz.reporting.progress import classes_with_status
 from quiz.views.shapes import render_shaped, two_shaped
 
 
-def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
+def _render_join(request: HtmxHttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
     context = {"join_form": form, "joined": classes_with_status(request.user)}
     return render_shaped(request, "teach/join_class.html", "my_classes", context, status=status)
 
@@ -23,7 +24,7 @@ def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -
 @login_required
 @require_http_methods(["GET", "POST"])
 @two_shaped
-def join_class(request: HttpRequest) -> HttpResponse:
+def join_class(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Join a class with its code; without JavaScript the form posts here and redirects home."""
     if request.method == "GET":
         # A join link (?code=...) fills the code in; joining still takes the student's own press.
@@ -41,7 +42,7 @@ def join_class(request: HttpRequest) -> HttpResponse:
     if classroom.students.filter(pk=request.user.pk).exists():
         messages.info(request, f"You are already in “{classroom.name}”.")
     else:
-        classroom.students.add(request.user)
+        classroom.students.add(request.user.pk)
         messages.success(request, f"You joined “{classroom.name}”. Its quizzes are listed under “My classes”.")
     if not request.htmx:
         return redirect("home")
@@ -51,7 +52,7 @@ def join_class(request: HttpRequest) -> HttpResponse:
 @two_shaped
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def classroom_create(request: HttpRequest) -> HttpResponse:
+def classroom_create(request: HtmxHttpRequest) -> HttpResponse:
     """A new class with a fresh join code; then its dashboard."""
     form = ClassroomForm(request.POST or None, teacher=request.user)
     if request.method == "POST":

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url
 
+from config.requests import HtmxHttpRequest
 from quiz.bank import cache as bank_cache
-from quiz.forms import AnswerForm
+from quiz.forms import AnswerForm, JoinClassForm
 from quiz.models import Attempt, Choice, Classroom, FeedbackMode, Question, Quiz, Response, SubmittedAnswer
 from quiz.reporting.progress import classes_with_status
 from quiz.services import (
@@ -27,7 +28,7 @@ from quiz.services import (
 from quiz.views.shapes import two_shaped, wants_fragment
 
 
-def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
+def _get_attempt_for(request: HtmxHttpRequest, public_id) -> Attempt:
     """The signed-in student's own attempt, or 404 (also for other students' ids).
 
     The bank stamp comes in the same query, so the quiz and the questions can come
@@ -35,12 +36,14 @@ def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
     """
     attempts = Attempt.objects.annotate(**{bank_cache.STAMP_FIELD: bank_cache.stamp_subquery()})
     attempt = get_object_or_404(attempts, public_id=public_id, student=request.user)
-    attempt.quiz = bank_cache.quiz(attempt.quiz_id, getattr(attempt, bank_cache.STAMP_FIELD))
+    quiz = bank_cache.quiz(attempt.quiz_id, getattr(attempt, bank_cache.STAMP_FIELD))
+    if quiz is not None:  # the attempt's foreign key says it exists
+        attempt.quiz = quiz
     return attempt
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     quizzes = Quiz.objects.published().annotate(question_total=Count("quiz_questions", distinct=True))
     joined: list[Classroom] = []
     if request.user.is_authenticated:
@@ -58,11 +61,11 @@ def home(request: HttpRequest) -> HttpResponse:
             my_in_progress=Count("attempts", filter=mine & Q(attempts__finished_at__isnull=True), distinct=True),
         )
         joined = classes_with_status(request.user)
-    return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined})
+    return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined, "join_form": JoinClassForm()})
 
 
 @require_GET
-def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     attempts = []
     if request.user.is_authenticated:
@@ -78,7 +81,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     try:
         attempt = attempt_start(quiz=quiz, student=request.user)
@@ -93,18 +96,7 @@ def _question_with_choices(attempt: Attempt, question_id: int) -> tuple[Question
     if found is None:
         raise Http404("This question is no longer in the bank.")
     question, all_choices = found
-    by_id = {choice.pk: choice for choice in all_choices}
-    shown_order = attempt.choice_order.get(str(question.pk), [])
-    # Choices added after the attempt started are not shown; removed ones drop out.
-    choices = [by_id[pk] for pk in shown_order if pk in by_id]
-    return question, choices
-
-
-def _selected_choice_ids(form: AnswerForm | None) -> list[str]:
-    """What a rejected form had ticked, so the student does not have to pick again."""
-    if form is None or not form.is_bound:
-        return []
-    return form.data.getlist("choices") or [form.data.get("choice", "")]
+    return question, attempt.shown_choices(question.pk, all_choices)
 
 
 @dataclass(frozen=True)
@@ -154,7 +146,7 @@ def _render_panel(
         "response": response,
         "refusal": refusal,
         "show_feedback": response is not None and attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
-        "selected": _selected_choice_ids(form),
+        "selected": form.selected_choice_ids() if form else [],
         "question_url": question_url or reverse("attempt_answer", args=[attempt.public_id, position]),
         "navigator": navigator,
         "flagged": attempt.is_flagged(question.pk),
@@ -185,7 +177,7 @@ def _position_param(request: HttpRequest) -> int:
 @login_required
 @require_GET
 @two_shaped
-def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_question(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """The attempt's next unanswered question (after ``?after=N`` when skipping one); the results once none is left."""
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
@@ -209,7 +201,7 @@ def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
     return response
 
 
-def _redirect_to_results(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _redirect_to_results(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
     url = reverse("attempt_results", args=[attempt.public_id])
     if wants_fragment(request):
         return HttpResponseClientRedirect(url)
@@ -219,7 +211,7 @@ def _redirect_to_results(request: HttpRequest, attempt: Attempt) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 @two_shaped
-def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpResponse:
+def attempt_answer(request: HtmxHttpRequest, public_id, position: int) -> HttpResponse:
     """Question ``position`` of the attempt: its form, or its feedback once answered.
 
     POST records the answer (once; a repeat gets the recorded result back) and
@@ -289,7 +281,7 @@ def _answered(request, attempt, question, choices, response, *, answered_elsewhe
 
 @login_required
 @require_POST
-def attempt_flag(request: HttpRequest, public_id, position: int) -> HttpResponse:
+def attempt_flag(request: HtmxHttpRequest, public_id, position: int) -> HttpResponse:
     """Flag question ``position`` to come back to, or clear its flag; then back to that question."""
     attempt = _get_attempt_for(request, public_id)
     if not 1 <= position <= attempt.question_count:
@@ -312,7 +304,7 @@ def attempt_flag(request: HttpRequest, public_id, position: int) -> HttpResponse
 
 @login_required
 @require_GET
-def attempt_summary(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_summary(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """Before finishing: which questions are answered, unanswered or flagged, with links back."""
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
@@ -334,7 +326,7 @@ def attempt_summary(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_submit(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_submit(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """Finish the attempt now (from the summary, or when the timer runs out), unanswered questions at zero."""
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
@@ -344,7 +336,7 @@ def attempt_submit(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_GET
-def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_results(request: HtmxHttpRequest, public_id) -> HttpResponse:
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
         if not attempt_time_is_up(attempt):

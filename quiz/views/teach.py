@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
 from accounts.roles import teacher_required
+from config.requests import HtmxHttpRequest
 from quiz.forms import (
     AssignmentForm,
     ClassroomForm,
@@ -30,14 +31,14 @@ from quiz.forms import (
 )
 from quiz.models import Assignment, Attempt, Classroom, Extension, Question, Quiz, Response
 from quiz.reporting import charts, dashboard, exports
-from quiz.reporting.attempts import ALL_DATES, AttemptChoice, chosen_attempts, finished_attempts
-from quiz.reporting.statistics import build_quiz_report
+from quiz.reporting.attempts import ALL_DATES, AttemptChoice, finished_attempts
+from quiz.reporting.statistics import quiz_report
 from quiz.views.shapes import render_shaped, two_shaped
 
 STUDENTS_PER_PAGE = 50
 
 
-def _get_classroom_for(request: HttpRequest, classroom_id: int) -> Classroom:
+def _get_classroom_for(request: HtmxHttpRequest, classroom_id: int) -> Classroom:
     """The signed-in teacher's own class, or 404 (also for another teacher's class id)."""
     classrooms = Classroom.objects.taught_by(request.user).annotate(student_count=Count("students", distinct=True))
     return get_object_or_404(classrooms, pk=classroom_id)
@@ -96,7 +97,7 @@ def _dashboard_context(request, classrooms, classroom, filters, *, assignment_fo
         classroom=classroom, assignments=shown, class_size=classroom.student_count, dates=dates
     )
     for summary in summaries:
-        summary.overdue_now = summary.overdue(now)
+        summary.overdue_now = summary.overdue(now)  # type: ignore[attr-defined]  # for the template
     context.update(
         assignments=assignments,
         shown=shown,
@@ -149,7 +150,7 @@ def _render_dashboard(request, context, status=200) -> HttpResponse:
 @two_shaped
 @teacher_required
 @require_GET
-def teach_dashboard(request: HttpRequest) -> HttpResponse:
+def teach_dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """The class matrix: students × assigned quizzes, with class averages and completion."""
     filters = DashboardFilters(request.GET)
     classrooms = list(
@@ -172,7 +173,7 @@ def _dashboard_url(classroom: Classroom) -> str:
     return f"{reverse('teach_dashboard')}?classroom={classroom.pk}"
 
 
-def _after_class_change(request: HttpRequest, classroom: Classroom, *, form=None, status=200) -> HttpResponse:
+def _after_class_change(request: HtmxHttpRequest, classroom: Classroom, *, form=None, status=200) -> HttpResponse:
     """Post/redirect/get without htmx; with htmx, the refreshed dashboard and an honest URL."""
     if not request.htmx and status == 200:
         return redirect(_dashboard_url(classroom))
@@ -189,7 +190,7 @@ def _after_class_change(request: HttpRequest, classroom: Classroom, *, form=None
 @two_shaped
 @teacher_required
 @require_POST
-def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
+def assignment_save(request: HtmxHttpRequest, classroom_id: int) -> HttpResponse:
     """Assign a quiz to the class, or change its due date if it is already assigned."""
     classroom = _get_classroom_for(request, classroom_id)
     form = AssignmentForm(request.POST)
@@ -210,7 +211,7 @@ def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @two_shaped
 @teacher_required
 @require_POST
-def assignment_remove(request: HttpRequest, classroom_id: int, quiz_id: int) -> HttpResponse:
+def assignment_remove(request: HtmxHttpRequest, classroom_id: int, quiz_id: int) -> HttpResponse:
     """Stop assigning a quiz; the students' attempts stay and come back if it is assigned again."""
     classroom = _get_classroom_for(request, classroom_id)
     assignment = get_object_or_404(Assignment.objects.select_related("quiz"), classroom=classroom, quiz_id=quiz_id)
@@ -219,7 +220,7 @@ def assignment_remove(request: HttpRequest, classroom_id: int, quiz_id: int) -> 
     return _after_class_change(request, classroom)
 
 
-def _statistics_scope(request: HttpRequest, slug: str):
+def _statistics_scope(request: HtmxHttpRequest, slug: str):
     """The quiz, the teacher's classes it is assigned to, the chosen class and the filters.
 
     A quiz assigned to none of the teacher's classes is a 404: its statistics
@@ -241,17 +242,17 @@ def _statistics_scope(request: HttpRequest, slug: str):
     student_ids = Classroom.students.through.objects.filter(classroom__in=scope).values("user_id")
     dates = filters.dates() if filters.is_valid() else ALL_DATES
     which = filters.which() if filters.is_valid() else AttemptChoice.FIRST
-    attempts = chosen_attempts(finished_attempts(quiz_ids=[quiz.pk], student_ids=student_ids, dates=dates), which)
-    return quiz, classrooms, classroom, filters, attempts, which
+    finished = finished_attempts(quiz_ids=[quiz.pk], student_ids=student_ids, dates=dates)
+    return quiz, classrooms, classroom, filters, finished, which
 
 
 @two_shaped
 @teacher_required
 @require_GET
-def quiz_statistics(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_statistics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
-    quiz, classrooms, classroom, filters, attempts, which = _statistics_scope(request, slug)
-    report = build_quiz_report(quiz=quiz, attempts=attempts, which=which)
+    quiz, classrooms, classroom, filters, finished, which = _statistics_scope(request, slug)
+    report = quiz_report(quiz=quiz, finished=finished, which=which)
     context = {
         "quiz": quiz,
         "classrooms": classrooms,
@@ -279,19 +280,19 @@ def _histogram_chart(report) -> str:
 
 @teacher_required
 @require_GET
-def quiz_statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    quiz, _, classroom, filters, attempts, which = _statistics_scope(request, slug)
+def quiz_statistics_csv(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse | HttpResponse:
+    quiz, _, classroom, filters, finished, which = _statistics_scope(request, slug)
     if not filters.is_valid():
         errors = " ".join(error for errors in filters.errors.values() for error in errors)
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    report = build_quiz_report(quiz=quiz, attempts=attempts, which=which)
+    report = quiz_report(quiz=quiz, finished=finished, which=which)
     scope = slugify(classroom.name) if classroom else "all-classes"
     return _csv_response(exports.statistics_rows(report), f"statistics-{quiz.slug}-{scope}-{which}.csv")
 
 
 @teacher_required
 @require_GET
-def gradebook_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
+def gradebook_csv(request: HtmxHttpRequest, classroom_id: int) -> StreamingHttpResponse | HttpResponse:
     """One row per student, one column per assigned quiz (best finished score, %)."""
     classroom = _get_classroom_for(request, classroom_id)
     assignments = _ordered_assignments(classroom)
@@ -308,7 +309,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 @two_shaped
 @teacher_required
 @require_GET
-def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+def student_detail(request: HtmxHttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
     """Every attempt of one student on the class's quizzes, each answer with the right one and its citation."""
     classroom = _get_classroom_for(request, classroom_id)
     student = get_object_or_404(classroom.students.all(), pk=student_id)
@@ -342,7 +343,7 @@ def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> 
 
 def _unanswered_questions(attempts) -> dict[int, Question]:
     """The bank's questions that some attempt left unanswered, in one query."""
-    wanted = set()
+    wanted: set[int] = set()
     for attempt in attempts:
         answered = {response.question_id for response in attempt.responses.all()}
         wanted.update(pk for pk in attempt.question_ids if pk not in answered)
@@ -369,7 +370,7 @@ TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 @teacher_required
 @require_POST
-def student_password_reset(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+def student_password_reset(request: HtmxHttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
     """Give a student of the teacher's class a new temporary password, shown once to the teacher.
 
     Only students: a staff account in the class (another teacher) keeps its password.
@@ -393,7 +394,7 @@ def student_password_reset(request: HttpRequest, classroom_id: int, student_id: 
 
 @teacher_required
 @require_POST
-def student_extension(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+def student_extension(request: HtmxHttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
     """Give one student of the class a later due date on one assigned quiz, or take it back (blank date)."""
     classroom = _get_classroom_for(request, classroom_id)
     student = get_object_or_404(classroom.students.all(), pk=student_id)
