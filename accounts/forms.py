@@ -25,4 +25,7 @@ class SignUpForm(UserCreationForm):
     def validate_password_for_user(self, user, password_field_name: str = "password1", **kwargs) -> None:
         # What is wrong with the password (too short, too common) is said under "Password",
         # where it was typed; only a mismatch belongs under "Password confirmation".
-        super().validate_password_for_user(user, password_field_name=password_field_name, **kwargs)
+        # django-stubs do not know SetPasswordMixin, where Django defines this method.
+        super().validate_password_for_user(  # type: ignore[misc]
+            user, password_field_name=password_field_name, **kwargs
+        )

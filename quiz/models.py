@@ -157,7 +157,7 @@ class Question(models.Model):
             shown = _format_number(self.numeric_answer) if self.numeric_answer is not None else ""
             if self.numeric_tolerance:
                 shown += f" (± {_format_number(self.numeric_tolerance)})"
-            if self.numeric_unit == "place" and not self.numeric_tolerance:
+            if self.numeric_unit == "place" and not self.numeric_tolerance and self.numeric_answer is not None:
                 return f"{_ordinal(self.numeric_answer)} place"  # "25th place", not "25 place"
             return f"{shown} {self.numeric_unit}".strip()
         return " / ".join(self.accepted_answers)

@@ -36,7 +36,7 @@ def extended_due_dates(*, student_ids: list[int], assignments: list) -> dict[tup
 
 
 def roster_ids(classroom: Classroom) -> QuerySet:
-    return Classroom.students.through.objects.filter(classroom=classroom).values("user_id")
+    return Membership.objects.filter(classroom=classroom).values("user_id")
 
 
 @dataclass

@@ -14,7 +14,7 @@ shape with ``wants_fragment``, so the browser never shows a fragment as a page:
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -22,7 +22,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 def wants_fragment(request: HttpRequest) -> bool:
     """htmx asked to swap a piece of the page (and not to restore a whole page from history)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def render_shaped(
@@ -33,7 +33,7 @@ def render_shaped(
     return render(request, name, context, status=status)
 
 
-def mark_two_shaped(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def mark_two_shaped[Shaped: HttpResponseBase](request: HttpRequest, response: Shaped) -> Shaped:
     """Headers that keep a page and its fragment apart in every cache."""
     patch_vary_headers(response, ("HX-Request",))
     if wants_fragment(request):
@@ -44,11 +44,13 @@ def mark_two_shaped(request: HttpRequest, response: HttpResponse) -> HttpRespons
     return response
 
 
-def two_shaped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def two_shaped[**Params, Shaped: HttpResponseBase](view: Callable[Params, Shaped]) -> Callable[Params, Shaped]:
     """Decorate a view whose URL answers with the whole page or, for htmx, a fragment."""
 
     @wraps(view)
-    def shaped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return mark_two_shaped(request, view(request, *args, **kwargs))
+    def shaped(*args: Params.args, **kwargs: Params.kwargs) -> Shaped:
+        request = args[0]
+        assert isinstance(request, HttpRequest)
+        return mark_two_shaped(request, view(*args, **kwargs))
 
     return shaped

@@ -29,7 +29,7 @@ from quiz.forms import (
     StatisticsFilters,
     StudentFilters,
 )
-from quiz.models import Assignment, Attempt, Classroom, Extension, Question, Quiz, Response
+from quiz.models import Assignment, Attempt, Classroom, Extension, Membership, Question, Quiz, Response
 from quiz.reporting import charts, dashboard, exports
 from quiz.reporting.attempts import ALL_DATES, AttemptChoice, finished_attempts
 from quiz.reporting.statistics import quiz_report
@@ -239,7 +239,7 @@ def _statistics_scope(request: HtmxHttpRequest, slug: str):
         if classroom is None:
             raise Http404("This quiz is not assigned to that class, or the class is not yours.")
     scope = [classroom] if classroom else classrooms
-    student_ids = Classroom.students.through.objects.filter(classroom__in=scope).values("user_id")
+    student_ids = Membership.objects.filter(classroom__in=scope).values("user_id")
     dates = filters.dates() if filters.is_valid() else ALL_DATES
     which = filters.which() if filters.is_valid() else AttemptChoice.FIRST
     finished = finished_attempts(quiz_ids=[quiz.pk], student_ids=student_ids, dates=dates)
@@ -326,15 +326,15 @@ def student_detail(request: HtmxHttpRequest, classroom_id: int, student_id: int)
         .order_by("quiz__title", "number")
     )
     unanswered = _unanswered_questions(attempts)
-    wrong_only = filters.is_valid() and filters.cleaned_data.get("wrong_only")
+    wrong_only = bool(filters.is_valid() and filters.cleaned_data.get("wrong_only"))
     reviews = [{"attempt": attempt, "items": _review_items(attempt, unanswered, wrong_only)} for attempt in attempts]
     extended = dashboard.extended_due_dates(student_ids=[student.pk], assignments=assignments)
-    for assignment in assignments:
-        assignment.extended_to = extended.get((student.pk, assignment.pk))
+    due_dates = [{"assignment": a, "extended_to": extended.get((student.pk, a.pk))} for a in assignments]
     context = {
         "classroom": classroom,
         "student": student,
         "assignments": assignments,
+        "due_dates": due_dates,
         "reviews": reviews,
         "filters": filters,
     }
@@ -355,13 +355,12 @@ def _unanswered_questions(attempts) -> dict[int, Question]:
 def _review_items(attempt: Attempt, unanswered: dict[int, Question], wrong_only: bool = False) -> list[dict]:
     """Each question of the attempt; with ``wrong_only``, only those not fully right (unanswered ones included)."""
     responses = {response.question_id: response for response in attempt.responses.all()}
-    items = [
+    right = {pk for pk, response in responses.items() if response.is_correct} if wrong_only else set()
+    return [
         {"position": position, "response": responses.get(pk), "question": unanswered.get(pk)}
         for position, pk in enumerate(attempt.question_ids, start=1)
+        if pk not in right
     ]
-    if wrong_only:
-        items = [item for item in items if item["response"] is None or not item["response"].is_correct]
-    return items
 
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied.
@@ -401,7 +400,7 @@ def student_extension(request: HtmxHttpRequest, classroom_id: int, student_id: i
     back = reverse("student_detail", args=[classroom.pk, student.pk])
     form = ExtensionForm(request.POST)
     if not form.is_valid():
-        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
         messages.error(request, f"The extension was not saved: {errors}")
         return redirect(back)
     assignment = get_object_or_404(
