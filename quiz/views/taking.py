@@ -167,6 +167,16 @@ def _next_unanswered(attempt: Attempt, answered: set[int], *, after: int = 0) ->
     return next((pk for pk in order if pk not in answered), None)
 
 
+def _open_attempt_for(request: HtmxHttpRequest, public_id) -> Attempt:
+    """The student's attempt, closed here if its time ran out (saying so); check ``is_finished`` after."""
+    attempt = _get_attempt_for(request, public_id)
+    if not attempt.is_finished:
+        refusal = attempt_refusal(attempt)
+        if refusal:
+            messages.info(request, refusal)
+    return attempt
+
+
 def _position_param(request: HttpRequest) -> int:
     try:
         return max(0, int(request.GET.get("after", "0")))
@@ -179,11 +189,7 @@ def _position_param(request: HttpRequest) -> int:
 @two_shaped
 def attempt_question(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """The attempt's next unanswered question (after ``?after=N`` when skipping one); the results once none is left."""
-    attempt = _get_attempt_for(request, public_id)
-    if not attempt.is_finished:
-        refusal = attempt_refusal(attempt)
-        if refusal:
-            messages.info(request, refusal)
+    attempt = _open_attempt_for(request, public_id)
     if attempt.is_finished:
         return _redirect_to_results(request, attempt)
     answered = _answered_ids(attempt)
@@ -306,11 +312,7 @@ def attempt_flag(request: HtmxHttpRequest, public_id, position: int) -> HttpResp
 @require_GET
 def attempt_summary(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """Before finishing: which questions are answered, unanswered or flagged, with links back."""
-    attempt = _get_attempt_for(request, public_id)
-    if not attempt.is_finished:
-        refusal = attempt_refusal(attempt)
-        if refusal:
-            messages.info(request, refusal)
+    attempt = _open_attempt_for(request, public_id)
     if attempt.is_finished:
         return redirect("attempt_results", public_id=attempt.public_id)
     navigator = _navigator(attempt, _answered_ids(attempt))

@@ -86,12 +86,15 @@ def test_whole_quiz_works_without_javascript(page, live_server, bank):
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
 
-def test_submitting_early_without_javascript_scores_the_rest_zero(page, live_server, bank):
-    base = live_server.url
-    sign_up(page, base, "early-eli")
+def start_as_new_student(page, base: str, username: str) -> Attempt:
+    sign_up(page, base, username)
     page.goto(f"{base}/quizzes/{QUIZ_SLUG}/")
     page.get_by_role("button", name="Start the quiz").click()
-    attempt = current_attempt("early-eli", QUIZ_SLUG)
+    return current_attempt(username, QUIZ_SLUG)
+
+
+def test_submitting_early_without_javascript_scores_the_rest_zero(page, live_server, bank):
+    attempt = start_as_new_student(page, live_server.url, "early-eli")
     answer_with_mouse(page, plan_answer(attempt, 1, right=True))
     page.get_by_role("link", name="Review and finish").first.click()
     page.get_by_role("button", name="Submit all and finish").click()
@@ -118,11 +121,7 @@ def test_teacher_dashboard_filters_and_statistics_work_without_javascript(page, 
 
 
 def test_skip_flag_navigator_and_summary_work_without_javascript(page, live_server, bank):
-    base = live_server.url
-    sign_up(page, base, "no-script-nav")
-    page.goto(f"{base}/quizzes/{QUIZ_SLUG}/")
-    page.get_by_role("button", name="Start the quiz").click()
-    attempt = current_attempt("no-script-nav", QUIZ_SLUG)
+    attempt = start_as_new_student(page, live_server.url, "no-script-nav")
     page.get_by_role("link", name="Skip for now").click()
     expect(page.locator("#progress-label")).to_have_text(f"Question 2 of {attempt.question_count}")
     page.get_by_role("button", name="Flag for later").click()
