@@ -97,3 +97,13 @@ def test_history_restore_of_a_finished_attempts_question_redirects_rather_than_e
     response = logged_in_client(student).get(reverse("attempt_question", args=[attempt.public_id]), **HISTORY_RESTORE)
     assert response.status_code == 302
     assert "HX-Redirect" not in response
+
+
+def test_a_restored_page_shows_its_messages_once(db):
+    teacher = TeacherFactory(username="tina")
+    classroom = ClassroomFactory(teacher=teacher)
+    quiz = QuizFactory(questions=1, title="Once only")
+    client = logged_in_client(teacher)
+    client.post(reverse("assignment_save", args=[classroom.pk]), {"quiz": quiz.pk})  # leaves "Assigned …"
+    page = client.get(reverse("teach_dashboard") + f"?classroom={classroom.pk}", **HISTORY_RESTORE)
+    assert page.content.decode().count("Assigned “Once only”") == 1
