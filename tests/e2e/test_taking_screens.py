@@ -131,6 +131,15 @@ def test_finishing_goes_through_a_summary_with_links_back(page, live_server, scr
     assert Attempt.objects.get(pk=attempt.pk).is_finished
     assert Attempt.objects.get(pk=attempt.pk).flagged_question_ids == [attempt.question_ids[2]]
 
+    # On paper: no navigation or buttons, and whose results these are.
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".actions").first).to_be_hidden()
+    expect(page.locator(".print-only")).to_be_visible()
+    expect(page.locator(".print-only")).to_contain_text("summary-sam · Five questions, attempt #1")
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 3
+
 
 def test_on_a_phone_the_verdict_comes_into_view_and_next_question_stays_in_reach(page, live_server, bank, screenshot):
     page.set_viewport_size(PHONE)
@@ -229,3 +238,18 @@ def test_focus_title_history_drafts_and_a_busy_button_while_answering(page, live
     assert page.evaluate("() => history.length") == length + 1
     page.go_back()
     expect(page.locator("#progress-label")).to_have_text("Question 1 of 3")
+
+
+def test_the_gradebook_prints_without_navigation_and_with_whose_it_is(page, live_server, demo_class):
+    log_in(page, live_server.url, "teacher", "teach-the-source-2026")
+    page.goto(f"{live_server.url}/teach/?classroom={demo_class.pk}")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".filters")).to_be_hidden()
+    expect(page.locator(".assign-panel")).to_be_hidden()
+    expect(page.locator("#class-heading + .print-only")).to_contain_text("Gradebook · ")
+    expect(page.locator(".matrix")).to_be_visible()
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    print(f"gradebook of {demo_class.students.count()} students: {pages} A4 pages")
+    assert pages <= 6
