@@ -1,9 +1,12 @@
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
+from django.urls import reverse
 
 from content.models import Source
 from quiz.models import Question
+from tests.factories import PassageFactory, SourceFactory
 
 
 def test_reader_shows_every_passage_with_its_anchor(client, loaded_bank):
@@ -64,3 +67,18 @@ def test_the_readers_way_back_never_leaves_the_site(client, loaded_bank, back):
     source = Source.objects.first()
     page = client.get(f"/sources/{source.slug}/", {"back": back, "back_label": "question 3"}).content.decode()
     assert "Back to question 3" not in page
+
+
+def test_reader_says_what_is_not_known_about_the_source(client, loaded_bank):
+    page = client.get(reverse("source_reader", args=["russia-ai-chips"])).content.decode()
+    assert "Not known: who published it, when it was published, where it was first published." in page
+    assert "“last year”" in page
+
+
+def test_reader_names_only_the_unknowns(client, db):
+    source = SourceFactory(publisher="Example Weekly", published_on=date(2025, 3, 1))
+    PassageFactory(source=source, position=1, kind="title", text="A title")
+    page = client.get(reverse("source_reader", args=[source.slug])).content.decode()
+    assert "Example Weekly · 1 March 2025" in page
+    assert "Not known: where it was first published." in page
+    assert "last year" not in page
