@@ -9,8 +9,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from quiz.models import Classroom, QuestionKind, Quiz, SubmittedAnswer
+from quiz.reading.numbers import NumberRefused
 from quiz.reporting.attempts import AttemptChoice, DateRange
-from quiz.scoring import MAX_NUMERIC_INPUT, parse_number
+from quiz.scoring import MAX_NUMERIC_INPUT
 
 MAX_TEXT_ANSWER = 200
 
@@ -67,8 +68,12 @@ class AnswerForm(forms.Form):
         answer = self.cleaned_data["answer"]
         if "\x00" in answer:
             raise forms.ValidationError("That answer contains characters we cannot read.")
-        if self.question.kind == QuestionKind.NUMERIC and parse_number(answer) is None:
-            raise forms.ValidationError("Type a number, such as 84 or 100,000.")
+        if self.question.kind == QuestionKind.NUMERIC:
+            try:
+                self.question.read_numeric_answer(answer)
+            except NumberRefused as refusal:
+                # Not recorded, not marked wrong: the student reads why and types it again.
+                raise forms.ValidationError(str(refusal)) from None
         return answer
 
     def selected_choice_ids(self) -> list[str]:

@@ -1,5 +1,6 @@
 """Writes that touch several models: starting, answering and finishing attempts."""
 
+import functools
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -8,7 +9,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, DateTimeField, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
-from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
+from quiz.models import (
+    Attempt,
+    Choice,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizQuestion,
+    RegradeLog,
+    Response,
+    SubmittedAnswer,
+)
 from quiz.signals import attempt_finished, attempt_graded
 
 
@@ -156,7 +167,8 @@ def graded_response(
     *, attempt: Attempt, question: Question, choices: list[Choice], answer: SubmittedAnswer, now
 ) -> Response:
     """One answer, graded and with its snapshot, not yet saved (the admin's preview shows it as is)."""
-    fraction = question.grade(answer, choices)
+    mark = question.mark(answer, choices)
+    fraction = mark.fraction
     chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
     return Response(
         attempt=attempt,
@@ -168,6 +180,7 @@ def graded_response(
         fraction=fraction,
         points_awarded=(fraction * question.points).quantize(Decimal("0.01")),
         question_snapshot=question_snapshot(question, choices),
+        grading_note=mark.note,
         answered_at=now,
         seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
     )
@@ -289,3 +302,40 @@ def quiz_add_questions(*, quiz: Quiz, questions) -> int:
             for index, question in enumerate(new, start=1)
         )
     return len(new)
+
+
+def response_override_mark(*, response: Response, points: Decimal, comment: str, by, now=None) -> RegradeLog:
+    """A teacher sets one answer's mark by hand, with a comment; logged like a regrade.
+
+    The student sees the comment with the mark; the attempt's score moves by the
+    difference; later regrades of the question leave this answer's mark alone.
+    """
+    now = now or timezone.now()
+    comment = " ".join(comment.split())
+    with transaction.atomic():
+        # Locked like a regrade: an answer recorded at this moment adds to the same row.
+        attempt = Attempt.objects.select_for_update().get(pk=response.attempt_id)
+        response = Response.objects.select_for_update().get(pk=response.pk)
+        maximum = Decimal(response.question_snapshot.get("points", response.question.points))
+        points = min(max(points, Decimal("0")), maximum).quantize(Decimal("0.01"))
+        old_score = attempt.score
+        attempt.score = max(Decimal("0"), attempt.score + points - response.points_awarded)
+        response.points_awarded = points
+        response.fraction = (points / maximum).quantize(Decimal("0.0001")) if maximum else Decimal("0")
+        response.is_correct = response.fraction == 1
+        response.grading_note = f"Mark set by your teacher: {comment}"[:300]
+        response.marked_by_hand = True
+        response.save(update_fields=["points_awarded", "fraction", "is_correct", "grading_note", "marked_by_hand"])
+        Attempt.objects.filter(pk=attempt.pk).update(score=attempt.score)
+        if attempt.finished_at is not None:
+            # A changed final score travels on like a regrade's (the LMS grade book, for one).
+            transaction.on_commit(functools.partial(attempt_graded.send, sender=Attempt, attempt=attempt))
+        return RegradeLog.objects.create(
+            attempt=attempt,
+            question_id=response.question_id,
+            old_score=old_score,
+            new_score=attempt.score,
+            regraded_by=by,
+            regraded_at=now,
+            reason=f"Mark set by hand: {comment}"[:300],
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quiz.views import classes, progress, taking, teach
+from quiz.views import classes, marking, progress, taking, teach
 
 urlpatterns = [
     path("", taking.home, name="home"),
@@ -34,6 +34,12 @@ urlpatterns = [
         teach.student_password_reset,
         name="student_password_reset",
     ),
+    path(
+        "teach/classes/<int:classroom_id>/students/<int:student_id>/responses/<int:response_id>/mark/",
+        marking.response_mark,
+        name="response_mark",
+    ),
+    path("teach/questions/<int:question_id>/accept-answer/", marking.accept_typed_answer, name="accept_typed_answer"),
     path("teach/quizzes/<slug:slug>/statistics/", teach.quiz_statistics, name="quiz_statistics"),
     path("teach/quizzes/<slug:slug>/statistics.csv", teach.quiz_statistics_csv, name="quiz_statistics_csv"),
 ]

@@ -26,8 +26,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from content.models import Source
-from quiz.models import Assignment, Attempt, Classroom, Question, Quiz
-from quiz.services import attempt_finish, attempt_start
+from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, SubmittedAnswer
+from quiz.services import attempt_finish, attempt_start, response_record
 from tests.conftest import HTMX, MODEL_BACKEND
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, TeacherFactory, UserFactory
 
@@ -168,6 +168,22 @@ def admin(outcome, **overrides) -> dict:
     return everyone(outcome, **{"anonymous": LOGIN, "student": LOGIN, "other_student": LOGIN, **overrides})
 
 
+def _alices_answer(w: World) -> str:
+    """The mark page of an answer of Alice's in Tess's class (the answer is made inside the case's transaction)."""
+    attempt = Attempt.objects.get(pk=w.in_progress.pk)
+    question = Question.objects.get(pk=attempt.question_ids[0])
+    choices = attempt.shown_choices(question.pk, question.choices.all())
+    answer = SubmittedAnswer(choice_ids=frozenset({choices[0].pk}))
+    response, _ = response_record(attempt=attempt, question=question, choices=choices, answer=answer)
+    return reverse("response_mark", args=[w.classroom.pk, w.users["student"].pk, response.pk])
+
+
+def _tess_short_answer_question(w: World) -> str:
+    """Accepting a typed answer for a short-text question Tess wrote (made inside the case's transaction)."""
+    question = QuestionFactory(short_text=True, author=w.users["teacher"])
+    return reverse("accept_typed_answer", args=[question.pk])
+
+
 POSTED = (AWAY, OK)  # post/redirect/get without htmx; the fragment itself with htmx
 CLASS_PAGE = lambda w: w.classroom.pk  # noqa: E731
 
@@ -279,6 +295,22 @@ TABLE = [
         "quiz_statistics",
         lambda w: reverse("quiz_statistics", args=[w.quiz.slug]),
         teachers(OK, others=404, superuser=404),
+    ),
+    # Judging typed answers: a mark set by hand in one's own class; a near miss accepted by the question's author.
+    Row("response_mark", _alices_answer, teachers(OK, others=404, superuser=404)),
+    Row(
+        "response_mark",
+        _alices_answer,
+        teachers(AWAY, others=404, superuser=404),
+        "post",
+        lambda w: {"points": "0", "comment": "Checked by hand"},
+    ),
+    Row(
+        "accept_typed_answer",
+        _tess_short_answer_question,
+        teachers(AWAY, others=403),
+        "post",
+        lambda w: {"answer": "Something new"},
     ),
     Row(
         "quiz_statistics_csv",

@@ -117,14 +117,19 @@ class QuestionAdmin(admin.ModelAdmin):
         (
             "Numeric answer",
             {
-                "fields": ("numeric_answer", "numeric_tolerance", "numeric_unit"),
+                "fields": ("numeric_answer", "numeric_tolerance", ("numeric_min", "numeric_max"), "numeric_unit"),
                 "classes": ("kind-fieldset", "kind-numeric"),
-                "description": "Numeric questions only: the right value, how far off an answer may be, and its unit.",
+                "description": "Numeric questions only: the right value, how far off an answer may be (± tolerance, "
+                "or a lowest and/or highest accepted value instead), and its unit. Students may type the unit, "
+                "its synonyms or words of the prompt after the number; another unit is refused with a sentence.",
             },
         ),
         (
             "Short-text answer",
-            {"fields": ("accepted_answers",), "classes": ("kind-fieldset", "kind-short_text")},
+            {
+                "fields": ("accepted_answers", "match_whole_words", "allow_typos", "read_other_scripts"),
+                "classes": ("kind-fieldset", "kind-short_text"),
+            },
         ),
         ("History", {"fields": ("author", "cited_fingerprint", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
@@ -240,8 +245,13 @@ class QuestionAdmin(admin.ModelAdmin):
                     cited_fingerprint=original.cited_fingerprint,
                     numeric_answer=original.numeric_answer,
                     numeric_tolerance=original.numeric_tolerance,
+                    numeric_min=original.numeric_min,
+                    numeric_max=original.numeric_max,
                     numeric_unit=original.numeric_unit,
                     accepted_answers=list(original.accepted_answers),
+                    match_whole_words=original.match_whole_words,
+                    allow_typos=original.allow_typos,
+                    read_other_scripts=original.read_other_scripts,
                     points=original.points,
                     is_published=False,
                     author=request.user,

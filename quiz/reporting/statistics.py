@@ -21,6 +21,7 @@ from quiz.bank import cache as bank_cache
 from quiz.models import BankStamp, Choice, CognitiveLevel, Question, Quiz, RegradeLog, Response
 from quiz.reporting import stats
 from quiz.reporting.attempts import AttemptChoice, chosen_attempts
+from quiz.reporting.near_misses import add_near_misses
 
 
 def total_distribution(attempts: QuerySet) -> list[tuple[Decimal, int]]:
@@ -118,6 +119,8 @@ class QuestionReport:
     median_seconds: float | None
     distractors: stats.DistractorAnalysis | None
     reasons: list[str] = field(default_factory=list)
+    near_misses: list = field(default_factory=list)  # quiz.reporting.near_misses.NearMiss, most frequent first
+    may_accept_answers: bool = False  # the viewer may add a near miss to the accepted answers
 
     @property
     def is_flagged(self) -> bool:
@@ -167,6 +170,7 @@ class QuizReport:
     standard_error: float | None = None
     histogram: list[stats.HistogramBin] = field(default_factory=list)
     questions: list[QuestionReport] = field(default_factory=list)
+    has_near_misses: bool = False
 
     @property
     def which_label(self) -> str:
@@ -215,7 +219,10 @@ def _with_unanswered(answered: list[tuple], totals: list[tuple[Decimal, int]]) -
 
 
 def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizReport:
-    """The whole statistics report for ``attempts`` (already scoped and chosen). Five queries."""
+    """The whole statistics report for ``attempts`` (already scoped and chosen).
+
+    Five queries, and a sixth for the near misses when the quiz has typed questions.
+    """
     links = list(
         quiz.quiz_questions.filter(question__is_published=True)
         .select_related("question__passage__source")
@@ -270,6 +277,7 @@ def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizRepo
         report.internal_consistency = stats.internal_consistency(known, stats.variance(totals))
         report.error_ratio = stats.error_ratio(report.internal_consistency)
         report.standard_error = _as_percent(stats.standard_error(report.error_ratio, sd), max_mark)
+    add_near_misses(report, attempts)
     return report
 
 

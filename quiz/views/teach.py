@@ -32,6 +32,7 @@ from quiz.forms import (
 from quiz.models import Assignment, Attempt, Classroom, Extension, Membership, Question, Quiz, Response
 from quiz.reporting import charts, dashboard, exports
 from quiz.reporting.attempts import ALL_DATES, AttemptChoice, finished_attempts
+from quiz.reporting.near_misses import mark_acceptable
 from quiz.reporting.statistics import quiz_report
 from quiz.views.shapes import render_shaped, two_shaped
 
@@ -253,6 +254,7 @@ def quiz_statistics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
     quiz, classrooms, classroom, filters, finished, which = _statistics_scope(request, slug)
     report = quiz_report(quiz=quiz, finished=finished, which=which)
+    mark_acceptable(report, request.user)
     context = {
         "quiz": quiz,
         "classrooms": classrooms,
