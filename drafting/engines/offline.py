@@ -35,8 +35,10 @@ from drafting.engines.text import (
 
 # Passages that are labels rather than statements: nothing to ask about them.
 SKIPPED_PASSAGE_KINDS = {"title", "heading"}
-# A name in more than this share of sentences is the source's subject ("Russia"): asking for it tests nothing.
-TOPIC_SHARE = 0.2
+# A name in at least TOPIC_SENTENCES sentences and more than TOPIC_SHARE of them is one of the source's subjects
+# ("Russia", "GPUs"): asking for it tests little, and every other stem would give it away.
+TOPIC_SENTENCES = 3
+TOPIC_SHARE = 0.05
 MIN_STEM_WORDS = 5
 
 
@@ -75,15 +77,24 @@ class SourceIndex:
         self.word_counts = Counter(word for facts in self.sentences for word in content_words(facts.sentence.text))
         self.sentence_words = [content_words(facts.sentence.text) for facts in self.sentences]
         name_sentences = Counter(normalise(n.span.text) for facts in self.sentences for n in {*facts.names})
-        self.topic_names = {
-            name for name, count in name_sentences.items() if count > max(2, TOPIC_SHARE * len(self.sentences))
+        self.topic_names: set[str] = {
+            name
+            for name, count in name_sentences.items()
+            if count >= TOPIC_SENTENCES and count > TOPIC_SHARE * len(self.sentences)
         }
         self._score_centrality()
+        self.normalised_sentences = [f" {normalise(facts.sentence.text)} " for facts in self.sentences]
+        self.sentences_with_word: dict[str, list[int]] = {}
+        for number, text in enumerate(self.normalised_sentences):
+            for word in set(text.split()):
+                self.sentences_with_word.setdefault(word, []).append(number)
+        self._name_pools: dict[str, list[Name]] = {}
+        self._true_in_text: dict[tuple[str, frozenset[str]], bool] = {}
+        self.quantities = [quantity for facts in self.sentences for quantity in facts.quantities]
+        self.listing_texts = [item.text for facts in self.sentences for lst in facts.listings for item in lst.items]
 
     def _read(self, passage: PassageText, sentence: Span) -> SentenceFacts:
-        quantities = [
-            _shift_quantity(quantity, sentence.start) for quantity in find_quantities(sentence.text)
-        ]
+        quantities = [_shift_quantity(quantity, sentence.start) for quantity in find_quantities(sentence.text)]
         names = _distinct_names(find_names(sentence, passage.text, self.source_text))
         return SentenceFacts(passage, sentence, quantities, names, find_listings(sentence))
 
@@ -97,32 +108,40 @@ class SourceIndex:
             facts.centrality = round(weight, 4)
 
     def name_pool(self, kind: str) -> list[Name]:
+        if kind not in self._name_pools:
+            self._name_pools[kind] = self._names_of_kind(kind)
+        return self._name_pools[kind]
+
+    def _names_of_kind(self, kind: str) -> list[Name]:
         seen: dict[str, Name] = {}
         for facts in self.sentences:
             for name in facts.names:
-                if name.kind == kind and normalise(name.span.text) not in self.topic_names:
+                if name.kind == kind:
                     seen.setdefault(normalise(name.span.text), name)
-        return list(seen.values())
-
-    def quantity_pool(self) -> list[Quantity]:
-        return [quantity for facts in self.sentences for quantity in facts.quantities]
-
-    def listing_items(self) -> list[str]:
-        return [item.text for facts in self.sentences for listing in facts.listings for item in listing.items]
+        # The source's subjects last: they are never asked about, so as distractors they cost no other question.
+        return sorted(seen.values(), key=lambda name: normalise(name.span.text) not in self.topic_names)
 
     def true_in_text(self, phrase: str, context: frozenset[str]) -> bool:
-        """Whether some sentence says `phrase` about the same thing (shares two context words): then it is no distractor."""
-        pattern = re.compile(rf"(?<!\w){re.escape(normalise(phrase))}(?!\w)")
-        for index, facts in enumerate(self.sentences):
-            if pattern.search(normalise(facts.sentence.text)) and len(self.sentence_words[index] & context) >= 2:
+        """Whether a sentence says `phrase` about the same thing (two context words shared): no distractor then."""
+        if (phrase, context) not in self._true_in_text:
+            self._true_in_text[phrase, context] = self._says(phrase, context)
+        return self._true_in_text[phrase, context]
+
+    def _says(self, phrase: str, context: frozenset[str]) -> bool:
+        wanted = normalise(phrase)
+        if not wanted:
+            return False
+        for number in self.sentences_with_word.get(wanted.split()[0], []):
+            if f" {wanted} " in self.normalised_sentences[number] and len(self.sentence_words[number] & context) >= 2:
                 return True
         return False
 
 
 def _shift_quantity(quantity: Quantity, by: int) -> Quantity:
     span = Span(quantity.span.start + by, quantity.span.end + by, quantity.span.text)
-    return Quantity(span, quantity.value, quantity.unit, quantity.kind, quantity.hedge, quantity.hedge_words,
-                    quantity.precision)
+    return Quantity(
+        span, quantity.value, quantity.unit, quantity.kind, quantity.hedge, quantity.hedge_words, quantity.precision
+    )
 
 
 def _distinct_names(names: list[Name]) -> list[Name]:
@@ -138,23 +157,52 @@ def _distinct_names(names: list[Name]) -> list[Name]:
 # --- Shared wording -----------------------------------------------------------------------------------------------
 
 
+def other_facts(index: SourceIndex, facts: SentenceFacts, target: Span) -> list[Span]:
+    """The sentence's other quantities and names (not its subjects), which a stem about `target` should not show."""
+    spans = [q.span for q in facts.quantities] + [
+        n.span for n in facts.names if normalise(n.span.text) not in index.topic_names
+    ]
+    return [span for span in spans if span.end <= target.start or span.start >= target.end]
+
+
 def cloze(facts: SentenceFacts, target: Span, avoid: Sequence[Span] = ()) -> str:
-    """The sentence around `target` with the target blanked, cut short of other facts so it gives none away."""
+    """The sentence around `target` with the target blanked, cut short of other facts so it gives none away.
+
+    When that leaves too few words to make sense of, the nearest fact is let back in (a number as "[…]"), and so on.
+    """
     text = facts.passage.text
-    start, end = facts.sentence.start, facts.sentence.end
-    for other in avoid:
-        if other.end <= target.start and other.end > start:
-            start = other.end
-        elif other.start >= target.end and other.start < end:
-            end = other.start
-    before = _trim_words(text[start : target.start], leading=True)
-    after = _trim_words(text[target.end : end], leading=False)
-    if len((before + " " + after).split()) < MIN_STEM_WORDS:
-        before, after = text[facts.sentence.start : target.start], text[target.end : facts.sentence.end]
+    sentence = facts.sentence
+    avoid = sorted(avoid, key=lambda span: min(abs(span.end - target.start), abs(span.start - target.end)))
+    masked: list[Span] = []
+    while True:
+        start = max([span.end for span in avoid if span.end <= target.start] + [sentence.start])
+        end = min([span.start for span in avoid if span.start >= target.end] + [sentence.end])
+        before = _masked(text, start, target.start, masked)
+        after = _masked(text, target.end, end, masked)
+        if start > sentence.start:
+            before = _trim_words(before, leading=True)
+        if end < sentence.end:
+            after = _trim_words(after, leading=False)
+        if len(f"{before} {after}".split()) >= MIN_STEM_WORDS or not avoid:
+            break
+        if re.search(r"\d", avoid[0].text):
+            masked.append(avoid[0])
+        avoid = avoid[1:]
     before, after = before.strip(), after.strip().rstrip(".")
-    opening = "" if start == facts.sentence.start and before == text[facts.sentence.start : target.start].strip() else "…"
-    closing = "" if after == text[target.end : facts.sentence.end].strip().rstrip(".") else "…"
-    return f"{opening}{before} ___ {after}{closing}".replace("  ", " ").replace("… ", "…").strip()
+    lead = "" if before.endswith(('"', "“", "‘", "(")) or not before else " "
+    joint = "" if after.startswith(("'", "’", ",", ";", ":", '"', "”", ")")) else " "
+    opening = "…" if start > sentence.start else ""
+    closing = "…" if end < sentence.end else ""
+    return f"{opening}{before}{lead}___{joint}{after}{closing}".replace("  ", " ").strip()
+
+
+def _masked(text: str, start: int, end: int, masked: list[Span]) -> str:
+    pieces, cursor = [], start
+    for span in sorted(masked, key=lambda span: span.start):
+        if start <= span.start and span.end <= end:
+            pieces += [text[cursor : span.start], "[…]"]
+            cursor = span.end
+    return "".join([*pieces, text[cursor:end]])
 
 
 def _trim_words(fragment: str, *, leading: bool) -> str:
@@ -214,8 +262,7 @@ def _similar_length(key: str, options: list[str], count: int) -> list[str]:
 
 def numeric_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     for quantity in facts.quantities:
-        others = [q.span for q in facts.quantities if q is not quantity]
-        stem = cloze(facts, quantity.span, others)
+        stem = cloze(facts, quantity.span, other_facts(index, facts, quantity.span))
         draft = DraftQuestion(
             kind="numeric",
             prompt=f"Fill in the number, as the source gives it: “{stem}” ({_answer_hint(quantity)})",
@@ -278,7 +325,7 @@ def short_text_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
     for name in facts.names:
         if normalise(name.span.text) in index.topic_names or len(name.span.text) < 2:
             continue
-        stem = cloze(facts, name.span)
+        stem = cloze(facts, name.span, other_facts(index, facts, name.span))
         variants = _supported_variants(index, name)
         rule = "short_text.term" if name.kind == "term" else "short_text.name"
         draft = DraftQuestion(
@@ -292,8 +339,7 @@ def short_text_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
             accepted_answers=list(variants),
             centrality=facts.centrality,
         )
-        yield Candidate(draft, _name_fact(name, facts), variants,
-                        fact_context(facts, name.span))
+        yield Candidate(draft, _name_fact(name, facts), variants, fact_context(facts, name.span))
 
 
 def _name_fact(name: Name, facts: SentenceFacts) -> str:
@@ -318,24 +364,54 @@ def single_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Cand
         context = fact_context(facts, quantity.span)
         options = [written_like(quantity, value) for value in _quantity_distractors(index, quantity, context)]
         key = quantity.span.text
-        others = [q.span for q in facts.quantities if q is not quantity]
-        yield from _single(facts, quantity.span, key, options, others, _quantity_fact(quantity), "single.quantity",
-                           (f"{quantity.value:f}",), context)
+        yield from _single(
+            facts,
+            quantity.span,
+            key,
+            options,
+            other_facts(index, facts, quantity.span),
+            _quantity_fact(quantity),
+            "single.quantity",
+            (f"{quantity.value:f}",),
+            context,
+        )
     for name in facts.names:
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
             continue
         context = fact_context(facts, name.span)
         options = [other.span.text for other in same_kind_names(index, facts, name)]
-        yield from _single(facts, name.span, name.span.text, options, [], _name_fact(name, facts), "single.name",
-                           name.variants, context)
+        yield from _single(
+            facts,
+            name.span,
+            name.span.text,
+            options,
+            other_facts(index, facts, name.span),
+            _name_fact(name, facts),
+            "single.name",
+            name.variants,
+            context,
+            frozenset(index.topic_names),
+        )
 
 
-def _single(facts: SentenceFacts, target: Span, key: str, options: list[str], avoid: list[Span], fact: str,
-            rule: str, terms: tuple[str, ...], context: frozenset[str]) -> Iterator[Candidate]:
+def _single(
+    facts: SentenceFacts,
+    target: Span,
+    key: str,
+    options: list[str],
+    avoid: list[Span],
+    fact: str,
+    rule: str,
+    terms: tuple[str, ...],
+    context: frozenset[str],
+    topics: frozenset[str] = frozenset(),
+) -> Iterator[Candidate]:
+    """A single-choice draft; distractors among the source's subjects (`topics`) come first, as they cost nothing."""
     options = [option for option in dict.fromkeys(options) if normalise(option) != normalise(key)]
     if len(options) < 2:
         return
-    distractors = _similar_length(key, options, 3)
+    distractors = _similar_length(key, [o for o in options if normalise(o) in topics], 3)
+    distractors += _similar_length(key, [o for o in options if normalise(o) not in topics], 3 - len(distractors))
     texts = sorted([key, *distractors], key=lambda text: _stable(text + facts.sentence.text))
     quote = facts.sentence.text
     draft = DraftQuestion(
@@ -353,7 +429,7 @@ def _single(facts: SentenceFacts, target: Span, key: str, options: list[str], av
 
 
 def same_kind_names(index: SourceIndex, facts: SentenceFacts, name: Name) -> list[Name]:
-    """Names of the same kind (a country for a country) that the sentence does not hold and the text does not make true."""
+    """Names of the same kind (a country for a country), not in the sentence, that the text does not make true here."""
     in_sentence = {normalise(n.span.text) for n in facts.names}
     context = fact_context(facts, name.span)
     return [
@@ -369,7 +445,7 @@ def same_kind_names(index: SourceIndex, facts: SentenceFacts, name: Name) -> lis
 def _quantity_distractors(index: SourceIndex, key: Quantity, context: frozenset[str]) -> list[Decimal]:
     """Other quantities of the source with the same unit and magnitude that the text does not also make true here."""
     values = []
-    for other in index.quantity_pool():
+    for other in index.quantities:
         if other.kind != key.kind or normalise(other.unit) != normalise(key.unit) or other.value == key.value:
             continue
         if key.value and not Decimal("0.1") <= other.value / key.value <= Decimal(10):
@@ -384,12 +460,22 @@ def _quantity_distractors(index: SourceIndex, key: Quantity, context: frozenset[
 
 # A faithful paraphrase rewords the text's hedges and units; it never changes what is claimed.
 PARAPHRASES = [
-    (r"\bnearly(?= \d)", "almost"), (r"\balmost(?= \d)", "nearly"), (r"\babout(?= \d)", "around"),
-    (r"\bover(?= \d)", "more than"), (r"\bat least(?= \d)", "no fewer than"), (r"\bup to(?= \d)", "as many as"),
+    (r"\bnearly(?= \d)", "almost"),
+    (r"\balmost(?= \d)", "nearly"),
+    (r"\babout(?= \d)", "around"),
+    (r"\bover(?= \d)", "more than"),
+    (r"\bat least(?= \d)", "no fewer than"),
+    (r"\bup to(?= \d)", "as many as"),
     (r"(?<=\d) percent\b", "%"),
-    (r"\bhas been\b", "was"), (r"\bhave been\b", "were"), (r"\bincreasingly\b", "more and more"),
-    (r"\bplummeted\b", "fallen steeply"), (r"\bsurged\b", "risen sharply"), (r"\bcrippled\b", "badly damaged"),
-    (r"\bfamously\b", "publicly"), (r"\bestablished\b", "set up"), (r"\bpredicts\b", "forecasts"),
+    (r"\bhas been\b", "was"),
+    (r"\bhave been\b", "were"),
+    (r"\bincreasingly\b", "more and more"),
+    (r"\bplummeted\b", "fallen steeply"),
+    (r"\bsurged\b", "risen sharply"),
+    (r"\bcrippled\b", "badly damaged"),
+    (r"\bfamously\b", "publicly"),
+    (r"\bestablished\b", "set up"),
+    (r"\bpredicts\b", "forecasts"),
 ]
 _PRONOUN_START = re.compile(r"^(?:it|this|that|these|those|they|he|she|we|its|their)\b", re.IGNORECASE)
 
@@ -455,8 +541,12 @@ def _misreadings(index: SourceIndex, facts: SentenceFacts, statement: str) -> It
         start, end = quantity.span.start - base, quantity.span.end - base
         for value in _quantity_distractors(index, quantity, fact_context(facts, quantity.span)):
             changed = statement[:start] + written_like(quantity, value) + statement[end:]
-            yield (_as_claim(changed), "true_false.changed_quantity",
-                   f"the source gives {quantity.span.text}, not {written_like(quantity, value)}", _quantity_fact(quantity))
+            yield (
+                _as_claim(changed),
+                "true_false.changed_quantity",
+                f"the source gives {quantity.span.text}, not {written_like(quantity, value)}",
+                _quantity_fact(quantity),
+            )
             break
     for name in facts.names:
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
@@ -464,20 +554,36 @@ def _misreadings(index: SourceIndex, facts: SentenceFacts, statement: str) -> It
         for other in same_kind_names(index, facts, name):
             start, end = name.span.start - base, name.span.end - base
             changed = statement[:start] + other.span.text + statement[end:]
-            yield (_as_claim(changed), "true_false.swapped_entity",
-                   f"the source names {name.span.text}, not {other.span.text}", _name_fact(name, facts))
+            yield (
+                _as_claim(changed),
+                "true_false.swapped_entity",
+                f"the source names {name.span.text}, not {other.span.text}",
+                _name_fact(name, facts),
+            )
             break
     for word in re.finditer(r"[A-Za-z]+", statement):
         opposite = OPPOSITES.get(word.group().casefold())
         if opposite and word.group().islower():
             changed = statement[: word.start()] + opposite + statement[word.end() :]
-            yield (_as_claim(changed), "true_false.reversed_direction",
-                   f"the source says “{word.group()}”, not “{opposite}”", f"sentence:{facts.passage.position}:{base}")
+            yield (
+                _as_claim(changed),
+                "true_false.reversed_direction",
+                f"the source says “{word.group()}”, not “{opposite}”",
+                f"sentence:{facts.passage.position}:{base}",
+            )
             break
 
 
-def _true_false(facts: SentenceFacts, statement: str, truth: bool, rule: str, level: str, fact: str,
-                context: frozenset[str], correction: str) -> Candidate:
+def _true_false(
+    facts: SentenceFacts,
+    statement: str,
+    truth: bool,
+    rule: str,
+    level: str,
+    fact: str,
+    context: frozenset[str],
+    correction: str,
+) -> Candidate:
     quote = facts.sentence.text
     right = "Correct: the source says this." if truth else f"Correct: {correction}."
     wrong = "Not quite: the source says this." if truth else f"Not quite: {correction}."
@@ -504,14 +610,16 @@ def _true_false(facts: SentenceFacts, statement: str, truth: bool, rule: str, le
 
 def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     """“Which of these does the source name here?” with the items of a list as keys."""
-    pool = index.listing_items() + [name.span.text for kind in ("place", "organisation", "person")
-                                    for name in index.name_pool(kind)]
+    pool = index.listing_texts + [
+        name.span.text for kind in ("place", "organisation", "person") for name in index.name_pool(kind)
+    ]
     for listing in facts.listings:
         keys = [item.text for item in listing.items]
         context = fact_context(facts, listing.span)
         capitalised = keys[0].removeprefix("the ")[:1].isupper()
         options = [
-            option for option in dict.fromkeys(pool)
+            option
+            for option in dict.fromkeys(pool)
             if normalise(option) not in {normalise(key) for key in keys}
             and option.removeprefix("the ")[:1].isupper() == capitalised
             and normalise(option) not in normalise(facts.sentence.text)
@@ -520,12 +628,13 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
         ]
         if len(options) < 2:
             continue
-        distractors = _similar_length(keys[0], options, 2 if len(keys) < 3 else 2)
+        distractors = _similar_length(keys[0], options, 2)
         texts = sorted([*keys, *distractors], key=lambda text: _stable(text + facts.sentence.text))
         quote = facts.sentence.text
+        stem = cloze(facts, listing.span, other_facts(index, facts, listing.span))
         draft = DraftQuestion(
             kind="multiple",
-            prompt=f"Which of these does the source name here? Select all that apply. “{cloze(facts, listing.span)}”",
+            prompt=f"Which of these does the source name here? Select all that apply. “{stem}”",
             explanation=explanation_for(facts),
             passage_position=facts.passage.position,
             quote=quote,
@@ -537,8 +646,9 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
         yield Candidate(draft, f"listing:{facts.passage.position}:{listing.span.start}", tuple(keys), context)
 
 
-def statement_candidates(index: SourceIndex, passage_facts: list[SentenceFacts],
-                         neighbours: list[SentenceFacts]) -> Iterator[Candidate]:
+def statement_candidates(
+    index: SourceIndex, passage_facts: list[SentenceFacts], neighbours: list[SentenceFacts]
+) -> Iterator[Candidate]:
     """“Which of these does the source say about X?”: true statements of the passage, altered ones beside them."""
     statements = [(facts, _statement(facts)) for facts in passage_facts]
     usable = [(facts, text) for facts, text in statements if text and len(text.split()) <= 30]
@@ -608,7 +718,7 @@ class OfflineEngine:
     name = "offline"
     sends_text_to_third_party = False
 
-    def __init__(self, *, per_passage_cap: int = 6):
+    def __init__(self, *, per_passage_cap: int = 8):
         self.per_passage_cap = per_passage_cap
 
     def draft(
