@@ -76,9 +76,8 @@ def make_pdf(pages: Sequence[Sequence[tuple[str, str]]], *, title: str = "", aut
     out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
     for offset in offsets:
         out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {info_number} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
+    trailer = f"<< /Size {len(objects) + 1} /Root 1 0 R /Info {info_number} 0 R >>"
+    out.write(f"trailer\n{trailer}\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
 
 
