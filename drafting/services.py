@@ -61,6 +61,24 @@ def get_engine(name: str | None = None) -> Engine:
     return engine_class()
 
 
+@dataclass(frozen=True)
+class EngineNotice:
+    """What the intake pages tell the teacher about the engine: its name, and where text would be sent."""
+
+    name: str
+    available: bool
+    sends_text_to: str  # the host of a configured third party, or "" when the text stays on this server
+
+
+def engine_notice() -> EngineNotice:
+    name = settings.DRAFTING_ENGINE
+    try:
+        engine = get_engine(name)
+    except DraftingError:
+        return EngineNotice(name=name, available=False, sends_text_to="")
+    return EngineNotice(name=name, available=True, sends_text_to=str(getattr(engine, "sends_text_to", "") or ""))
+
+
 # Bringing a source in ----------------------------------------------------------------------
 
 
