@@ -15,7 +15,8 @@ from tests.test_drafting_extraction import NEWS_PAGE
 
 ARTICLE = (
     "Chips under sanctions\n\nTable of Contents\n\n"
-    "Russian imports of GPUs have plummeted by 84 percent compared to pre-war levels. Companies rely on intermediaries.\n\n"
+    "Russian imports of GPUs have plummeted by 84 percent compared to pre-war levels. "
+    "Companies rely on intermediaries.\n\n"
     "Advertisement\n\n"
     "Engineers still train mid-sized models on older chips. The largest projects have stalled.\n\n"
     "Officials expect the shortage to last until 2027.\n"
