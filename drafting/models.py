@@ -77,7 +77,7 @@ class DraftQuerySet(models.QuerySet):
     def counts_by_state(self) -> dict[str, int]:
         """{state: count} for every state, zeros included, in one query."""
         counts = {state: 0 for state in ReviewState.values}
-        counts.update(dict(self.values_list("state").annotate(n=Count("pk")).values_list("state", "n")))
+        counts.update(self.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
         return counts
 
 

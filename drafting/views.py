@@ -244,6 +244,7 @@ def _review_context(request: HttpRequest, source: Source, *, errors: dict | None
     for draft in drafts:
         draft.review_error = (errors or {}).get(draft.pk)
         passage = draft.question.passage
+        passage.source = source  # the reader link needs its slug: no query per passage
         group = groups.setdefault(passage.pk, {"passage": passage, "drafts": [], "quotes": []})
         group["drafts"].append(draft)
         group["quotes"].append(draft.question.quote)
