@@ -101,7 +101,7 @@ def test_only_the_owner_and_superusers_see_a_sources_drafts(client, source, draf
 def test_the_review_page_groups_drafts_by_passage_and_marks_their_quotes(teacher_client, source, drafts):
     response = teacher_client.get(review_url(source))
     body = response.content.decode()
-    assert response["Vary"] == "HX-Request" or "HX-Request" in response["Vary"]
+    assert "HX-Request" in response["Vary"]
     assert body.count('class="passage-group"') == 3
     assert "<mark>Russian imports of GPUs have plummeted by 84 percent.</mark> Companies rely" in body
     assert "single.opening" in body
