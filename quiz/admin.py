@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from quiz import admin_views
@@ -26,6 +26,7 @@ from quiz.admin_forms import (
     QuestionAdminForm,
     unique_key,
 )
+from quiz.bank.leaks import leaks_in_quiz
 from quiz.models import (
     Assignment,
     Attempt,
@@ -332,10 +333,18 @@ class QuizAdmin(admin.ModelAdmin):
     list_filter = ("is_published", "feedback_mode")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("play",)
+    readonly_fields = ("play", "leaks")
     inlines = [QuizQuestionInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "play")}),
+        (
+            "Answers given away",
+            {
+                "fields": ("leaks",),
+                "description": "A question must not print another's answer in its prompt or choices, nor in its "
+                "explanation or feedback when students see feedback after each question.",
+            },
+        ),
         ("How it plays", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes")}),
         ("Attempts and passing", {"fields": ("attempts_allowed", "pass_mark")}),
         (
@@ -366,6 +375,17 @@ class QuizAdmin(admin.ModelAdmin):
         if not quiz.is_published:
             return "Publish the quiz to play it as a student would."
         return format_html('<a href="{}">Play “{}” as a student</a>', quiz.get_absolute_url(), quiz.title)
+
+    @admin.display(description="Leaks")
+    def leaks(self, quiz: Quiz) -> str:
+        if not quiz.pk:
+            return "Save the quiz first."
+        found = leaks_in_quiz(quiz)
+        if not found:
+            return "None: no question gives away another's answer in this quiz."
+        return format_html(
+            '<ul class="leak-list">{}</ul>', format_html_join("", "<li>{}</li>", ((leak.describe(),) for leak in found))
+        )
 
 
 def students_taught_by(teacher):

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quiz import bank_io, gift
+from quiz.bank.leaks import leaks_in_quiz
 from quiz.citations import BROKEN, STALE, citation_problems, mark_rechecked
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response
@@ -97,7 +98,8 @@ def _graded_response(question: Question, choices: list, form: AnswerForm) -> Res
 
 @require_http_methods(["GET", "POST"])
 def citation_check(request: HttpRequest) -> HttpResponse:
-    """Every broken citation in the bank, and every one whose passage changed since it was checked."""
+    """Every broken citation in the bank, every one whose passage changed since it was checked,
+    and every quiz where a question gives away another's answer."""
     _require(request, "quiz.view_question")
     if request.method == "POST":
         _require(request, "quiz.change_question")
@@ -114,6 +116,7 @@ def citation_check(request: HttpRequest) -> HttpResponse:
         **_admin_context(request, "Citation check"),
         "broken": [p for p in problems if p.kind == BROKEN],
         "stale": [p for p in problems if p.kind == STALE],
+        "leaks_by_quiz": [(quiz, leaks_in_quiz(quiz)) for quiz in Quiz.objects.order_by("title")],
         "can_change": request.user.has_perm("quiz.change_question"),
     }
     return render(request, "admin/quiz/question/citation_check.html", context)

@@ -1,0 +1,145 @@
+"""Quality rules on the whole set of candidate drafts.
+
+In order: every draft passes validation; its stem does not give its own key away; its
+choices are of similar length; one kind per fact (the kind least used so far, so the set
+mixes kinds); the same fact stated twice is asked once; no draft's prompt or choices give
+away another's answer (the bank's leak check); at most `per_passage_cap` drafts a passage;
+the most central facts first. Every candidate that falls out is counted by the rule's name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from drafting.engines.base import DraftBatch, PassageText
+from drafting.engines.offline import Candidate
+from drafting.engines.validation import problem_with
+from quiz.bank.leaks import LeakItem, find_leaks, words_of
+
+# Choices whose lengths differ this much let a student guess by shape alone.
+UNEVEN_RATIO = 4
+UNEVEN_CHARACTERS = 40
+
+
+def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, per_passage_cap: int) -> DraftBatch:
+    batch = DraftBatch()
+    by_position = {passage.position: passage for passage in passages}
+    sound = []
+    for candidate in candidates:
+        reason = problem_with(candidate.draft, by_position) or _shape_problem(candidate)
+        if reason is None:
+            sound.append(candidate)
+        else:
+            batch.dropped[reason] += 1
+    by_fact: dict[tuple[str, int, str], list[Candidate]] = defaultdict(list)
+    for candidate in sorted(sound, key=_rank):
+        by_fact[(candidate.fact, candidate.draft.passage_position, candidate.draft.quote)].append(candidate)
+    kept = _KeptSet()
+    kinds: Counter[str] = Counter()
+    per_passage: Counter[int] = Counter()
+    for group in by_fact.values():
+        reason = _keep_one(group, kept, kinds, per_passage, per_passage_cap)
+        if reason is not None:
+            batch.dropped[reason] += 1
+        batch.dropped["same_fact_other_kind"] += len(group) - 1
+    batch.drafts = sorted((candidate.draft for candidate in kept.candidates), key=lambda draft: -draft.centrality)
+    return batch
+
+
+def _keep_one(group: list[Candidate], kept: _KeptSet, kinds: Counter[str], per_passage: Counter[int],
+              cap: int) -> str | None:
+    """Keep the fact's candidate of the kind the set has least of, unless it repeats or leaks; else say why not."""
+    position = group[0].draft.passage_position
+    if per_passage[position] >= cap:
+        return "passage_cap"
+    if any(_same_fact(group[0], other) for other in kept.by_fact.get(group[0].fact, [])):
+        return "duplicate_fact"
+    for candidate in sorted(group, key=lambda candidate: kinds[candidate.draft.kind]):
+        if not kept.leaks_with(candidate):
+            kept.add(candidate)
+            kinds[candidate.draft.kind] += 1
+            per_passage[position] += 1
+            return None
+    return "leaks_answer"
+
+
+# Statements that show many facts at once are weighed last among equals, so the facts are asked first.
+_KIND_ORDER = {"numeric": 0, "short_text": 1, "single": 2, "multiple": 3, "true_false": 4}
+
+
+def _rank(candidate: Candidate) -> tuple[float, int, int, str, str]:
+    draft = candidate.draft
+    return (-draft.centrality, draft.passage_position, _KIND_ORDER[draft.kind], draft.rule, draft.prompt)
+
+
+def _shape_problem(candidate: Candidate) -> str | None:
+    draft = candidate.draft
+    stem = set(words_of(draft.prompt))
+    if any(words and words <= stem for words in (set(words_of(term)) for term in candidate.answer_terms)):
+        return "key_in_stem"
+    lengths = [len(choice.text) for choice in draft.choices]
+    if draft.kind in {"single", "multiple"} and lengths:
+        if max(lengths) > UNEVEN_RATIO * min(lengths) and max(lengths) - min(lengths) > UNEVEN_CHARACTERS:
+            return "choices_uneven"
+    return None
+
+
+def _same_fact(one: Candidate, other: Candidate) -> bool:
+    """A fact the source states twice (a summary point and the body) is asked once, where it ranks higher."""
+    if one.draft.passage_position == other.draft.passage_position and one.draft.quote == other.draft.quote:
+        return True
+    return len(one.context & other.context) >= 2
+
+
+class _KeptSet:
+    """The drafts kept so far, indexed by word so each newcomer is checked against them quickly.
+
+    The word index only finds pairs that might leak; the bank's leak check decides. Leaks
+    through explanations and feedback alone (the quote is the article's own sentence) are left
+    to the quiz's leak check, which knows whether the quiz shows feedback after each question.
+    """
+
+    def __init__(self) -> None:
+        self.candidates: list[Candidate] = []
+        self.by_fact: dict[str, list[Candidate]] = defaultdict(list)
+        self.items: list[LeakItem] = []
+        self.shown_with_word: dict[str, set[int]] = defaultdict(set)  # word -> kept drafts whose stem shows it
+        self.answers_with_word: dict[str, list[tuple[frozenset[str], int]]] = defaultdict(list)
+
+    def add(self, candidate: Candidate) -> None:
+        number = len(self.candidates)
+        item = _leak_item(number, candidate)
+        self.candidates.append(candidate)
+        self.by_fact[candidate.fact].append(candidate)
+        self.items.append(item)
+        for word in set(words_of(item.shown_before)):
+            self.shown_with_word[word].add(number)
+        for term in item.answer_terms:
+            words = frozenset(words_of(term))
+            if words:
+                self.answers_with_word[min(words)].append((words, number))
+
+    def leaks_with(self, candidate: Candidate) -> bool:
+        item = _leak_item(len(self.candidates), candidate)
+        shown = set(words_of(item.shown_before))
+        suspects: set[int] = set()
+        for word in shown:  # the newcomer shows a kept draft's answer
+            suspects.update(number for words, number in self.answers_with_word.get(word, []) if words <= shown)
+        for term in item.answer_terms:  # a kept draft shows the newcomer's answer
+            words = set(words_of(term))
+            if words:
+                suspects.update(set.intersection(*(self.shown_with_word.get(word, set()) for word in words)))
+        return any(
+            not leak.immediate_only for number in suspects for leak in find_leaks([item, self.items[number]])
+        )
+
+
+def _leak_item(number: int, candidate: Candidate) -> LeakItem:
+    draft = candidate.draft
+    return LeakItem(
+        key=str(number),
+        answer_terms=candidate.answer_terms,
+        shown_before="\n".join([draft.prompt, *(choice.text for choice in draft.choices)]),
+        shown_after="\n".join([draft.explanation, *(choice.feedback for choice in draft.choices)]),
+    )

@@ -1,0 +1,220 @@
+"""The leak check: no question in a quiz may give away another's answer.
+
+A question *leaks* another's answer when the words that give that answer away
+(its accepted texts, its numeric value, the distinctive words of its right
+choices) all stand in the other question's text. Text a student sees *before*
+answering (prompt and choices) is always a leak; text seen only *after*
+answering (explanation and per-choice feedback) is a leak only when the quiz
+gives feedback after each question.
+
+Matching is on words, read as people write them: case, punctuation, curly
+quotes and accents are ignored; 84% and 84 percent, 100,000 and 100000,
+"100 thousand", "9k" and "eighty-four" all read as the same number; "28th" is
+the number 28; a plural reads as its singular; and small words ("the", "of",
+"us") never count, so an answer only leaks through the words that carry it.
+
+The quote is not counted: it is the article's own sentence, and the article is
+open to students in the reader anyway.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quiz.models import Question, Quiz
+
+
+@dataclass(frozen=True)
+class LeakItem:
+    key: str  # the question's key
+    answer_terms: tuple[str, ...]  # what gives its answer away
+    shown_before: str  # prompt + choices (seen before answering)
+    shown_after: str  # explanation + per-choice feedback (seen after answering, under immediate feedback)
+
+
+@dataclass(frozen=True)
+class Leak:
+    giver: str  # key of the question whose text reveals the answer
+    taker: str  # key of the question whose answer is revealed
+    term: str
+    immediate_only: bool  # True when only the giver's explanation/feedback reveals it
+
+    def describe(self) -> str:
+        where = "explanation or feedback" if self.immediate_only else "prompt or choices"
+        return f"“{self.giver}” gives away the answer of “{self.taker}” (“{self.term}”) in its {where}"
+
+
+# Words too common to give an answer away. Kept short on purpose: every word
+# here is one a leak can hide behind.
+STOP_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """
+        a about above after again against all also am an and any are as at be because been before being below
+        between both but by can could did do does doing down during each few for from further had has have having
+        he her here hers him his how i if in into is it its itself just me more most my no nor not now of off on
+        once only or other our ours out over own same she should so some such than that the their theirs them then
+        there these they this those through to too under until up us very was we were what when where which while
+        who whom why will with would you your s t th st nd rd per
+        """,
+    )
+)
+
+_LOOKALIKES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\xa0": " ", "\u202f": " "})
+
+_UNITS = {
+    word: value
+    for value, word in enumerate(
+        re.findall(
+            r"\w+",
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+            "seventeen eighteen nineteen",
+        )
+    )
+}
+_TENS = {
+    word: 10 * value
+    for value, word in enumerate(re.findall(r"\w+", "_ _ twenty thirty forty fifty sixty seventy eighty ninety"))
+}
+_MULTIPLIERS = {"thousand": 1000, "k": 1000, "million": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, look-alike punctuation unified, % and per cent spelt "percent"."""
+    text = unicodedata.normalize("NFKD", text.translate(_LOOKALIKES))
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 100,000 → 100000
+    text = re.sub(r"(?<=\d)[ ](?=\d{3}(?![\d.,]))", "", text)  # 100 000 → 100000
+    text = re.sub(r"\bper\s+cent\b", " percent ", text)
+    return text.replace("%", " percent ")
+
+
+def _plain_number(value: Decimal) -> str:
+    value = value.normalize()
+    return f"{value:f}"
+
+
+def _read_numbers(tokens: list[str]) -> list[str]:
+    """Runs of number words and digits with multipliers become one number written in digits."""
+    words: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if not (_NUMBER.fullmatch(token) or token in _UNITS or token in _TENS):
+            words.append(token)
+            index += 1
+            continue
+        total, current = Decimal(0), Decimal(0)
+        while index < len(tokens):
+            token = tokens[index]
+            if _NUMBER.fullmatch(token) and current == 0:
+                current = Decimal(token)
+            elif token in _UNITS:
+                current += _UNITS[token]
+            elif token in _TENS:
+                current += _TENS[token]
+            elif token == "hundred" and current:
+                current *= 100
+            elif token in _MULTIPLIERS and current:
+                total += current * _MULTIPLIERS[token]
+                current = Decimal(0)
+            elif token == "and" and total and index + 1 < len(tokens) and tokens[index + 1] in _UNITS | _TENS:
+                pass  # "one thousand and five"
+            else:
+                break
+            index += 1
+        words.append(_plain_number(total + current))
+    return words
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` that can carry an answer, normalised as described above."""
+    tokens = re.findall(r"\d+(?:\.\d+)?|[a-z]+", _fold(text))
+    return [_singular(word) for word in _read_numbers(tokens) if word not in STOP_WORDS]
+
+
+def leak_item_for(question: Question) -> LeakItem:
+    """The texts of one question the leak check compares (its choices read through ``question.choices.all()``)."""
+    from quiz.models import CHOICE_KINDS, QuestionKind
+
+    choices = list(question.choices.all()) if question.kind in CHOICE_KINDS else []
+    terms: list[str] = []
+    if question.kind == QuestionKind.SHORT_TEXT:
+        terms = [str(answer) for answer in question.accepted_answers or [] if str(answer).strip()]
+    elif question.kind == QuestionKind.NUMERIC and question.numeric_answer is not None:
+        terms = [_plain_number(question.numeric_answer)]
+    elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        terms = distinctive_terms(question.prompt, [(c.text, c.is_correct) for c in choices])
+    return LeakItem(
+        key=question.key,
+        answer_terms=tuple(terms),
+        shown_before="\n".join([question.prompt, *(choice.text for choice in choices)]),
+        shown_after="\n".join([question.explanation, *(choice.feedback for choice in choices if choice.feedback)]),
+    )
+
+
+def distinctive_terms(prompt: str, choices: Iterable[tuple[str, bool]]) -> list[str]:
+    """For each right choice, its words that stand neither in a wrong choice nor in the prompt."""
+    choices = list(choices)
+    common = set(words_of(prompt))
+    for text, correct in choices:
+        if not correct:
+            common.update(words_of(text))
+    terms = []
+    for text, correct in choices:
+        if correct:
+            distinctive = [word for word in dict.fromkeys(words_of(text)) if word not in common]
+            if distinctive:
+                terms.append(" ".join(distinctive))
+    return terms
+
+
+def find_leaks(items: Sequence[LeakItem]) -> list[Leak]:
+    """Every pair where one item's text reveals another's answer; at most one leak per pair, the worse first."""
+    before = {item.key: set(words_of(item.shown_before)) for item in items}
+    after = {item.key: set(words_of(item.shown_after)) for item in items}
+    leaks = []
+    for taker in items:
+        terms = [(term, set(words_of(term))) for term in taker.answer_terms]
+        terms = [(term, words) for term, words in terms if words]
+        for giver in items:
+            if giver.key == taker.key:
+                continue
+            leak = _first_leak(giver.key, taker.key, terms, before[giver.key], after[giver.key])
+            if leak is not None:
+                leaks.append(leak)
+    return leaks
+
+
+def _first_leak(giver: str, taker: str, terms, before: set[str], after: set[str]) -> Leak | None:
+    for term, words in terms:
+        if words <= before:
+            return Leak(giver=giver, taker=taker, term=term, immediate_only=False)
+    for term, words in terms:
+        if words <= after:
+            return Leak(giver=giver, taker=taker, term=term, immediate_only=True)
+    return None
+
+
+def leaks_in_quiz(quiz: Quiz) -> list[Leak]:
+    """The leaks that matter in ``quiz``: feedback text counts only when the quiz gives feedback after each question."""
+    from quiz.models import FeedbackMode
+
+    questions = quiz.questions.prefetch_related("choices").order_by("key")
+    leaks = find_leaks([leak_item_for(question) for question in questions])
+    if quiz.feedback_mode != FeedbackMode.IMMEDIATE:
+        leaks = [leak for leak in leaks if not leak.immediate_only]
+    return leaks
