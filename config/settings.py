@@ -186,11 +186,8 @@ if BEHIND_PROXY:
 # so no extra server is needed: `manage.py db_worker` runs them (scripts/serve.sh starts it).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-# Drafting engines by name; `DRAFTING_ENGINE` is the one the intake pages use.
-DRAFTING_ENGINES = {
-    "offline": "drafting.engines.offline.OfflineEngine",
-    "model": "drafting.engines.model.ModelEngine",
-}
+# The drafting engine the intake pages use: "offline" (default, on this server) or "model"
+# (an OpenAI-compatible endpoint set by DRAFTING_MODEL_BASE_URL and DRAFTING_MODEL_NAME).
 DRAFTING_ENGINE = os.environ.get("DRAFTING_ENGINE", "offline")
 # A source with at most this many passages drafts within the request; longer ones go to the worker.
 DRAFTING_INLINE_PASSAGES = envint("DRAFTING_INLINE_PASSAGES", "40")

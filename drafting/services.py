@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -43,22 +45,26 @@ class DraftingError(Exception):
 # Engines -----------------------------------------------------------------------------------
 
 
-def engine_names() -> list[str]:
-    return list(settings.DRAFTING_ENGINES)
-
-
 def get_engine(name: str | None = None) -> Engine:
-    """The engine configured under ``name`` (default: settings.DRAFTING_ENGINE), ready to draft."""
+    """The engine called ``name`` (default: settings.DRAFTING_ENGINE), ready to draft.
+
+    ``settings.DRAFTING_ENGINES`` maps extra names to engine classes by dotted path (the
+    tests plug in small engines there); every other name goes to ``drafting.engines``.
+    """
+    from drafting.engines import EngineUnavailable
+    from drafting.engines import get_engine as engine_named
+
     name = name or settings.DRAFTING_ENGINE
+    extra = getattr(settings, "DRAFTING_ENGINES", {})
+    if name in extra:
+        try:
+            return import_string(extra[name])()
+        except ImportError as error:
+            raise DraftingError(f"The {name} drafting engine is not installed on this server.") from error
     try:
-        path = settings.DRAFTING_ENGINES[name]
-    except KeyError:
-        raise DraftingError(f"There is no drafting engine called “{name}”.") from None
-    try:
-        engine_class = import_string(path)
-    except ImportError as error:
-        raise DraftingError(f"The {name} drafting engine is not installed on this server.") from error
-    return engine_class()
+        return engine_named(name)
+    except EngineUnavailable as error:
+        raise DraftingError(str(error)) from error
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,10 @@ def engine_notice() -> EngineNotice:
         engine = get_engine(name)
     except DraftingError:
         return EngineNotice(name=name, available=False, sends_text_to="")
-    return EngineNotice(name=name, available=True, sends_text_to=str(getattr(engine, "sends_text_to", "") or ""))
+    sends_to = getattr(engine, "sends_text_to", "") or ""
+    if not sends_to and name == "model":
+        sends_to = urlsplit(os.environ.get("DRAFTING_MODEL_BASE_URL", "")).hostname or "a model service"
+    return EngineNotice(name=name, available=True, sends_text_to=str(sends_to))
 
 
 # Bringing a source in ----------------------------------------------------------------------
