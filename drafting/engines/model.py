@@ -87,9 +87,10 @@ class ModelSettings:
         )
 
     @property
-    def sends_text_to_third_party(self) -> bool:
-        """Whether the passages leave this machine for someone else's service (the page says so before drafting)."""
-        return not self.declared_local and (urlsplit(self.base_url).hostname or "") not in LOCAL_HOSTS
+    def sends_text_to(self) -> str:
+        """The host the passages go to when it is someone else's service (the page says so before drafting), or ""."""
+        host = urlsplit(self.base_url).hostname or ""
+        return "" if self.declared_local or host in LOCAL_HOSTS else host or self.base_url
 
 
 class _RequestFailed(Exception):
@@ -108,8 +109,8 @@ class ModelEngine:
         self._sleep = sleep
 
     @property
-    def sends_text_to_third_party(self) -> bool:
-        return self.settings.sends_text_to_third_party
+    def sends_text_to(self) -> str:
+        return self.settings.sends_text_to
 
     def draft(
         self,

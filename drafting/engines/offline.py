@@ -716,7 +716,7 @@ def candidates_for(index: SourceIndex, passage: PassageText) -> list[Candidate]:
 
 class OfflineEngine:
     name = "offline"
-    sends_text_to_third_party = False
+    sends_text_to = ""  # the text never leaves this server
 
     def __init__(self, *, per_passage_cap: int = 8):
         self.per_passage_cap = per_passage_cap
