@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -197,10 +196,10 @@ class ModelEngine:
                 payload = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as error:
             raise _RequestFailed(f"request_http_{error.code}", retry=error.code in RETRY_STATUSES) from error
-        except (TimeoutError, socket.timeout) as error:
+        except TimeoutError as error:
             raise _RequestFailed("request_timeout", retry=True) from error
         except urllib.error.URLError as error:
-            timed_out = isinstance(error.reason, TimeoutError | socket.timeout)
+            timed_out = isinstance(error.reason, TimeoutError)
             raise _RequestFailed("request_timeout" if timed_out else "request_unreachable", retry=True) from error
         except (ValueError, UnicodeDecodeError) as error:
             raise _RequestFailed("request_not_json", retry=True) from error

@@ -333,7 +333,10 @@ def _name_kind(text: str, had_title: bool, source_text: str) -> str:
     if after_preposition and len(words) <= 3 and not any(word.isupper() for word in words):
         return "place"
     if 2 <= len(words) <= 3 and all(word[0].isupper() and not word.isupper() for word in words):
-        return "person"
+        # Two or three capitalised words name a person when the text also calls them by the last one alone.
+        alone = re.search(rf"(?<!{re.escape(words[-2])} ){re.escape(words[-1])}\b", source_text)
+        if alone:
+            return "person"
     return "term"
 
 
@@ -375,13 +378,16 @@ def _expansion_in(acronym: str, source_text: str) -> str:
     capitalised = r"[A-Z][\w-]*"
     pattern = rf"\b{capitalised}(?:\s+(?:of\s+|and\s+|the\s+|for\s+)?{capitalised}){{{len(acronym) - 1}}}\b"
     for match in re.finditer(pattern, source_text):
-        if acronym_of(match.group()) == acronym:
-            return match.group()
+        words = match.group().split()
+        while words and words[0].casefold() in STOPWORDS:
+            words = words[1:]
+        if words and acronym_of(" ".join(words)) == acronym:
+            return " ".join(words)
     spelled = re.search(rf"\b([A-Za-z][\w\s-]{{3,80}}?)\s+\({acronym}\)", source_text)
     if spelled:
         words = spelled[1].split()[-len(acronym) * 2 :]
         for begin in range(len(words)):
-            if acronym_of(" ".join(words[begin:])) == acronym:
+            if acronym_of(" ".join(words[begin:])) == acronym and words[begin].casefold() not in STOPWORDS:
                 return " ".join(words[begin:])
     return ""
 

@@ -1,7 +1,7 @@
 """Draft questions from a file and print them, saving nothing: for scripting and for judging the engines.
 
-    manage.py draft_questions article.html
-    manage.py draft_questions report.pdf --engine model --format text
+manage.py draft_questions article.html
+manage.py draft_questions report.pdf --engine model --format text
 """
 
 from __future__ import annotations
