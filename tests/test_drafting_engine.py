@@ -211,13 +211,13 @@ def test_a_false_statement_is_a_plausible_misreading_not_a_negation():
             assert " not " not in f" {draft.prompt} "
 
 
-def test_a_reversed_direction_swaps_the_direction_word():
+def test_a_reversed_direction_swaps_the_direction_word_and_both_statements_are_reworded():
     drafts = true_false("By last year the share of imports from China had surged to 92 percent of the total.")
     reversed_ones = [d for d in drafts if d.rule == "true_false.reversed_direction"]
     paraphrases = [d for d in drafts if d.rule == "true_false.paraphrase"]
     assert reversed_ones or paraphrases
     for draft in reversed_ones:
-        assert "plummeted" in draft.prompt and key_of(draft) == ["False"]
+        assert "fallen steeply" in draft.prompt and key_of(draft) == ["False"]
     for draft in paraphrases:
         assert "risen sharply" in draft.prompt and key_of(draft) == ["True"]
 
@@ -470,3 +470,32 @@ def test_a_numeral_inside_another_number_does_not_count_as_the_key():
     assert numeral_in(Decimal(500000), "nearly 500,000 GPUs")
     assert not numeral_in(Decimal(500), "nearly 500,000 GPUs")
     assert not numeral_in(Decimal(2), "in 2024")
+
+
+# --- Rewording ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reworded"),
+    [
+        (
+            "Leading domestic designs were often fabricated by TSMC in Taiwan",
+            "TSMC in Taiwan frequently manufactured leading domestic designs",
+        ),
+        (
+            "Before the war Russia relied heavily on foreign technology",
+            "Russia depended heavily on foreign technology before the war",
+        ),
+        (
+            "Officials estimate that 100,000 specialists left in 2022",
+            "In 2022, officials reckon that 100,000 specialists left",
+        ),
+        ("Microsoft alone purchased nearly 500,000 GPUs", "Microsoft alone bought almost 500,000 GPUs"),
+        ("The cat sat on the mat", None),
+    ],
+)
+def test_a_paraphrase_rewords_without_touching_names_or_numbers(sentence, reworded):
+    from drafting.engines.rewording import reword
+
+    lowercase = frozenset({"leading", "officials", "the", "before"})
+    assert reword(sentence, lowercase) == reworded

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from drafting.engines.base import DraftBatch, DraftChoice, DraftQuestion, PassageText, ProgressCallback, StopCheck
+from drafting.engines.rewording import lower_first, reword, upper_first
 from drafting.engines.text import (
     OPPOSITES,
     STOPWORDS,
@@ -91,6 +92,7 @@ class SourceIndex:
         self._name_pools: dict[str, list[Name]] = {}
         self._true_in_text: dict[tuple[str, frozenset[str]], bool] = {}
         self.quantities = [quantity for facts in self.sentences for quantity in facts.quantities]
+        self.lowercase_words = frozenset(re.findall(r"\b[a-z][a-z'-]*\b", self.source_text))
         self.listing_texts = [item.text for facts in self.sentences for lst in facts.listings for item in lst.items]
 
     def _read(self, passage: PassageText, sentence: Span) -> SentenceFacts:
@@ -442,6 +444,25 @@ def same_kind_names(index: SourceIndex, facts: SentenceFacts, name: Name) -> lis
     ]
 
 
+def _misread_values(index: SourceIndex, quantity: Quantity, context: frozenset[str]) -> list[Decimal]:
+    """Values a hasty reader might take away: another figure of the source in the same unit, or this one misread
+    (digits swapped, a place out, a year off by two), never one the text gives for the same thing."""
+    values = _quantity_distractors(index, quantity, context)[:1]
+    value = quantity.value
+    digits = f"{value:f}"
+    if quantity.kind == "year":
+        derived = value - 2
+    elif len(digits) == 2 and digits[1] != "0" and digits[0] != digits[1]:
+        derived = Decimal(digits[::-1])
+    elif quantity.kind == "percent":
+        derived = value / 2 if value > 50 else value * 2
+    else:
+        derived = value / 10 if value >= 100 else value * 10
+    if derived != value and not index.true_in_text(written_like(quantity, derived), context):
+        values.append(derived.normalize() if derived != derived.to_integral_value() else derived.quantize(Decimal(1)))
+    return values
+
+
 def _quantity_distractors(index: SourceIndex, key: Quantity, context: frozenset[str]) -> list[Decimal]:
     """Other quantities of the source with the same unit and magnitude that the text does not also make true here."""
     values = []
@@ -458,128 +479,90 @@ def _quantity_distractors(index: SourceIndex, key: Quantity, context: frozenset[
 
 # --- True / false -------------------------------------------------------------------------------------------------
 
-# A faithful paraphrase rewords the text's hedges and units; it never changes what is claimed.
-PARAPHRASES = [
-    (r"\bnearly(?= \d)", "almost"),
-    (r"\balmost(?= \d)", "nearly"),
-    (r"\babout(?= \d)", "around"),
-    (r"\bover(?= \d)", "more than"),
-    (r"\bat least(?= \d)", "no fewer than"),
-    (r"\bup to(?= \d)", "as many as"),
-    (r"(?<=\d) percent\b", "%"),
-    (r"\bhas been\b", "was"),
-    (r"\bhave been\b", "were"),
-    (r"\bincreasingly\b", "more and more"),
-    (r"\bplummeted\b", "fallen steeply"),
-    (r"\bsurged\b", "risen sharply"),
-    (r"\bcrippled\b", "badly damaged"),
-    (r"\bfamously\b", "publicly"),
-    (r"\bestablished\b", "set up"),
-    (r"\bpredicts\b", "forecasts"),
-]
 _PRONOUN_START = re.compile(r"^(?:it|this|that|these|those|they|he|she|we|its|their)\b", re.IGNORECASE)
-
-
-def true_false_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
-    statement = _statement(facts)
-    if statement is None:
-        return
-    context = frozenset(content_words(facts.sentence.text))
-    misreadings = list(_misreadings(index, facts, statement))
-    fact = f"sentence:{facts.passage.position}:{facts.sentence.start}"
-    if _stable(facts.sentence.text) % 2 == 0 or not misreadings:
-        paraphrase = _paraphrase(statement)
-        if paraphrase != statement:
-            yield _true_false(facts, paraphrase, True, "true_false.paraphrase", "understand", fact, context, "")
-            return
-    for text, rule, correction, misread_fact in misreadings[:1]:
-        yield _true_false(facts, text, False, rule, "understand", misread_fact, context, correction)
-
-
 _DISCOURSE_OPENERS = re.compile(
     r"^(?:however|ultimately|simultaneously|meanwhile|moreover|furthermore|indeed|still|yet|instead|also|finally)\b,?\s+",
     re.IGNORECASE,
 )
 
 
+def true_false_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
+    """A faithful paraphrase (true) or a reworded misreading (false) of the sentence; about half of each."""
+    statement = _statement(facts)
+    if statement is None:
+        return
+    context = frozenset(content_words(facts.sentence.text))
+    fact = f"sentence:{facts.passage.position}:{facts.sentence.start}"
+    paraphrase = reword(statement, index.lowercase_words)
+    options = [
+        _true_false(index, facts, text, False, rule, misread_fact or fact, context, correction)
+        for text, rule, correction, misread_fact in _misreadings(index, facts, statement)
+    ]
+    if paraphrase is not None:
+        true_one = _true_false(index, facts, paraphrase, True, "true_false.paraphrase", fact, context, "")
+        options.insert(0 if _stable(facts.sentence.text) % 2 == 0 else len(options), true_one)
+    yield from options
+
+
 def _statement(facts: SentenceFacts) -> str | None:
-    text = facts.sentence.text.rstrip(".!?").strip()
-    if _PRONOUN_START.match(text) or not 6 <= len(text.split()) <= 40 or text.endswith("?"):
+    text = _DISCOURSE_OPENERS.sub("", facts.sentence.text.rstrip(".!?").strip())
+    if _PRONOUN_START.match(text) or not 6 <= len(text.split()) <= 40 or "?" in text:
         return None
-    return text
+    return upper_first(text)
 
 
-def _paraphrase(statement: str) -> str:
-    text = statement
-    for pattern, replacement in PARAPHRASES:
-        changed = re.sub(pattern, replacement, text, count=1)
-        if changed != text:
-            text = changed
-            break
-    year = re.search(r"\s+in (\d{4})(?=\s|$)", text)
-    if year and not text.startswith("In "):
-        text = f"In {year[1]}, {_lower_first(text[: year.start()] + text[year.end() :])}"
-    return _as_claim(text)
+def _as_claim(index: SourceIndex, text: str) -> str:
+    return f"According to the source, {lower_first(text, index.lowercase_words)}."
 
 
-def _as_claim(text: str) -> str:
-    return f"According to the source, {_lower_first(_DISCOURSE_OPENERS.sub('', text))}."
-
-
-def _lower_first(text: str) -> str:
-    first = text.split()[0] if text.split() else ""
-    if first.isupper() or (len(first) > 1 and any(char.isupper() for char in first[1:])):
-        return text
-    common = first.casefold() in STOPWORDS or first.casefold().endswith(("ed", "ing", "ly", "s"))
-    return text[:1].lower() + text[1:] if common else text
-
-
-def _misreadings(index: SourceIndex, facts: SentenceFacts, statement: str) -> Iterator[tuple[str, str, str, str]]:
-    """Plausible misreadings: another quantity of the source, another name of the same kind, the opposite direction."""
-    base = facts.sentence.start
+def _misreadings(
+    index: SourceIndex, facts: SentenceFacts, statement: str
+) -> Iterator[tuple[str, str, str, str | None]]:
+    """Plausible misreadings, reworded: another quantity of the source, another name of the same kind, the opposite
+    direction. Each changes one claim; the rewording keeps it from being the source's sentence with one word changed.
+    """
+    # Where the statement starts in the passage: it may have lost an opening "However".
+    offset = facts.sentence.start + facts.sentence.text.find(statement[1:]) - 1
     for quantity in facts.quantities:
-        start, end = quantity.span.start - base, quantity.span.end - base
-        for value in _quantity_distractors(index, quantity, fact_context(facts, quantity.span)):
-            changed = statement[:start] + written_like(quantity, value) + statement[end:]
-            yield (
-                _as_claim(changed),
-                "true_false.changed_quantity",
-                f"the source gives {quantity.span.text}, not {written_like(quantity, value)}",
-                _quantity_fact(quantity),
-            )
-            break
+        start, end = quantity.span.start - offset, quantity.span.end - offset
+        for value in _misread_values(index, quantity, fact_context(facts, quantity.span)):
+            changed = _with_article(statement[:start] + written_like(quantity, value) + statement[end:])
+            correction = f"the source gives {quantity.span.text}, not {written_like(quantity, value)}"
+            reworded = reword(changed, index.lowercase_words) or changed
+            yield reworded, "true_false.changed_quantity", correction, _quantity_fact(quantity)
     for name in facts.names:
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
             continue
-        for other in same_kind_names(index, facts, name):
-            start, end = name.span.start - base, name.span.end - base
+        for other in same_kind_names(index, facts, name)[:1]:
+            start, end = name.span.start - offset, name.span.end - offset
             changed = statement[:start] + other.span.text + statement[end:]
-            yield (
-                _as_claim(changed),
-                "true_false.swapped_entity",
-                f"the source names {name.span.text}, not {other.span.text}",
-                _name_fact(name, facts),
-            )
-            break
+            correction = f"the source names {name.span.text}, not {other.span.text}"
+            reworded = reword(changed, index.lowercase_words) or changed
+            yield reworded, "true_false.swapped_entity", correction, _name_fact(name, facts)
     for word in re.finditer(r"[A-Za-z]+", statement):
         opposite = OPPOSITES.get(word.group().casefold())
         if opposite and word.group().islower():
             changed = statement[: word.start()] + opposite + statement[word.end() :]
-            yield (
-                _as_claim(changed),
-                "true_false.reversed_direction",
-                f"the source says “{word.group()}”, not “{opposite}”",
-                f"sentence:{facts.passage.position}:{base}",
-            )
+            correction = f"the source says “{word.group()}”, not “{opposite}”"
+            yield reword(changed, index.lowercase_words) or changed, "true_false.reversed_direction", correction, None
             break
 
 
+def _with_article(text: str) -> str:
+    """ "an 84" but "a 48": the article before a changed number follows how the number is said."""
+    return re.sub(
+        r"\b([Aa])n? (?=(\d))",
+        lambda match: match[1] + ("n " if re.match(r"(8|11|18)(?!\d{2})", text[match.end() :]) else " "),
+        text,
+    )
+
+
 def _true_false(
+    index: SourceIndex,
     facts: SentenceFacts,
     statement: str,
     truth: bool,
     rule: str,
-    level: str,
     fact: str,
     context: frozenset[str],
     correction: str,
@@ -593,11 +576,11 @@ def _true_false(
     ]
     draft = DraftQuestion(
         kind="true_false",
-        prompt=f"True or false? {statement}",
+        prompt=f"True or false? {_as_claim(index, statement)}",
         explanation=explanation_for(facts),
         passage_position=facts.passage.position,
         quote=quote,
-        cognitive_level=level,
+        cognitive_level="understand",
         rule=rule,
         choices=choices,
         centrality=facts.centrality,
@@ -666,12 +649,12 @@ def statement_candidates(
         if text is None or any(facts is chosen for chosen, _ in true_ones):
             continue
         for wrong, *_ in _misreadings(index, facts, text):
-            altered.append(_upper_first(wrong.removeprefix("According to the source, ").rstrip(".")))
+            altered.append(upper_first(wrong))
             break
     if len(altered) < 1:
         return
-    keys = [_upper_first(_DISCOURSE_OPENERS.sub("", text)) for _, text in true_ones]
-    wrongs = [_upper_first(text) for text in _similar_length(keys[0], altered, 2)]
+    keys = [text for _, text in true_ones]
+    wrongs = _similar_length(keys[0], altered, 2)
     texts = sorted([*keys, *wrongs], key=lambda text: _stable(text))
     first, last = true_ones[0][0], true_ones[-1][0]
     text = first.passage.text
@@ -688,10 +671,6 @@ def statement_candidates(
         centrality=max(facts.centrality for facts, _ in true_ones),
     )
     yield Candidate(draft, f"statements:{first.passage.position}", (), frozenset())
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _subject(index: SourceIndex, facts_list: list[SentenceFacts]) -> str | None:

@@ -96,10 +96,18 @@ def _costly(candidates: Sequence[Candidate]) -> set[int]:
     return costly
 
 
-def _share(candidate: Candidate, kinds: Counter[str], costly: set[int]) -> float:
-    """How far the set already has its share of this kind; a choice question that costs another fact counts double."""
+def _mix_label(candidate: Candidate) -> str:
+    """The kind, and for true/false which way: the set aims at as many false statements as true ones."""
+    draft = candidate.draft
+    if draft.kind == "true_false":
+        return f"true_false:{next(choice.text for choice in draft.choices if choice.is_correct)}"
+    return draft.kind
+
+
+def _share(candidate: Candidate, kinds: Counter[str], costly: set[int]) -> tuple[float, int]:
+    """How far the set already has its share of this kind; a choice question that costs another fact counts more."""
     weight = KIND_WEIGHTS[candidate.draft.kind] / (COSTLY_PENALTY if id(candidate) in costly else 1)
-    return (kinds[candidate.draft.kind] + 1) / weight
+    return (kinds[candidate.draft.kind] + 1) / weight, kinds[_mix_label(candidate)]
 
 
 def _keep_one(
@@ -115,6 +123,7 @@ def _keep_one(
         if not kept.leaks_with(candidate):
             kept.add(candidate)
             kinds[candidate.draft.kind] += 1
+            kinds[_mix_label(candidate)] += candidate.draft.kind == "true_false"
             per_passage[position] += 1
             return None
     return "leaks_answer"
