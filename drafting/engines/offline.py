@@ -160,10 +160,11 @@ def _distinct_names(names: list[Name]) -> list[Name]:
 
 
 def other_facts(index: SourceIndex, facts: SentenceFacts, target: Span) -> list[Span]:
-    """The sentence's other quantities and names (not its subjects), which a stem about `target` should not show."""
+    """The sentence's other quantities, names (not its subjects) and lists: a stem about `target` hides them."""
     spans = [q.span for q in facts.quantities] + [
         n.span for n in facts.names if normalise(n.span.text) not in index.topic_names
     ]
+    spans += [item for listing in facts.listings for item in listing.items]
     return [span for span in spans if span.end <= target.start or span.start >= target.end]
 
 
@@ -504,8 +505,15 @@ def true_false_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
     yield from options
 
 
+_DEMONSTRATIVE_NOUN = re.compile(
+    r"^(?:This|These|That|Those) (?!(?:is|was|has|had|are|were|will|would|can|could)\b)(?=[a-z])"
+)
+
+
 def _statement(facts: SentenceFacts) -> str | None:
     text = _DISCOURSE_OPENERS.sub("", facts.sentence.text.rstrip(".!?").strip())
+    # "This reliance risks…" reads on its own as "The reliance risks…"; "This is…" does not.
+    text = _DEMONSTRATIVE_NOUN.sub("The ", text)
     if _PRONOUN_START.match(text) or not 6 <= len(text.split()) <= 40 or "?" in text:
         return None
     return upper_first(text)
@@ -593,9 +601,11 @@ def _true_false(
 
 def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     """“Which of these does the source name here?” with the items of a list as keys."""
+    # Other lists' items first: a name may be another draft's typed answer, which a choice would give away.
     pool = index.listing_texts + [
         name.span.text for kind in ("place", "organisation", "person") for name in index.name_pool(kind)
     ]
+    listed = {normalise(text) for text in index.listing_texts}
     for listing in facts.listings:
         keys = [item.text for item in listing.items]
         context = fact_context(facts, listing.span)
@@ -611,7 +621,10 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
         ]
         if len(options) < 2:
             continue
-        distractors = _similar_length(keys[0], options, 2)
+        distractors = _similar_length(keys[0], [option for option in options if normalise(option) in listed], 2)
+        distractors += _similar_length(
+            keys[0], [o for o in options if normalise(o) not in listed], 2 - len(distractors)
+        )
         texts = sorted([*keys, *distractors], key=lambda text: _stable(text + facts.sentence.text))
         quote = facts.sentence.text
         stem = cloze(facts, listing.span, other_facts(index, facts, listing.span))
@@ -634,7 +647,12 @@ def statement_candidates(
 ) -> Iterator[Candidate]:
     """“Which of these does the source say about X?”: true statements of the passage, altered ones beside them."""
     statements = [(facts, _statement(facts)) for facts in passage_facts]
-    usable = [(facts, text) for facts, text in statements if text and len(text.split()) <= 30]
+    # The right choices are the source's own sentences, so each stands word for word in the quote.
+    usable = [
+        (facts, text)
+        for facts, text in statements
+        if text and len(text.split()) <= 30 and text[1:] in facts.sentence.text
+    ]
     if len(usable) < 2:
         return
     subject = _subject(index, [facts for facts, _ in usable])

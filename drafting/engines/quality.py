@@ -76,10 +76,15 @@ def _stage(candidate: Candidate) -> str:
     return "facts"
 
 
+TYPED_KINDS = {"numeric", "short_text"}
+
+
 def _costly(candidates: Sequence[Candidate]) -> set[int]:
-    """Choice questions whose choices show another fact's answer: kept early, each would cost that fact its question."""
+    """Choice questions whose choices show another fact's typed answer: kept, each costs that fact its question."""
     answers: dict[str, list[tuple[frozenset[str], str]]] = defaultdict(list)
     for candidate in candidates:
+        if candidate.draft.kind not in TYPED_KINDS:
+            continue  # only typed answers are sure to be asked; another choice question may never be kept
         for term in candidate.answer_terms:
             words = frozenset(_words(term))
             if words:

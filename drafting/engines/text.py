@@ -414,7 +414,7 @@ def find_listings(sentence: Span) -> list[Listing]:
         items = [left, right]
         if listings and listings[-1].items[-1].start == sentence.start + left.start:
             items = [*[_shift(item, -sentence.start) for item in listings.pop().items], right]
-        if not _parallel(items):
+        if not _parallel(items) or _shares_an_object(sentence.text, items):
             continue
         items_in_passage = tuple(_shift(item, sentence.start) for item in items)
         whole = Span(items_in_passage[0].start, items_in_passage[-1].end, "")
@@ -466,6 +466,12 @@ def _item_after(text: str, start: int) -> Span | None:
         return None
     first, last = taken[0], taken[-1]
     return Span(start + first.start(), start + last.end(), text[start + first.start() : start + last.end()])
+
+
+def _shares_an_object(text: str, items: list[Span]) -> bool:
+    """ "to design and manufacture chips": two verbs sharing one object are not a list of things."""
+    before = text[: items[0].start].split()[-1:]
+    return bool(before) and before[0] == "to" and len(items[0].text.split()) == 1 < len(items[-1].text.split())
 
 
 def _parallel(items: list[Span]) -> bool:
