@@ -4,6 +4,7 @@ it covers, and how fast it reads a long text.
     .venv/bin/python bench/bench_drafting.py                  # print the tables
     .venv/bin/python bench/bench_drafting.py --words 25000    # a longer generated text
     .venv/bin/python bench/bench_drafting.py --show-misses    # list the hand-written questions no draft covers
+    .venv/bin/python bench/bench_drafting.py --pdf-pages 0    # skip the generated 50-page PDF
 
 Coverage: a hand-written question is covered when its key is the key of at least one draft. The key of a
 numeric question is its number; of a short-text question, any accepted answer; of a single- or multiple-choice
@@ -111,11 +112,12 @@ def measure_article(show_misses: bool) -> None:
 
     passages = article_passages()
     engine = get_engine("offline")
-    times = []
+    times, cpu_times = [], []
     for _ in range(5):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         batch = engine.draft(passages)
         times.append(time.perf_counter() - started)
+        cpu_times.append(time.process_time() - cpu_started)
     words = sum(len(p.text.split()) for p in passages)
     kinds = Counter(draft.kind for draft in batch.drafts)
     bank = json.loads((ARTICLE / "questions.json").read_text(encoding="utf-8"))["questions"]
@@ -128,7 +130,10 @@ def measure_article(show_misses: bool) -> None:
     for kind in KINDS:
         print(f"| {kind} | {kinds[kind]} |")
     print(f"| **all** | **{len(batch.drafts)}** |\n")
-    print(f"- Time: median {statistics.median(times) * 1000:.0f} ms over {len(times)} runs")
+    print(
+        f"- Time: median {statistics.median(times) * 1000:.0f} ms wall clock, "
+        f"{statistics.median(cpu_times) * 1000:.0f} ms CPU, over {len(times)} runs"
+    )
     print(f"- Coverage of the hand-written bank: {len(hits)} of {len(bank)} = {len(hits) / len(bank):.0%}")
     by_kind = Counter(q["kind"] for q in bank)
     hit_kind = Counter(q["kind"] for q in hits)
@@ -146,21 +151,62 @@ def measure_long(words: int) -> None:
     from drafting.engines import get_engine
 
     passages, count = generated_passages(words)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     batch = get_engine("offline").draft(passages)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     print(f"### Generated text ({len(passages)} passages, {count:,} words)\n")
-    print(f"- Time: {elapsed:.2f} s, {elapsed / count * 1000:.3f} s per 1,000 words ({count / elapsed:,.0f} words/s)")
+    print(
+        f"- Wall clock: {elapsed:.2f} s, {elapsed / count * 1000:.3f} s per 1,000 words "
+        f"({count / elapsed:,.0f} words/s)"
+    )
+    print(f"- CPU: {cpu:.2f} s, {cpu / count * 1000:.3f} s per 1,000 words ({count / cpu:,.0f} words/s)")
     print(f"- Drafts: {len(batch.drafts)}; dropped: {sum(batch.dropped.values())}\n")
+
+
+def measure_pdf(pages: int) -> None:
+    """A PDF of `pages` pages (a heading and three paragraphs each) from upload bytes to drafts, with progress."""
+    import django
+
+    django.setup()
+    sys.path.insert(0, str(ROOT / "tests"))
+    from documents import make_pdf
+
+    from drafting.engines import get_engine
+    from drafting.engines.base import PassageText
+    from drafting.extraction import extract_file
+
+    paragraphs = [p.text.replace("’", "'") for p in generated_passages(pages * 400)[0]]
+    layout = [
+        [("heading", f"Part {page + 1}")] + [("paragraph", text) for text in paragraphs[page * 3 : page * 3 + 3]]
+        for page in range(pages)
+    ]
+    data = make_pdf(layout, title="Generated report")
+    started = time.perf_counter()
+    extracted = extract_file("report.pdf", data)
+    read = time.perf_counter() - started
+    passages = [PassageText(n, block.kind, block.text) for n, block in enumerate(extracted.blocks, start=1)]
+    updates: list[tuple[int, int]] = []
+    batch = get_engine("offline").draft(passages, progress=lambda done, total: updates.append((done, total)))
+    total = time.perf_counter() - started
+    print(
+        f"### A {pages}-page PDF ({len(data) / 1024:,.0f} KB, {extracted.word_count:,} words, "
+        f"{len(passages)} passages)\n"
+    )
+    print(f"- Reading the upload: {read:.2f} s; reading and drafting: {total:.2f} s")
+    print(f"- Progress reports: {len(updates)} (last {updates[-1][0]} of {updates[-1][1]} passages)")
+    print(f"- Drafts: {len(batch.drafts)}\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--words", type=int, default=25_000, help="length of the generated text")
+    parser.add_argument("--pdf-pages", type=int, default=50, help="pages of the generated PDF (0: skip)")
     parser.add_argument("--show-misses", action="store_true")
     arguments = parser.parse_args()
     measure_article(arguments.show_misses)
     measure_long(arguments.words)
+    if arguments.pdf_pages:
+        measure_pdf(arguments.pdf_pages)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ SKIPPED_PASSAGE_KINDS = {"title", "heading"}
 TOPIC_SENTENCES = 3
 TOPIC_SHARE = 0.05
 MIN_STEM_WORDS = 5
+MAX_DISTRACTOR_CHOICE = 6  # distractors looked for before the closest in length are picked
 
 
 @dataclass
@@ -91,6 +92,9 @@ class SourceIndex:
                 self.sentences_with_word.setdefault(word, []).append(number)
         self._name_pools: dict[str, list[Name]] = {}
         self._true_in_text: dict[tuple[str, frozenset[str]], bool] = {}
+        self._quantities_by_unit: dict[tuple[str, str], list[Quantity]] = {}
+        self._by_passage: dict[int, list[SentenceFacts]] = {}
+        self._listing_pool: tuple[list[str], set[str]] | None = None
         self.quantities = [quantity for facts in self.sentences for quantity in facts.quantities]
         self.lowercase_words = frozenset(re.findall(r"\b[a-z][a-z'-]*\b", self.source_text))
         self.listing_texts = [item.text for facts in self.sentences for lst in facts.listings for item in lst.items]
@@ -122,6 +126,29 @@ class SourceIndex:
                     seen.setdefault(normalise(name.span.text), name)
         # The source's subjects last: they are never asked about, so as distractors they cost no other question.
         return sorted(seen.values(), key=lambda name: normalise(name.span.text) not in self.topic_names)
+
+    def quantities_like(self, key: Quantity) -> list[Quantity]:
+        """The source's quantities of the same kind and unit as `key` (its own included)."""
+        if not self._quantities_by_unit:
+            for quantity in self.quantities:
+                self._quantities_by_unit.setdefault((quantity.kind, normalise(quantity.unit)), []).append(quantity)
+        return self._quantities_by_unit.get((key.kind, normalise(key.unit)), [])
+
+    def listing_pool(self) -> tuple[list[str], set[str]]:
+        """Distractors for a list: other lists' items (first: a name may be another draft's typed answer) and names."""
+        if self._listing_pool is None:
+            names = [name.span.text for kind in ("place", "organisation", "person") for name in self.name_pool(kind)]
+            self._listing_pool = (
+                list(dict.fromkeys(self.listing_texts + names)),
+                set(map(normalise, self.listing_texts)),
+            )
+        return self._listing_pool
+
+    def in_passage(self, position: int) -> list[SentenceFacts]:
+        if not self._by_passage:
+            for facts in self.sentences:
+                self._by_passage.setdefault(facts.passage.position, []).append(facts)
+        return self._by_passage.get(position, [])
 
     def true_in_text(self, phrase: str, context: frozenset[str]) -> bool:
         """Whether a sentence says `phrase` about the same thing (two context words shared): no distractor then."""
@@ -431,18 +458,33 @@ def _single(
     yield Candidate(draft, fact, terms, context)
 
 
-def same_kind_names(index: SourceIndex, facts: SentenceFacts, name: Name) -> list[Name]:
-    """Names of the same kind (a country for a country), not in the sentence, that the text does not make true here."""
+def same_kind_names(index: SourceIndex, facts: SentenceFacts, name: Name, wanted: int = 3) -> list[Name]:
+    """Up to `wanted` names of the same kind (a country for a country), not in the sentence, that the text does not
+    make true here: the source's subjects first (never asked about, they cost no other question), then the names
+    closest in length to this one."""
     in_sentence = {normalise(n.span.text) for n in facts.names}
+    own = set(map(normalise, name.variants))
     context = fact_context(facts, name.span)
-    return [
-        other
-        for other in index.name_pool(name.kind)
-        if normalise(other.span.text) not in in_sentence
-        and (name.kind != "place" or place_class(other.span.text) == place_class(name.span.text))
-        and not set(map(normalise, other.variants)) & set(map(normalise, name.variants))
-        and not index.true_in_text(other.span.text, context)
-    ]
+    pool = sorted(
+        index.name_pool(name.kind),
+        key=lambda other: (
+            normalise(other.span.text) not in index.topic_names,
+            abs(len(other.span.text) - len(name.span.text)),
+            other.span.text,
+        ),
+    )
+    chosen: list[Name] = []
+    for other in pool:
+        if len(chosen) == wanted:
+            break
+        if (
+            normalise(other.span.text) not in in_sentence
+            and (name.kind != "place" or place_class(other.span.text) == place_class(name.span.text))
+            and not set(map(normalise, other.variants)) & own
+            and not index.true_in_text(other.span.text, context)
+        ):
+            chosen.append(other)
+    return chosen
 
 
 def _misread_values(index: SourceIndex, quantity: Quantity, context: frozenset[str]) -> list[Decimal]:
@@ -466,16 +508,15 @@ def _misread_values(index: SourceIndex, quantity: Quantity, context: frozenset[s
 
 def _quantity_distractors(index: SourceIndex, key: Quantity, context: frozenset[str]) -> list[Decimal]:
     """Other quantities of the source with the same unit and magnitude that the text does not also make true here."""
-    values = []
-    for other in index.quantities:
-        if other.kind != key.kind or normalise(other.unit) != normalise(key.unit) or other.value == key.value:
+    values: list[Decimal] = []
+    for other in index.quantities_like(key):
+        if len(values) == MAX_DISTRACTOR_CHOICE or other.value == key.value or other.value in values:
             continue
         if key.value and not Decimal("0.1") <= other.value / key.value <= Decimal(10):
             continue
-        if index.true_in_text(other.span.text, context):
-            continue
-        values.append(other.value)
-    return list(dict.fromkeys(values))
+        if not index.true_in_text(other.span.text, context):
+            values.append(other.value)
+    return values
 
 
 # --- True / false -------------------------------------------------------------------------------------------------
@@ -541,7 +582,7 @@ def _misreadings(
     for name in facts.names:
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
             continue
-        for other in same_kind_names(index, facts, name)[:1]:
+        for other in same_kind_names(index, facts, name, wanted=1):
             start, end = name.span.start - offset, name.span.end - offset
             changed = statement[:start] + other.span.text + statement[end:]
             correction = f"the source names {name.span.text}, not {other.span.text}"
@@ -601,30 +642,12 @@ def _true_false(
 
 def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     """“Which of these does the source name here?” with the items of a list as keys."""
-    # Other lists' items first: a name may be another draft's typed answer, which a choice would give away.
-    pool = index.listing_texts + [
-        name.span.text for kind in ("place", "organisation", "person") for name in index.name_pool(kind)
-    ]
-    listed = {normalise(text) for text in index.listing_texts}
+    pool, listed = index.listing_pool()
     for listing in facts.listings:
         keys = [item.text for item in listing.items]
-        context = fact_context(facts, listing.span)
-        capitalised = keys[0].removeprefix("the ")[:1].isupper()
-        options = [
-            option
-            for option in dict.fromkeys(pool)
-            if normalise(option) not in {normalise(key) for key in keys}
-            and option.removeprefix("the ")[:1].isupper() == capitalised
-            and normalise(option) not in normalise(facts.sentence.text)
-            and not index.true_in_text(option, context)
-            and normalise(option) not in index.topic_names
-        ]
-        if len(options) < 2:
+        distractors = _listing_distractors(index, facts, listing, keys, pool, listed)
+        if len(distractors) < 2:
             continue
-        distractors = _similar_length(keys[0], [option for option in options if normalise(option) in listed], 2)
-        distractors += _similar_length(
-            keys[0], [o for o in options if normalise(o) not in listed], 2 - len(distractors)
-        )
         texts = sorted([*keys, *distractors], key=lambda text: _stable(text + facts.sentence.text))
         quote = facts.sentence.text
         stem = cloze(facts, listing.span, other_facts(index, facts, listing.span))
@@ -639,7 +662,34 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
             choices=[DraftChoice(text, text in keys, _choice_feedback(text, text in keys, quote)) for text in texts],
             centrality=facts.centrality,
         )
-        yield Candidate(draft, f"listing:{facts.passage.position}:{listing.span.start}", tuple(keys), context)
+        fact = f"listing:{facts.passage.position}:{listing.span.start}"
+        yield Candidate(draft, fact, tuple(keys), fact_context(facts, listing.span))
+
+
+def _listing_distractors(
+    index: SourceIndex, facts: SentenceFacts, listing: Listing, keys: list[str], pool: list[str], listed: set[str]
+) -> list[str]:
+    """Two items of the same shape (capitalised or not) that the text does not make true here."""
+    context = fact_context(facts, listing.span)
+    capitalised = keys[0].removeprefix("the ")[:1].isupper()
+    own = {normalise(key) for key in keys}
+    sentence = normalise(facts.sentence.text)
+    ordered = sorted(
+        pool, key=lambda option: (normalise(option) not in listed, abs(len(option) - len(keys[0])), option)
+    )
+    chosen: list[str] = []
+    for option in ordered:
+        if len(chosen) == 2:
+            break
+        if (
+            normalise(option) not in own
+            and option.removeprefix("the ")[:1].isupper() == capitalised
+            and normalise(option) not in sentence
+            and normalise(option) not in index.topic_names
+            and not index.true_in_text(option, context)
+        ):
+            chosen.append(option)
+    return chosen
 
 
 def statement_candidates(
@@ -668,6 +718,8 @@ def statement_candidates(
             continue
         for wrong, *_ in _misreadings(index, facts, text):
             altered.append(upper_first(wrong))
+            break
+        if len(altered) == MAX_DISTRACTOR_CHOICE:
             break
     if len(altered) < 1:
         return
@@ -704,9 +756,9 @@ RULES = (numeric_candidates, short_text_candidates, single_candidates, true_fals
 
 
 def candidates_for(index: SourceIndex, passage: PassageText) -> list[Candidate]:
-    passage_facts = [facts for facts in index.sentences if facts.passage is passage]
+    passage_facts = index.in_passage(passage.position)
     candidates = [candidate for facts in passage_facts for rule in RULES for candidate in rule(index, facts)]
-    neighbours = [facts for facts in index.sentences if abs(facts.passage.position - passage.position) <= 1]
+    neighbours = [facts for near in (-1, 0, 1) for facts in index.in_passage(passage.position + near)]
     candidates.extend(statement_candidates(index, passage_facts, neighbours))
     return candidates
 

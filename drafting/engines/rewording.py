@@ -94,7 +94,18 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"\bup to(?= \d)", "as many as"),
     (r"(?<=\d) percent\b", "%"),
 ]
-_COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in SYNONYMS]
+# Plain word-for-word swaps run as one pass of one pattern; the few with a back-reference run on their own.
+_PLAIN = {
+    pattern.removeprefix(r"\b").removesuffix(r"\b").replace("\\", ""): replacement
+    for pattern, replacement in SYNONYMS
+    if re.fullmatch(r"\\b[a-z ]+\\b", pattern)
+}
+_PLAIN_PATTERN = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(_PLAIN, key=len, reverse=True))) + r")\b")
+_COMPILED = [
+    (re.compile(pattern), replacement)
+    for pattern, replacement in SYNONYMS
+    if not re.fullmatch(r"\\b[a-z ]+\\b", pattern)
+]
 
 _PASSIVE = re.compile(
     r"^(?P<subject>[^,;]+?) (?P<aux>was|were) (?P<adverb>\w+ly )?(?P<verb>\w+ed) by "
@@ -112,6 +123,7 @@ def reword(statement: str, lowercase_words: frozenset[str]) -> str | None:
     text = statement
     for pattern, replacement in _COMPILED:
         text = pattern.sub(replacement, text)
+    text = _PLAIN_PATTERN.sub(lambda match: _PLAIN[match.group()], text)
     text = _active(text, lowercase_words) or _time_moved(text, lowercase_words) or text
     return text if text != statement else None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -77,6 +77,7 @@ def content_words(text: str) -> set[str]:
     return {word for word in re.findall(r"[a-z0-9]+", text.casefold()) if word not in STOPWORDS and len(word) > 2}
 
 
+@lru_cache(maxsize=200_000)
 def normalise(text: str) -> str:
     """How two answers compare: case, articles, punctuation and spacing ignored."""
     words = re.findall(r"[a-z0-9]+", text.casefold().replace("’", "'").replace("'s ", " "))
