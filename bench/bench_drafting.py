@@ -42,15 +42,16 @@ def article_passages():
     return [PassageText(n, piece.kind, piece.text) for n, piece in enumerate(split_passages(text), start=1)]
 
 
-def generated_passages(words: int):
+def generated_passages(words: int) -> tuple[list, int]:
     """The article's paragraphs again and again, each copy's numbers shifted, until the text has `words` words."""
     from drafting.engines.base import PassageText
 
     paragraphs = [p.text for p in article_passages() if p.kind == "paragraph"]
-    passages, count, copy = [], 0, 0
+    passages: list[PassageText] = []
+    count, copy = 0, 0
     while count < words:
         for text in paragraphs:
-            shifted = re.sub(r"\d+", lambda m, c=copy: str(int(m.group()) + c), text)
+            shifted = re.sub(r"\d+", lambda match: str(int(match.group()) + copy), text)  # noqa: B023 (used at once)
             passages.append(PassageText(len(passages) + 1, "paragraph", shifted))
             count += len(shifted.split())
             if count >= words:

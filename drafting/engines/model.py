@@ -242,13 +242,13 @@ def _draft_from(raw: Any, passage: PassageText) -> DraftQuestion | None:
     answers = raw.get("accepted_answers") or []
     if not isinstance(choices, list) or not isinstance(answers, list):
         return None
-    level = raw.get("cognitive_level") if raw.get("cognitive_level") in LEVELS else "remember"
+    level = str(raw.get("cognitive_level")) if raw.get("cognitive_level") in LEVELS else "remember"
     draft = DraftQuestion(
         kind=raw["kind"],
         prompt=_text(raw.get("prompt")),
         explanation=_text(raw.get("explanation")),
         passage_position=passage.position,
-        quote=raw.get("quote") if isinstance(raw.get("quote"), str) else "",
+        quote=raw["quote"] if isinstance(raw.get("quote"), str) else "",
         cognitive_level=level,
         rule=f"model.{raw['kind']}",
         choices=[

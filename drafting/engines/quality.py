@@ -55,8 +55,9 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
             if options:
                 reasons[fact] = _keep_one(options, kept, kinds, per_passage, per_passage_cap, costly)
     for fact, group in by_fact.items():
-        if reasons[fact] is not None:
-            batch.dropped[reasons[fact]] += 1
+        reason = reasons[fact]
+        if reason is not None:
+            batch.dropped[reason] += 1
         batch.dropped["same_fact_other_kind"] += len(group) - 1
     batch.drafts = sorted((candidate.draft for candidate in kept.candidates), key=lambda draft: -draft.centrality)
     return batch

@@ -406,7 +406,7 @@ class Listing:
 
 def find_listings(sentence: Span) -> list[Listing]:
     """Lists of two or more short parallel items joined by "and" (offsets are into the passage)."""
-    listings = []
+    listings: list[Listing] = []
     for match in re.finditer(r"\s(and)\s", sentence.text):
         left = _item_before(sentence.text, match.start())
         right = _item_after(sentence.text, match.end())
