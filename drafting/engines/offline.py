@@ -319,7 +319,9 @@ def _answer_hint(quantity: Quantity) -> str:
         return "Answer with the position as a number: 3 for 3rd."
     if quantity.kind == "percent":
         return "Answer in percent, number only."
-    return f"Answer with a number, in {quantity.unit}." if quantity.unit else "Answer with a number."
+    if quantity.kind in {"measure", "money"}:
+        return f"Answer with a number, in {quantity.unit}."
+    return f"Answer with the number of {quantity.unit}." if quantity.unit else "Answer with a number."
 
 
 def _tolerance_amount(quantity: Quantity) -> Decimal:
@@ -348,7 +350,12 @@ def _tolerance_note(quantity: Quantity) -> str:
 
 # --- Names and terms (short text) ---------------------------------------------------------------------------------
 
-_ASKED_AS = {"person": "the person", "organisation": "the organisation", "place": "the place", "term": "the term"}
+ASKED_AS = {
+    "person": "Who is named in the gap?",
+    "organisation": "Which organisation is named in the gap?",
+    "place": "Which place is named in the gap?",
+    "term": "Which word or name fills the gap?",
+}
 
 
 def short_text_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
@@ -356,11 +363,11 @@ def short_text_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
         if normalise(name.span.text) in index.topic_names or len(name.span.text) < 2:
             continue
         stem = cloze(facts, name.span, other_facts(index, facts, name.span))
-        variants = _supported_variants(index, name)
-        rule = "short_text.term" if name.kind == "term" else "short_text.name"
+        variants, kind = _supported_variants(index, name)
+        rule = "short_text.term" if kind == "term" else "short_text.name"
         draft = DraftQuestion(
             kind="short_text",
-            prompt=f"Which word or name fills the gap? Name {_ASKED_AS[name.kind]}: “{stem}”",
+            prompt=f"{ASKED_AS[kind]} “{stem}”",
             explanation=explanation_for(facts),
             passage_position=facts.passage.position,
             quote=facts.sentence.text,
@@ -376,14 +383,16 @@ def _name_fact(name: Name, facts: SentenceFacts) -> str:
     return f"name:{normalise(name.span.text)}"
 
 
-def _supported_variants(index: SourceIndex, name: Name) -> tuple[str, ...]:
-    """The variants of the name, plus the full name when the text elsewhere gives it ("Putin" → "Vladimir Putin")."""
-    variants = list(name.variants)
+def _supported_variants(index: SourceIndex, name: Name) -> tuple[tuple[str, ...], str]:
+    """The variants of the name, plus the full name when the text elsewhere gives it ("Putin" → "Vladimir Putin"),
+    and the name's kind (a surname the text gives in full elsewhere names a person)."""
+    variants, kind = list(name.variants), name.kind
     if len(name.span.text.split()) == 1:
         for other in index.name_pool("person"):
             if other.span.text.split()[-1] == name.span.text:
                 variants.extend(other.variants)
-    return tuple(dict.fromkeys(variants))
+                kind = "person"
+    return tuple(dict.fromkeys(variants)), kind
 
 
 # --- Single choice ------------------------------------------------------------------------------------------------

@@ -565,7 +565,6 @@ OPPOSITES = {
     "illegal": "legal",
     "inferior": "superior",
     "superior": "inferior",
-    "supremacy": "weakness",
     "freely": "under strict control",
     "famously": "quietly",
     "smaller": "larger",
