@@ -81,7 +81,9 @@ class SourceIndex:
         self._score_centrality()
 
     def _read(self, passage: PassageText, sentence: Span) -> SentenceFacts:
-        quantities = [_shift_quantity(quantity, sentence.start) for quantity in find_quantities(sentence.text)]
+        quantities = [
+            _shift_quantity(quantity, sentence.start) for quantity in find_quantities(sentence.text)
+        ]
         names = _distinct_names(find_names(sentence, passage.text, self.source_text))
         return SentenceFacts(passage, sentence, quantities, names, find_listings(sentence))
 
@@ -119,9 +121,8 @@ class SourceIndex:
 
 def _shift_quantity(quantity: Quantity, by: int) -> Quantity:
     span = Span(quantity.span.start + by, quantity.span.end + by, quantity.span.text)
-    return Quantity(
-        span, quantity.value, quantity.unit, quantity.kind, quantity.hedge, quantity.hedge_words, quantity.precision
-    )
+    return Quantity(span, quantity.value, quantity.unit, quantity.kind, quantity.hedge, quantity.hedge_words,
+                    quantity.precision)
 
 
 def _distinct_names(names: list[Name]) -> list[Name]:
@@ -151,9 +152,7 @@ def cloze(facts: SentenceFacts, target: Span, avoid: Sequence[Span] = ()) -> str
     if len((before + " " + after).split()) < MIN_STEM_WORDS:
         before, after = text[facts.sentence.start : target.start], text[target.end : facts.sentence.end]
     before, after = before.strip(), after.strip().rstrip(".")
-    opening = (
-        "" if start == facts.sentence.start and before == text[facts.sentence.start : target.start].strip() else "…"
-    )
+    opening = "" if start == facts.sentence.start and before == text[facts.sentence.start : target.start].strip() else "…"
     closing = "" if after == text[target.end : facts.sentence.end].strip().rstrip(".") else "…"
     return f"{opening}{before} ___ {after}{closing}".replace("  ", " ").replace("… ", "…").strip()
 
@@ -293,7 +292,8 @@ def short_text_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
             accepted_answers=list(variants),
             centrality=facts.centrality,
         )
-        yield Candidate(draft, _name_fact(name, facts), variants, fact_context(facts, name.span))
+        yield Candidate(draft, _name_fact(name, facts), variants,
+                        fact_context(facts, name.span))
 
 
 def _name_fact(name: Name, facts: SentenceFacts) -> str:
@@ -319,46 +319,19 @@ def single_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Cand
         options = [written_like(quantity, value) for value in _quantity_distractors(index, quantity, context)]
         key = quantity.span.text
         others = [q.span for q in facts.quantities if q is not quantity]
-        yield from _single(
-            facts,
-            quantity.span,
-            key,
-            options,
-            others,
-            _quantity_fact(quantity),
-            "single.quantity",
-            (f"{quantity.value:f}",),
-            context,
-        )
+        yield from _single(facts, quantity.span, key, options, others, _quantity_fact(quantity), "single.quantity",
+                           (f"{quantity.value:f}",), context)
     for name in facts.names:
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
             continue
         context = fact_context(facts, name.span)
         options = [other.span.text for other in same_kind_names(index, facts, name)]
-        yield from _single(
-            facts,
-            name.span,
-            name.span.text,
-            options,
-            [],
-            _name_fact(name, facts),
-            "single.name",
-            name.variants,
-            context,
-        )
+        yield from _single(facts, name.span, name.span.text, options, [], _name_fact(name, facts), "single.name",
+                           name.variants, context)
 
 
-def _single(
-    facts: SentenceFacts,
-    target: Span,
-    key: str,
-    options: list[str],
-    avoid: list[Span],
-    fact: str,
-    rule: str,
-    terms: tuple[str, ...],
-    context: frozenset[str],
-) -> Iterator[Candidate]:
+def _single(facts: SentenceFacts, target: Span, key: str, options: list[str], avoid: list[Span], fact: str,
+            rule: str, terms: tuple[str, ...], context: frozenset[str]) -> Iterator[Candidate]:
     options = [option for option in dict.fromkeys(options) if normalise(option) != normalise(key)]
     if len(options) < 2:
         return
@@ -411,22 +384,12 @@ def _quantity_distractors(index: SourceIndex, key: Quantity, context: frozenset[
 
 # A faithful paraphrase rewords the text's hedges and units; it never changes what is claimed.
 PARAPHRASES = [
-    (r"\bnearly(?= \d)", "almost"),
-    (r"\balmost(?= \d)", "nearly"),
-    (r"\babout(?= \d)", "around"),
-    (r"\bover(?= \d)", "more than"),
-    (r"\bat least(?= \d)", "no fewer than"),
-    (r"\bup to(?= \d)", "as many as"),
+    (r"\bnearly(?= \d)", "almost"), (r"\balmost(?= \d)", "nearly"), (r"\babout(?= \d)", "around"),
+    (r"\bover(?= \d)", "more than"), (r"\bat least(?= \d)", "no fewer than"), (r"\bup to(?= \d)", "as many as"),
     (r"(?<=\d) percent\b", "%"),
-    (r"\bhas been\b", "was"),
-    (r"\bhave been\b", "were"),
-    (r"\bincreasingly\b", "more and more"),
-    (r"\bplummeted\b", "fallen steeply"),
-    (r"\bsurged\b", "risen sharply"),
-    (r"\bcrippled\b", "badly damaged"),
-    (r"\bfamously\b", "publicly"),
-    (r"\bestablished\b", "set up"),
-    (r"\bpredicts\b", "forecasts"),
+    (r"\bhas been\b", "was"), (r"\bhave been\b", "were"), (r"\bincreasingly\b", "more and more"),
+    (r"\bplummeted\b", "fallen steeply"), (r"\bsurged\b", "risen sharply"), (r"\bcrippled\b", "badly damaged"),
+    (r"\bfamously\b", "publicly"), (r"\bestablished\b", "set up"), (r"\bpredicts\b", "forecasts"),
 ]
 _PRONOUN_START = re.compile(r"^(?:it|this|that|these|those|they|he|she|we|its|their)\b", re.IGNORECASE)
 
@@ -492,12 +455,8 @@ def _misreadings(index: SourceIndex, facts: SentenceFacts, statement: str) -> It
         start, end = quantity.span.start - base, quantity.span.end - base
         for value in _quantity_distractors(index, quantity, fact_context(facts, quantity.span)):
             changed = statement[:start] + written_like(quantity, value) + statement[end:]
-            yield (
-                _as_claim(changed),
-                "true_false.changed_quantity",
-                f"the source gives {quantity.span.text}, not {written_like(quantity, value)}",
-                _quantity_fact(quantity),
-            )
+            yield (_as_claim(changed), "true_false.changed_quantity",
+                   f"the source gives {quantity.span.text}, not {written_like(quantity, value)}", _quantity_fact(quantity))
             break
     for name in facts.names:
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
@@ -505,36 +464,20 @@ def _misreadings(index: SourceIndex, facts: SentenceFacts, statement: str) -> It
         for other in same_kind_names(index, facts, name):
             start, end = name.span.start - base, name.span.end - base
             changed = statement[:start] + other.span.text + statement[end:]
-            yield (
-                _as_claim(changed),
-                "true_false.swapped_entity",
-                f"the source names {name.span.text}, not {other.span.text}",
-                _name_fact(name, facts),
-            )
+            yield (_as_claim(changed), "true_false.swapped_entity",
+                   f"the source names {name.span.text}, not {other.span.text}", _name_fact(name, facts))
             break
     for word in re.finditer(r"[A-Za-z]+", statement):
         opposite = OPPOSITES.get(word.group().casefold())
         if opposite and word.group().islower():
             changed = statement[: word.start()] + opposite + statement[word.end() :]
-            yield (
-                _as_claim(changed),
-                "true_false.reversed_direction",
-                f"the source says “{word.group()}”, not “{opposite}”",
-                f"sentence:{facts.passage.position}:{base}",
-            )
+            yield (_as_claim(changed), "true_false.reversed_direction",
+                   f"the source says “{word.group()}”, not “{opposite}”", f"sentence:{facts.passage.position}:{base}")
             break
 
 
-def _true_false(
-    facts: SentenceFacts,
-    statement: str,
-    truth: bool,
-    rule: str,
-    level: str,
-    fact: str,
-    context: frozenset[str],
-    correction: str,
-) -> Candidate:
+def _true_false(facts: SentenceFacts, statement: str, truth: bool, rule: str, level: str, fact: str,
+                context: frozenset[str], correction: str) -> Candidate:
     quote = facts.sentence.text
     right = "Correct: the source says this." if truth else f"Correct: {correction}."
     wrong = "Not quite: the source says this." if truth else f"Not quite: {correction}."
@@ -561,16 +504,14 @@ def _true_false(
 
 def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     """“Which of these does the source name here?” with the items of a list as keys."""
-    pool = index.listing_items() + [
-        name.span.text for kind in ("place", "organisation", "person") for name in index.name_pool(kind)
-    ]
+    pool = index.listing_items() + [name.span.text for kind in ("place", "organisation", "person")
+                                    for name in index.name_pool(kind)]
     for listing in facts.listings:
         keys = [item.text for item in listing.items]
         context = fact_context(facts, listing.span)
         capitalised = keys[0].removeprefix("the ")[:1].isupper()
         options = [
-            option
-            for option in dict.fromkeys(pool)
+            option for option in dict.fromkeys(pool)
             if normalise(option) not in {normalise(key) for key in keys}
             and option.removeprefix("the ")[:1].isupper() == capitalised
             and normalise(option) not in normalise(facts.sentence.text)
@@ -596,9 +537,8 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
         yield Candidate(draft, f"listing:{facts.passage.position}:{listing.span.start}", tuple(keys), context)
 
 
-def statement_candidates(
-    index: SourceIndex, passage_facts: list[SentenceFacts], neighbours: list[SentenceFacts]
-) -> Iterator[Candidate]:
+def statement_candidates(index: SourceIndex, passage_facts: list[SentenceFacts],
+                         neighbours: list[SentenceFacts]) -> Iterator[Candidate]:
     """“Which of these does the source say about X?”: true statements of the passage, altered ones beside them."""
     statements = [(facts, _statement(facts)) for facts in passage_facts]
     usable = [(facts, text) for facts, text in statements if text and len(text.split()) <= 30]

@@ -47,9 +47,8 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
     return batch
 
 
-def _keep_one(
-    group: list[Candidate], kept: _KeptSet, kinds: Counter[str], per_passage: Counter[int], cap: int
-) -> str | None:
+def _keep_one(group: list[Candidate], kept: _KeptSet, kinds: Counter[str], per_passage: Counter[int],
+              cap: int) -> str | None:
     """Keep the fact's candidate of the kind the set has least of, unless it repeats or leaks; else say why not."""
     position = group[0].draft.passage_position
     if per_passage[position] >= cap:
@@ -131,7 +130,9 @@ class _KeptSet:
             words = set(words_of(term))
             if words:
                 suspects.update(set.intersection(*(self.shown_with_word.get(word, set()) for word in words)))
-        return any(not leak.immediate_only for number in suspects for leak in find_leaks([item, self.items[number]]))
+        return any(
+            not leak.immediate_only for number in suspects for leak in find_leaks([item, self.items[number]])
+        )
 
 
 def _leak_item(number: int, candidate: Candidate) -> LeakItem:

@@ -265,12 +265,7 @@ def _read_name(sentence: Span, match: re.Match[str], source_text: str) -> list[N
     if len(text) < 2 or text.casefold() in STOPWORDS:
         return []
     following = sentence.text[match.start() + tokens[-1][0] + len(tokens[-1][1]) :].lstrip()
-    if (
-        len(tokens) == 1
-        and text.endswith(DEMONYM_ENDINGS)
-        and following[:1].islower()
-        and text.casefold() not in PLACES
-    ):
+    if len(tokens) == 1 and text.endswith(DEMONYM_ENDINGS) and following[:1].islower() and text.casefold() not in PLACES:
         return []  # "Western sanctions", "Russian companies": an adjective, not a name
     kind = _name_kind(text, had_title, source_text)
     return [Name(Span(start, start + len(text), text), kind, name_variants(text, kind, source_text))]
@@ -305,9 +300,7 @@ def _name_kind(text: str, had_title: bool, source_text: str) -> str:
         return "place"
     if any(word.casefold() in ORGANISATION_WORDS for word in words) or text.endswith(("bank", "soft", "corp")):
         return "organisation"
-    if not text.isupper() and re.search(
-        rf"\b(?:in|from|near|across|via)\s+(?:the\s+)?{re.escape(text)}\b", source_text
-    ):
+    if not text.isupper() and re.search(rf"\b(?:in|from|near|across|via)\s+(?:the\s+)?{re.escape(text)}\b", source_text):
         if len(words) <= 3 and not any(word.isupper() for word in words):
             return "place"
     if 2 <= len(words) <= 3 and all(word[0].isupper() and not word.isupper() for word in words):
@@ -347,7 +340,7 @@ def name_variants(text: str, kind: str, source_text: str) -> tuple[str, ...]:
 
 
 def _expansion_in(acronym: str, source_text: str) -> str:
-    """ "Artificial Intelligence" for AI, when the source spells it out with capitals (or as "expansion (ACR)")."""
+    """"Artificial Intelligence" for AI, when the source spells it out with capitals (or as "expansion (ACR)")."""
     capitalised = r"[A-Z][\w-]*"
     pattern = rf"\b{capitalised}(?:\s+(?:of\s+|and\s+|the\s+|for\s+)?{capitalised}){{{len(acronym) - 1}}}\b"
     for match in re.finditer(pattern, source_text):
@@ -389,17 +382,8 @@ def find_listings(sentence: Span) -> list[Listing]:
         items_in_passage = tuple(_shift(item, sentence.start) for item in items)
         whole = Span(items_in_passage[0].start, items_in_passage[-1].end, "")
         listings.append(Listing(whole, items_in_passage))
-    return [
-        Listing(
-            Span(
-                lst.span.start,
-                lst.span.end,
-                sentence.text[lst.span.start - sentence.start : lst.span.end - sentence.start],
-            ),
-            lst.items,
-        )
-        for lst in listings
-    ]
+    return [Listing(Span(lst.span.start, lst.span.end, sentence.text[
+        lst.span.start - sentence.start : lst.span.end - sentence.start]), lst.items) for lst in listings]
 
 
 def _shift(span: Span, by: int) -> Span:
@@ -424,11 +408,7 @@ def _item_after(text: str, start: int) -> Span | None:
     for word in words:
         gap = text[start + (taken[-1].end() if taken else 0) : start + word.start()]
         lowered = word.group().casefold()
-        if (
-            _CLAUSE_BREAK.search(gap)
-            or len(taken) == 3
-            or (lowered in STOPWORDS and not (lowered == "the" and not taken))
-        ):
+        if _CLAUSE_BREAK.search(gap) or len(taken) == 3 or (lowered in STOPWORDS and not (lowered == "the" and not taken)):
             break
         taken.append(word)
     content = [word for word in taken if word.group().casefold() != "the"]
@@ -448,63 +428,17 @@ def _parallel(items: list[Span]) -> bool:
 # --- Direction words, for true/false misreadings ------------------------------------------------------------------
 
 OPPOSITES = {
-    "increase": "decrease",
-    "increased": "decreased",
-    "increasing": "decreasing",
-    "increases": "decreases",
-    "rise": "fall",
-    "rose": "fell",
-    "risen": "fallen",
-    "rising": "falling",
-    "rises": "falls",
-    "grew": "shrank",
-    "grow": "shrink",
-    "growing": "shrinking",
-    "grown": "shrunk",
-    "surged": "plummeted",
-    "soared": "plunged",
-    "plummeted": "surged",
-    "plunged": "soared",
-    "higher": "lower",
-    "more": "fewer",
-    "larger": "smaller",
-    "bigger": "smaller",
-    "stronger": "weaker",
-    "ahead": "behind",
-    "behind": "ahead",
-    "before": "after",
-    "after": "before",
-    "above": "below",
-    "gain": "loss",
-    "gained": "lost",
-    "lead": "trail",
-    "leads": "trails",
-    "strengthen": "weaken",
-    "strengthened": "weakened",
-    "improve": "worsen",
-    "improved": "worsened",
-    "better": "worse",
-    "increasingly": "decreasingly",
-    "success": "failure",
-    "successful": "unsuccessful",
-    "allowed": "banned",
-    "imposed": "lifted",
-    "expand": "shrink",
-    "expanded": "shrank",
-    "accelerates": "slows",
-    "drop": "rise",
-    "dropped": "rose",
-    "decline": "growth",
-    "declined": "grew",
-    "deficit": "surplus",
-    "shortage": "surplus",
-    "stopped": "continued",
-    "blocked": "opened",
-    "worse": "better",
-    "lower": "higher",
-    "fewer": "more",
-    "smaller": "larger",
-    "weaker": "stronger",
-    "loss": "gain",
-    "lost": "gained",
+    "increase": "decrease", "increased": "decreased", "increasing": "decreasing", "increases": "decreases",
+    "rise": "fall", "rose": "fell", "risen": "fallen", "rising": "falling", "rises": "falls",
+    "grew": "shrank", "grow": "shrink", "growing": "shrinking", "grown": "shrunk",
+    "surged": "plummeted", "soared": "plunged", "plummeted": "surged", "plunged": "soared",
+    "higher": "lower", "more": "fewer", "larger": "smaller", "bigger": "smaller", "stronger": "weaker",
+    "ahead": "behind", "behind": "ahead", "before": "after", "after": "before", "above": "below",
+    "gain": "loss", "gained": "lost", "lead": "trail", "leads": "trails", "strengthen": "weaken",
+    "strengthened": "weakened", "improve": "worsen", "improved": "worsened", "better": "worse",
+    "increasingly": "decreasingly", "success": "failure", "successful": "unsuccessful", "allowed": "banned",
+    "imposed": "lifted", "expand": "shrink", "expanded": "shrank", "accelerates": "slows",
+    "drop": "rise", "dropped": "rose", "decline": "growth", "declined": "grew", "deficit": "surplus",
+    "shortage": "surplus", "stopped": "continued", "blocked": "opened", "worse": "better", "lower": "higher",
+    "fewer": "more", "smaller": "larger", "weaker": "stronger", "loss": "gain", "lost": "gained",
 }

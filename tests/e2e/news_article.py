@@ -18,7 +18,10 @@ NEWS_HTML = """<!doctype html>
 <style>.ad { background: yellow; }</style>
 </head>
 <body>
-<header><nav><ul><li><a href="/">Front page</a></li><li><a href="/business">Business</a></li><li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li></ul></nav></header>
+<header><nav><ul>
+<li><a href="/">Front page</a></li><li><a href="/business">Business</a></li>
+<li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li>
+</ul></nav></header>
 <div class="ad" id="top-ad">Subscribe today for only 1 krone a week</div>
 <main><article>
 <h1>Norway's electric ferries cut emissions on busy fjord routes</h1>
@@ -56,8 +59,11 @@ ferry in the world to run on liquid hydrogen. It can carry 80 cars.</p>
 </ul>
 <script>document.write('<p>Injected by a script</p>');</script>
 </article></main>
-<aside><h3>Most read</h3><ol><li><a href="/a">Storm closes mountain pass</a></li><li><a href="/b">Cod prices rise</a></li></ol></aside>
-<footer><p>© 2024 Harbour Gazette. All rights reserved.</p><p><a href="/privacy">Privacy</a> · <a href="/terms">Terms</a></p></footer>
+<aside><h3>Most read</h3><ol>
+<li><a href="/a">Storm closes mountain pass</a></li><li><a href="/b">Cod prices rise</a></li>
+</ol></aside>
+<footer><p>© 2024 Harbour Gazette. All rights reserved.</p>
+<p><a href="/privacy">Privacy</a> · <a href="/terms">Terms</a></p></footer>
 </body></html>
 """
 
