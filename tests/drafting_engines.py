@@ -106,7 +106,6 @@ class PacedOfflineEngine:
 
 
 TEST_ENGINES = {
-    "offline": "tests.drafting_engines.QuoteEngine",
     "quote": "tests.drafting_engines.QuoteEngine",
     "broken": "tests.drafting_engines.BrokenEngine",
     "gated": "tests.drafting_engines.GatedEngine",

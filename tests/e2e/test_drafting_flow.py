@@ -4,7 +4,6 @@ make a quiz, assign it to a class; then a student plays it and follows a citatio
 """
 
 import re
-import shutil
 import threading
 
 import pytest
@@ -39,12 +38,17 @@ def drafting_class(live_server, settings):
 
 
 def keep_screenshots(screenshot, page, name):
-    """Save the page at both widths, check it fits a phone, and keep a copy for the docs."""
+    """Save the page at both widths (whole pages for the test output, the first screenful for the
+    docs), and check that it fits a phone without scrolling sideways."""
     shots = screenshot(page, name)
     assert shots.phone_overflow <= 0, f"{name} scrolls sideways on a phone"
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for path in shots.paths[1:]:
-        shutil.copy(path, DOCS_SCREENSHOTS / path.name)
+    original = page.viewport_size
+    for width_name, size in {"phone": (360, 800), "desktop": (1280, 1000)}.items():
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        page.screenshot(path=DOCS_SCREENSHOTS / f"{name}-{width_name}.png", animations="disabled", caret="hide")
+    if original:
+        page.set_viewport_size(original)
 
 
 def block(page, text):
@@ -201,3 +205,33 @@ def test_a_new_teacher_turns_a_news_page_and_a_pdf_into_a_cited_quiz_for_a_class
     student.locator("#feedback").get_by_role("link", name=re.compile("Read it in the source")).click()
     expect(student).to_have_url(re.compile(rf"/sources/{article.slug}/\?quote=.+#p{answer.question.passage.position}$"))
     expect(student.locator("#cited-quote")).to_have_text(answer.question.quote)
+
+
+def test_with_javascript_off_a_teacher_previews_fixes_saves_and_reviews(browser, live_server, drafting_class):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    base = live_server.url
+    log_in(page, base, "teacher-tess")
+    page.goto(f"{base}/teach/sources/new/")
+    page.get_by_label("Or paste the text").fill(
+        "Ferries in numbers\n\nAdvertisement\n\n"
+        "Norway runs more than 70 battery-powered car ferries. The first, the Ampere, entered service in 2015.\n\n"
+        "Emissions on the converted routes fell by 95 percent, the roads administration estimates.\n"
+    )
+    page.get_by_role("button", name="Read it and show the passages").click()
+    block(page, "Advertisement").get_by_role("button", name=re.compile("^Drop")).click()
+    expect(block(page, "Advertisement")).to_have_class(re.compile("is-dropped"))
+    page.get_by_role("button", name="Save and draft questions").click()
+    expect(page.get_by_role("heading", name="Review the drafts")).to_be_visible()
+    cards = page.locator("li.draft-pending")
+    first_id = cards.first.get_attribute("id")
+    cards.first.get_by_role("button", name=re.compile("^Accept")).click()
+    expect(page.locator(f"#{first_id}")).to_have_class(re.compile("draft-accepted"))
+    second = page.locator("li.draft-pending").first
+    second_id = second.get_attribute("id")
+    second.get_by_role("button", name=re.compile("^Reject")).click()
+    expect(page.locator(f"#{second_id}").get_by_role("alert")).to_contain_text("Say why you reject this draft")
+    page.locator(f"#{second_id}").get_by_label(re.compile("Why reject draft")).fill("Not about the story")
+    page.locator(f"#{second_id}").get_by_role("button", name=re.compile("^Reject")).click()
+    expect(page.locator(f"#{second_id}")).to_contain_text("Rejected: Not about the story")
+    context.close()
