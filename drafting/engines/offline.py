@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from drafting.engines.base import DraftBatch, DraftChoice, DraftQuestion, PassageText, ProgressCallback, StopCheck
+from drafting.engines.rewording import lower_first, reword, upper_first
 from drafting.engines.text import (
     OPPOSITES,
     STOPWORDS,
@@ -35,9 +36,12 @@ from drafting.engines.text import (
 
 # Passages that are labels rather than statements: nothing to ask about them.
 SKIPPED_PASSAGE_KINDS = {"title", "heading"}
-# A name in more than this share of sentences is the source's subject ("Russia"): asking for it tests nothing.
-TOPIC_SHARE = 0.2
+# A name in at least TOPIC_SENTENCES sentences and more than TOPIC_SHARE of them is one of the source's subjects
+# ("Russia", "GPUs"): asking for it tests little, and every other stem would give it away.
+TOPIC_SENTENCES = 3
+TOPIC_SHARE = 0.05
 MIN_STEM_WORDS = 5
+MAX_DISTRACTOR_CHOICE = 6  # distractors looked for before the closest in length are picked
 
 
 @dataclass
@@ -75,15 +79,28 @@ class SourceIndex:
         self.word_counts = Counter(word for facts in self.sentences for word in content_words(facts.sentence.text))
         self.sentence_words = [content_words(facts.sentence.text) for facts in self.sentences]
         name_sentences = Counter(normalise(n.span.text) for facts in self.sentences for n in {*facts.names})
-        self.topic_names = {
-            name for name, count in name_sentences.items() if count > max(2, TOPIC_SHARE * len(self.sentences))
+        self.topic_names: set[str] = {
+            name
+            for name, count in name_sentences.items()
+            if count >= TOPIC_SENTENCES and count > TOPIC_SHARE * len(self.sentences)
         }
         self._score_centrality()
+        self.normalised_sentences = [f" {normalise(facts.sentence.text)} " for facts in self.sentences]
+        self.sentences_with_word: dict[str, list[int]] = {}
+        for number, text in enumerate(self.normalised_sentences):
+            for word in set(text.split()):
+                self.sentences_with_word.setdefault(word, []).append(number)
+        self._name_pools: dict[str, list[Name]] = {}
+        self._true_in_text: dict[tuple[str, frozenset[str]], bool] = {}
+        self._quantities_by_unit: dict[tuple[str, str], list[Quantity]] = {}
+        self._by_passage: dict[int, list[SentenceFacts]] = {}
+        self._listing_pool: tuple[list[str], set[str]] | None = None
+        self.quantities = [quantity for facts in self.sentences for quantity in facts.quantities]
+        self.lowercase_words = frozenset(re.findall(r"\b[a-z][a-z'-]*\b", self.source_text))
+        self.listing_texts = [item.text for facts in self.sentences for lst in facts.listings for item in lst.items]
 
     def _read(self, passage: PassageText, sentence: Span) -> SentenceFacts:
-        quantities = [
-            _shift_quantity(quantity, sentence.start) for quantity in find_quantities(sentence.text)
-        ]
+        quantities = [_shift_quantity(quantity, sentence.start) for quantity in find_quantities(sentence.text)]
         names = _distinct_names(find_names(sentence, passage.text, self.source_text))
         return SentenceFacts(passage, sentence, quantities, names, find_listings(sentence))
 
@@ -97,32 +114,63 @@ class SourceIndex:
             facts.centrality = round(weight, 4)
 
     def name_pool(self, kind: str) -> list[Name]:
+        if kind not in self._name_pools:
+            self._name_pools[kind] = self._names_of_kind(kind)
+        return self._name_pools[kind]
+
+    def _names_of_kind(self, kind: str) -> list[Name]:
         seen: dict[str, Name] = {}
         for facts in self.sentences:
             for name in facts.names:
-                if name.kind == kind and normalise(name.span.text) not in self.topic_names:
+                if name.kind == kind:
                     seen.setdefault(normalise(name.span.text), name)
-        return list(seen.values())
+        # The source's subjects last: they are never asked about, so as distractors they cost no other question.
+        return sorted(seen.values(), key=lambda name: normalise(name.span.text) not in self.topic_names)
 
-    def quantity_pool(self) -> list[Quantity]:
-        return [quantity for facts in self.sentences for quantity in facts.quantities]
+    def quantities_like(self, key: Quantity) -> list[Quantity]:
+        """The source's quantities of the same kind and unit as `key` (its own included)."""
+        if not self._quantities_by_unit:
+            for quantity in self.quantities:
+                self._quantities_by_unit.setdefault((quantity.kind, normalise(quantity.unit)), []).append(quantity)
+        return self._quantities_by_unit.get((key.kind, normalise(key.unit)), [])
 
-    def listing_items(self) -> list[str]:
-        return [item.text for facts in self.sentences for listing in facts.listings for item in listing.items]
+    def listing_pool(self) -> tuple[list[str], set[str]]:
+        """Distractors for a list: other lists' items (first: a name may be another draft's typed answer) and names."""
+        if self._listing_pool is None:
+            names = [name.span.text for kind in ("place", "organisation", "person") for name in self.name_pool(kind)]
+            self._listing_pool = (
+                list(dict.fromkeys(self.listing_texts + names)),
+                set(map(normalise, self.listing_texts)),
+            )
+        return self._listing_pool
+
+    def in_passage(self, position: int) -> list[SentenceFacts]:
+        if not self._by_passage:
+            for facts in self.sentences:
+                self._by_passage.setdefault(facts.passage.position, []).append(facts)
+        return self._by_passage.get(position, [])
 
     def true_in_text(self, phrase: str, context: frozenset[str]) -> bool:
-        """Whether some sentence says `phrase` about the same thing (shares two context words): then it is no distractor."""
-        pattern = re.compile(rf"(?<!\w){re.escape(normalise(phrase))}(?!\w)")
-        for index, facts in enumerate(self.sentences):
-            if pattern.search(normalise(facts.sentence.text)) and len(self.sentence_words[index] & context) >= 2:
+        """Whether a sentence says `phrase` about the same thing (two context words shared): no distractor then."""
+        if (phrase, context) not in self._true_in_text:
+            self._true_in_text[phrase, context] = self._says(phrase, context)
+        return self._true_in_text[phrase, context]
+
+    def _says(self, phrase: str, context: frozenset[str]) -> bool:
+        wanted = normalise(phrase)
+        if not wanted:
+            return False
+        for number in self.sentences_with_word.get(wanted.split()[0], []):
+            if f" {wanted} " in self.normalised_sentences[number] and len(self.sentence_words[number] & context) >= 2:
                 return True
         return False
 
 
 def _shift_quantity(quantity: Quantity, by: int) -> Quantity:
     span = Span(quantity.span.start + by, quantity.span.end + by, quantity.span.text)
-    return Quantity(span, quantity.value, quantity.unit, quantity.kind, quantity.hedge, quantity.hedge_words,
-                    quantity.precision)
+    return Quantity(
+        span, quantity.value, quantity.unit, quantity.kind, quantity.hedge, quantity.hedge_words, quantity.precision
+    )
 
 
 def _distinct_names(names: list[Name]) -> list[Name]:
@@ -138,23 +186,53 @@ def _distinct_names(names: list[Name]) -> list[Name]:
 # --- Shared wording -----------------------------------------------------------------------------------------------
 
 
+def other_facts(index: SourceIndex, facts: SentenceFacts, target: Span) -> list[Span]:
+    """The sentence's other quantities, names (not its subjects) and lists: a stem about `target` hides them."""
+    spans = [q.span for q in facts.quantities] + [
+        n.span for n in facts.names if normalise(n.span.text) not in index.topic_names
+    ]
+    spans += [item for listing in facts.listings for item in listing.items]
+    return [span for span in spans if span.end <= target.start or span.start >= target.end]
+
+
 def cloze(facts: SentenceFacts, target: Span, avoid: Sequence[Span] = ()) -> str:
-    """The sentence around `target` with the target blanked, cut short of other facts so it gives none away."""
+    """The sentence around `target` with the target blanked, cut short of other facts so it gives none away.
+
+    When that leaves too few words to make sense of, the nearest fact is let back in (a number as "[…]"), and so on.
+    """
     text = facts.passage.text
-    start, end = facts.sentence.start, facts.sentence.end
-    for other in avoid:
-        if other.end <= target.start and other.end > start:
-            start = other.end
-        elif other.start >= target.end and other.start < end:
-            end = other.start
-    before = _trim_words(text[start : target.start], leading=True)
-    after = _trim_words(text[target.end : end], leading=False)
-    if len((before + " " + after).split()) < MIN_STEM_WORDS:
-        before, after = text[facts.sentence.start : target.start], text[target.end : facts.sentence.end]
+    sentence = facts.sentence
+    avoid = sorted(avoid, key=lambda span: min(abs(span.end - target.start), abs(span.start - target.end)))
+    masked: list[Span] = []
+    while True:
+        start = max([span.end for span in avoid if span.end <= target.start] + [sentence.start])
+        end = min([span.start for span in avoid if span.start >= target.end] + [sentence.end])
+        before = _masked(text, start, target.start, masked)
+        after = _masked(text, target.end, end, masked)
+        if start > sentence.start:
+            before = _trim_words(before, leading=True)
+        if end < sentence.end:
+            after = _trim_words(after, leading=False)
+        if len(f"{before} {after}".split()) >= MIN_STEM_WORDS or not avoid:
+            break
+        if re.search(r"\d", avoid[0].text):
+            masked.append(avoid[0])
+        avoid = avoid[1:]
     before, after = before.strip(), after.strip().rstrip(".")
-    opening = "" if start == facts.sentence.start and before == text[facts.sentence.start : target.start].strip() else "…"
-    closing = "" if after == text[target.end : facts.sentence.end].strip().rstrip(".") else "…"
-    return f"{opening}{before} ___ {after}{closing}".replace("  ", " ").replace("… ", "…").strip()
+    lead = "" if before.endswith(('"', "“", "‘", "(")) or not before else " "
+    joint = "" if after.startswith(("'", "’", ",", ";", ":", '"', "”", ")")) else " "
+    opening = "…" if start > sentence.start else ""
+    closing = "…" if end < sentence.end else ""
+    return f"{opening}{before}{lead}___{joint}{after}{closing}".replace("  ", " ").strip()
+
+
+def _masked(text: str, start: int, end: int, masked: list[Span]) -> str:
+    pieces, cursor = [], start
+    for span in sorted(masked, key=lambda span: span.start):
+        if start <= span.start and span.end <= end:
+            pieces += [text[cursor : span.start], "[…]"]
+            cursor = span.end
+    return "".join([*pieces, text[cursor:end]])
 
 
 def _trim_words(fragment: str, *, leading: bool) -> str:
@@ -214,8 +292,7 @@ def _similar_length(key: str, options: list[str], count: int) -> list[str]:
 
 def numeric_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     for quantity in facts.quantities:
-        others = [q.span for q in facts.quantities if q is not quantity]
-        stem = cloze(facts, quantity.span, others)
+        stem = cloze(facts, quantity.span, other_facts(index, facts, quantity.span))
         draft = DraftQuestion(
             kind="numeric",
             prompt=f"Fill in the number, as the source gives it: “{stem}” ({_answer_hint(quantity)})",
@@ -242,7 +319,9 @@ def _answer_hint(quantity: Quantity) -> str:
         return "Answer with the position as a number: 3 for 3rd."
     if quantity.kind == "percent":
         return "Answer in percent, number only."
-    return f"Answer with a number, in {quantity.unit}." if quantity.unit else "Answer with a number."
+    if quantity.kind in {"measure", "money"}:
+        return f"Answer with a number, in {quantity.unit}."
+    return f"Answer with the number of {quantity.unit}." if quantity.unit else "Answer with a number."
 
 
 def _tolerance_amount(quantity: Quantity) -> Decimal:
@@ -271,19 +350,24 @@ def _tolerance_note(quantity: Quantity) -> str:
 
 # --- Names and terms (short text) ---------------------------------------------------------------------------------
 
-_ASKED_AS = {"person": "the person", "organisation": "the organisation", "place": "the place", "term": "the term"}
+ASKED_AS = {
+    "person": "Who is named in the gap?",
+    "organisation": "Which organisation is named in the gap?",
+    "place": "Which place is named in the gap?",
+    "term": "Which word or name fills the gap?",
+}
 
 
 def short_text_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     for name in facts.names:
         if normalise(name.span.text) in index.topic_names or len(name.span.text) < 2:
             continue
-        stem = cloze(facts, name.span)
-        variants = _supported_variants(index, name)
-        rule = "short_text.term" if name.kind == "term" else "short_text.name"
+        stem = cloze(facts, name.span, other_facts(index, facts, name.span))
+        variants, kind = _supported_variants(index, name)
+        rule = "short_text.term" if kind == "term" else "short_text.name"
         draft = DraftQuestion(
             kind="short_text",
-            prompt=f"Which word or name fills the gap? Name {_ASKED_AS[name.kind]}: “{stem}”",
+            prompt=f"{ASKED_AS[kind]} “{stem}”",
             explanation=explanation_for(facts),
             passage_position=facts.passage.position,
             quote=facts.sentence.text,
@@ -292,22 +376,23 @@ def short_text_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
             accepted_answers=list(variants),
             centrality=facts.centrality,
         )
-        yield Candidate(draft, _name_fact(name, facts), variants,
-                        fact_context(facts, name.span))
+        yield Candidate(draft, _name_fact(name, facts), variants, fact_context(facts, name.span))
 
 
 def _name_fact(name: Name, facts: SentenceFacts) -> str:
     return f"name:{normalise(name.span.text)}"
 
 
-def _supported_variants(index: SourceIndex, name: Name) -> tuple[str, ...]:
-    """The variants of the name, plus the full name when the text elsewhere gives it ("Putin" → "Vladimir Putin")."""
-    variants = list(name.variants)
+def _supported_variants(index: SourceIndex, name: Name) -> tuple[tuple[str, ...], str]:
+    """The variants of the name, plus the full name when the text elsewhere gives it ("Putin" → "Vladimir Putin"),
+    and the name's kind (a surname the text gives in full elsewhere names a person)."""
+    variants, kind = list(name.variants), name.kind
     if len(name.span.text.split()) == 1:
         for other in index.name_pool("person"):
             if other.span.text.split()[-1] == name.span.text:
                 variants.extend(other.variants)
-    return tuple(dict.fromkeys(variants))
+                kind = "person"
+    return tuple(dict.fromkeys(variants)), kind
 
 
 # --- Single choice ------------------------------------------------------------------------------------------------
@@ -318,24 +403,54 @@ def single_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Cand
         context = fact_context(facts, quantity.span)
         options = [written_like(quantity, value) for value in _quantity_distractors(index, quantity, context)]
         key = quantity.span.text
-        others = [q.span for q in facts.quantities if q is not quantity]
-        yield from _single(facts, quantity.span, key, options, others, _quantity_fact(quantity), "single.quantity",
-                           (f"{quantity.value:f}",), context)
+        yield from _single(
+            facts,
+            quantity.span,
+            key,
+            options,
+            other_facts(index, facts, quantity.span),
+            _quantity_fact(quantity),
+            "single.quantity",
+            (f"{quantity.value:f}",),
+            context,
+        )
     for name in facts.names:
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
             continue
         context = fact_context(facts, name.span)
         options = [other.span.text for other in same_kind_names(index, facts, name)]
-        yield from _single(facts, name.span, name.span.text, options, [], _name_fact(name, facts), "single.name",
-                           name.variants, context)
+        yield from _single(
+            facts,
+            name.span,
+            name.span.text,
+            options,
+            other_facts(index, facts, name.span),
+            _name_fact(name, facts),
+            "single.name",
+            name.variants,
+            context,
+            frozenset(index.topic_names),
+        )
 
 
-def _single(facts: SentenceFacts, target: Span, key: str, options: list[str], avoid: list[Span], fact: str,
-            rule: str, terms: tuple[str, ...], context: frozenset[str]) -> Iterator[Candidate]:
+def _single(
+    facts: SentenceFacts,
+    target: Span,
+    key: str,
+    options: list[str],
+    avoid: list[Span],
+    fact: str,
+    rule: str,
+    terms: tuple[str, ...],
+    context: frozenset[str],
+    topics: frozenset[str] = frozenset(),
+) -> Iterator[Candidate]:
+    """A single-choice draft; distractors among the source's subjects (`topics`) come first, as they cost nothing."""
     options = [option for option in dict.fromkeys(options) if normalise(option) != normalise(key)]
     if len(options) < 2:
         return
-    distractors = _similar_length(key, options, 3)
+    distractors = _similar_length(key, [o for o in options if normalise(o) in topics], 3)
+    distractors += _similar_length(key, [o for o in options if normalise(o) not in topics], 3 - len(distractors))
     texts = sorted([key, *distractors], key=lambda text: _stable(text + facts.sentence.text))
     quote = facts.sentence.text
     draft = DraftQuestion(
@@ -352,132 +467,164 @@ def _single(facts: SentenceFacts, target: Span, key: str, options: list[str], av
     yield Candidate(draft, fact, terms, context)
 
 
-def same_kind_names(index: SourceIndex, facts: SentenceFacts, name: Name) -> list[Name]:
-    """Names of the same kind (a country for a country) that the sentence does not hold and the text does not make true."""
+def same_kind_names(index: SourceIndex, facts: SentenceFacts, name: Name, wanted: int = 3) -> list[Name]:
+    """Up to `wanted` names of the same kind (a country for a country), not in the sentence, that the text does not
+    make true here: the source's subjects first (never asked about, they cost no other question), then the names
+    closest in length to this one."""
     in_sentence = {normalise(n.span.text) for n in facts.names}
+    own = set(map(normalise, name.variants))
     context = fact_context(facts, name.span)
-    return [
-        other
-        for other in index.name_pool(name.kind)
-        if normalise(other.span.text) not in in_sentence
-        and (name.kind != "place" or place_class(other.span.text) == place_class(name.span.text))
-        and not set(map(normalise, other.variants)) & set(map(normalise, name.variants))
-        and not index.true_in_text(other.span.text, context)
-    ]
+    pool = sorted(
+        index.name_pool(name.kind),
+        key=lambda other: (
+            normalise(other.span.text) not in index.topic_names,
+            abs(len(other.span.text) - len(name.span.text)),
+            other.span.text,
+        ),
+    )
+    chosen: list[Name] = []
+    for other in pool:
+        if len(chosen) == wanted:
+            break
+        if (
+            normalise(other.span.text) not in in_sentence
+            and (name.kind != "place" or place_class(other.span.text) == place_class(name.span.text))
+            and not set(map(normalise, other.variants)) & own
+            and not index.true_in_text(other.span.text, context)
+        ):
+            chosen.append(other)
+    return chosen
+
+
+def _misread_values(index: SourceIndex, quantity: Quantity, context: frozenset[str]) -> list[Decimal]:
+    """Values a hasty reader might take away: another figure of the source in the same unit, or this one misread
+    (digits swapped, a place out, a year off by two), never one the text gives for the same thing."""
+    values = _quantity_distractors(index, quantity, context)[:1]
+    value = quantity.value
+    digits = f"{value:f}"
+    if quantity.kind == "year":
+        derived = value - 2
+    elif len(digits) == 2 and digits[1] != "0" and digits[0] != digits[1]:
+        derived = Decimal(digits[::-1])
+    elif quantity.kind == "percent":
+        derived = value / 2 if value > 50 else value * 2
+    else:
+        derived = value / 10 if value >= 100 else value * 10
+    if derived != value and not index.true_in_text(written_like(quantity, derived), context):
+        values.append(derived.normalize() if derived != derived.to_integral_value() else derived.quantize(Decimal(1)))
+    return values
 
 
 def _quantity_distractors(index: SourceIndex, key: Quantity, context: frozenset[str]) -> list[Decimal]:
     """Other quantities of the source with the same unit and magnitude that the text does not also make true here."""
-    values = []
-    for other in index.quantity_pool():
-        if other.kind != key.kind or normalise(other.unit) != normalise(key.unit) or other.value == key.value:
+    values: list[Decimal] = []
+    for other in index.quantities_like(key):
+        if len(values) == MAX_DISTRACTOR_CHOICE or other.value == key.value or other.value in values:
             continue
         if key.value and not Decimal("0.1") <= other.value / key.value <= Decimal(10):
             continue
-        if index.true_in_text(other.span.text, context):
-            continue
-        values.append(other.value)
-    return list(dict.fromkeys(values))
+        if not index.true_in_text(other.span.text, context):
+            values.append(other.value)
+    return values
 
 
 # --- True / false -------------------------------------------------------------------------------------------------
 
-# A faithful paraphrase rewords the text's hedges and units; it never changes what is claimed.
-PARAPHRASES = [
-    (r"\bnearly(?= \d)", "almost"), (r"\balmost(?= \d)", "nearly"), (r"\babout(?= \d)", "around"),
-    (r"\bover(?= \d)", "more than"), (r"\bat least(?= \d)", "no fewer than"), (r"\bup to(?= \d)", "as many as"),
-    (r"(?<=\d) percent\b", "%"),
-    (r"\bhas been\b", "was"), (r"\bhave been\b", "were"), (r"\bincreasingly\b", "more and more"),
-    (r"\bplummeted\b", "fallen steeply"), (r"\bsurged\b", "risen sharply"), (r"\bcrippled\b", "badly damaged"),
-    (r"\bfamously\b", "publicly"), (r"\bestablished\b", "set up"), (r"\bpredicts\b", "forecasts"),
-]
 _PRONOUN_START = re.compile(r"^(?:it|this|that|these|those|they|he|she|we|its|their)\b", re.IGNORECASE)
-
-
-def true_false_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
-    statement = _statement(facts)
-    if statement is None:
-        return
-    context = frozenset(content_words(facts.sentence.text))
-    misreadings = list(_misreadings(index, facts, statement))
-    fact = f"sentence:{facts.passage.position}:{facts.sentence.start}"
-    if _stable(facts.sentence.text) % 2 == 0 or not misreadings:
-        paraphrase = _paraphrase(statement)
-        if paraphrase != statement:
-            yield _true_false(facts, paraphrase, True, "true_false.paraphrase", "understand", fact, context, "")
-            return
-    for text, rule, correction, misread_fact in misreadings[:1]:
-        yield _true_false(facts, text, False, rule, "understand", misread_fact, context, correction)
-
-
 _DISCOURSE_OPENERS = re.compile(
     r"^(?:however|ultimately|simultaneously|meanwhile|moreover|furthermore|indeed|still|yet|instead|also|finally)\b,?\s+",
     re.IGNORECASE,
 )
 
 
+def true_false_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
+    """A faithful paraphrase (true) or a reworded misreading (false) of the sentence; about half of each."""
+    statement = _statement(facts)
+    if statement is None:
+        return
+    context = frozenset(content_words(facts.sentence.text))
+    fact = f"sentence:{facts.passage.position}:{facts.sentence.start}"
+    paraphrase = reword(statement, index.lowercase_words)
+    options = [
+        _true_false(index, facts, text, False, rule, misread_fact or fact, context, correction)
+        for text, rule, correction, misread_fact in _misreadings(index, facts, statement)
+    ]
+    if paraphrase is not None:
+        true_one = _true_false(index, facts, paraphrase, True, "true_false.paraphrase", fact, context, "")
+        options.insert(0 if _stable(facts.sentence.text) % 2 == 0 else len(options), true_one)
+    yield from options
+
+
+_DEMONSTRATIVE_NOUN = re.compile(
+    r"^(?:This|These|That|Those) (?!(?:is|was|has|had|are|were|will|would|can|could)\b)(?=[a-z])"
+)
+
+
 def _statement(facts: SentenceFacts) -> str | None:
-    text = facts.sentence.text.rstrip(".!?").strip()
-    if _PRONOUN_START.match(text) or not 6 <= len(text.split()) <= 40 or text.endswith("?"):
+    text = _DISCOURSE_OPENERS.sub("", facts.sentence.text.rstrip(".!?").strip())
+    # "This reliance risks…" reads on its own as "The reliance risks…"; "This is…" does not.
+    text = _DEMONSTRATIVE_NOUN.sub("The ", text)
+    if _PRONOUN_START.match(text) or not 6 <= len(text.split()) <= 40 or "?" in text:
         return None
-    return text
+    return upper_first(text)
 
 
-def _paraphrase(statement: str) -> str:
-    text = statement
-    for pattern, replacement in PARAPHRASES:
-        changed = re.sub(pattern, replacement, text, count=1)
-        if changed != text:
-            text = changed
-            break
-    year = re.search(r"\s+in (\d{4})(?=\s|$)", text)
-    if year and not text.startswith("In "):
-        text = f"In {year[1]}, {_lower_first(text[: year.start()] + text[year.end() :])}"
-    return _as_claim(text)
+def _as_claim(index: SourceIndex, text: str) -> str:
+    return f"According to the source, {lower_first(text, index.lowercase_words)}."
 
 
-def _as_claim(text: str) -> str:
-    return f"According to the source, {_lower_first(_DISCOURSE_OPENERS.sub('', text))}."
-
-
-def _lower_first(text: str) -> str:
-    first = text.split()[0] if text.split() else ""
-    if first.isupper() or (len(first) > 1 and any(char.isupper() for char in first[1:])):
-        return text
-    common = first.casefold() in STOPWORDS or first.casefold().endswith(("ed", "ing", "ly", "s"))
-    return text[:1].lower() + text[1:] if common else text
-
-
-def _misreadings(index: SourceIndex, facts: SentenceFacts, statement: str) -> Iterator[tuple[str, str, str, str]]:
-    """Plausible misreadings: another quantity of the source, another name of the same kind, the opposite direction."""
-    base = facts.sentence.start
+def _misreadings(
+    index: SourceIndex, facts: SentenceFacts, statement: str
+) -> Iterator[tuple[str, str, str, str | None]]:
+    """Plausible misreadings, reworded: another quantity of the source, another name of the same kind, the opposite
+    direction. Each changes one claim; the rewording keeps it from being the source's sentence with one word changed.
+    """
+    # Where the statement starts in the passage: it may have lost an opening "However".
+    offset = facts.sentence.start + facts.sentence.text.find(statement[1:]) - 1
     for quantity in facts.quantities:
-        start, end = quantity.span.start - base, quantity.span.end - base
-        for value in _quantity_distractors(index, quantity, fact_context(facts, quantity.span)):
-            changed = statement[:start] + written_like(quantity, value) + statement[end:]
-            yield (_as_claim(changed), "true_false.changed_quantity",
-                   f"the source gives {quantity.span.text}, not {written_like(quantity, value)}", _quantity_fact(quantity))
-            break
+        start, end = quantity.span.start - offset, quantity.span.end - offset
+        for value in _misread_values(index, quantity, fact_context(facts, quantity.span)):
+            changed = _with_article(statement[:start] + written_like(quantity, value) + statement[end:])
+            correction = f"the source gives {quantity.span.text}, not {written_like(quantity, value)}"
+            reworded = reword(changed, index.lowercase_words) or changed
+            yield reworded, "true_false.changed_quantity", correction, _quantity_fact(quantity)
     for name in facts.names:
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
             continue
-        for other in same_kind_names(index, facts, name):
-            start, end = name.span.start - base, name.span.end - base
+        for other in same_kind_names(index, facts, name, wanted=1):
+            start, end = name.span.start - offset, name.span.end - offset
             changed = statement[:start] + other.span.text + statement[end:]
-            yield (_as_claim(changed), "true_false.swapped_entity",
-                   f"the source names {name.span.text}, not {other.span.text}", _name_fact(name, facts))
-            break
+            correction = f"the source names {name.span.text}, not {other.span.text}"
+            reworded = reword(changed, index.lowercase_words) or changed
+            yield reworded, "true_false.swapped_entity", correction, _name_fact(name, facts)
     for word in re.finditer(r"[A-Za-z]+", statement):
         opposite = OPPOSITES.get(word.group().casefold())
         if opposite and word.group().islower():
             changed = statement[: word.start()] + opposite + statement[word.end() :]
-            yield (_as_claim(changed), "true_false.reversed_direction",
-                   f"the source says “{word.group()}”, not “{opposite}”", f"sentence:{facts.passage.position}:{base}")
+            correction = f"the source says “{word.group()}”, not “{opposite}”"
+            yield reword(changed, index.lowercase_words) or changed, "true_false.reversed_direction", correction, None
             break
 
 
-def _true_false(facts: SentenceFacts, statement: str, truth: bool, rule: str, level: str, fact: str,
-                context: frozenset[str], correction: str) -> Candidate:
+def _with_article(text: str) -> str:
+    """ "an 84" but "a 48": the article before a changed number follows how the number is said."""
+    return re.sub(
+        r"\b([Aa])n? (?=(\d))",
+        lambda match: match[1] + ("n " if re.match(r"(8|11|18)(?!\d{2})", text[match.end() :]) else " "),
+        text,
+    )
+
+
+def _true_false(
+    index: SourceIndex,
+    facts: SentenceFacts,
+    statement: str,
+    truth: bool,
+    rule: str,
+    fact: str,
+    context: frozenset[str],
+    correction: str,
+) -> Candidate:
     quote = facts.sentence.text
     right = "Correct: the source says this." if truth else f"Correct: {correction}."
     wrong = "Not quite: the source says this." if truth else f"Not quite: {correction}."
@@ -487,11 +634,11 @@ def _true_false(facts: SentenceFacts, statement: str, truth: bool, rule: str, le
     ]
     draft = DraftQuestion(
         kind="true_false",
-        prompt=f"True or false? {statement}",
+        prompt=f"True or false? {_as_claim(index, statement)}",
         explanation=explanation_for(facts),
         passage_position=facts.passage.position,
         quote=quote,
-        cognitive_level=level,
+        cognitive_level="understand",
         rule=rule,
         choices=choices,
         centrality=facts.centrality,
@@ -504,28 +651,18 @@ def _true_false(facts: SentenceFacts, statement: str, truth: bool, rule: str, le
 
 def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     """“Which of these does the source name here?” with the items of a list as keys."""
-    pool = index.listing_items() + [name.span.text for kind in ("place", "organisation", "person")
-                                    for name in index.name_pool(kind)]
+    pool, listed = index.listing_pool()
     for listing in facts.listings:
         keys = [item.text for item in listing.items]
-        context = fact_context(facts, listing.span)
-        capitalised = keys[0].removeprefix("the ")[:1].isupper()
-        options = [
-            option for option in dict.fromkeys(pool)
-            if normalise(option) not in {normalise(key) for key in keys}
-            and option.removeprefix("the ")[:1].isupper() == capitalised
-            and normalise(option) not in normalise(facts.sentence.text)
-            and not index.true_in_text(option, context)
-            and normalise(option) not in index.topic_names
-        ]
-        if len(options) < 2:
+        distractors = _listing_distractors(index, facts, listing, keys, pool, listed)
+        if len(distractors) < 2:
             continue
-        distractors = _similar_length(keys[0], options, 2 if len(keys) < 3 else 2)
         texts = sorted([*keys, *distractors], key=lambda text: _stable(text + facts.sentence.text))
         quote = facts.sentence.text
+        stem = cloze(facts, listing.span, other_facts(index, facts, listing.span))
         draft = DraftQuestion(
             kind="multiple",
-            prompt=f"Which of these does the source name here? Select all that apply. “{cloze(facts, listing.span)}”",
+            prompt=f"Which of these does the source name here? Select all that apply. “{stem}”",
             explanation=explanation_for(facts),
             passage_position=facts.passage.position,
             quote=quote,
@@ -534,14 +671,47 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
             choices=[DraftChoice(text, text in keys, _choice_feedback(text, text in keys, quote)) for text in texts],
             centrality=facts.centrality,
         )
-        yield Candidate(draft, f"listing:{facts.passage.position}:{listing.span.start}", tuple(keys), context)
+        fact = f"listing:{facts.passage.position}:{listing.span.start}"
+        yield Candidate(draft, fact, tuple(keys), fact_context(facts, listing.span))
 
 
-def statement_candidates(index: SourceIndex, passage_facts: list[SentenceFacts],
-                         neighbours: list[SentenceFacts]) -> Iterator[Candidate]:
+def _listing_distractors(
+    index: SourceIndex, facts: SentenceFacts, listing: Listing, keys: list[str], pool: list[str], listed: set[str]
+) -> list[str]:
+    """Two items of the same shape (capitalised or not) that the text does not make true here."""
+    context = fact_context(facts, listing.span)
+    capitalised = keys[0].removeprefix("the ")[:1].isupper()
+    own = {normalise(key) for key in keys}
+    sentence = normalise(facts.sentence.text)
+    ordered = sorted(
+        pool, key=lambda option: (normalise(option) not in listed, abs(len(option) - len(keys[0])), option)
+    )
+    chosen: list[str] = []
+    for option in ordered:
+        if len(chosen) == 2:
+            break
+        if (
+            normalise(option) not in own
+            and option.removeprefix("the ")[:1].isupper() == capitalised
+            and normalise(option) not in sentence
+            and normalise(option) not in index.topic_names
+            and not index.true_in_text(option, context)
+        ):
+            chosen.append(option)
+    return chosen
+
+
+def statement_candidates(
+    index: SourceIndex, passage_facts: list[SentenceFacts], neighbours: list[SentenceFacts]
+) -> Iterator[Candidate]:
     """“Which of these does the source say about X?”: true statements of the passage, altered ones beside them."""
     statements = [(facts, _statement(facts)) for facts in passage_facts]
-    usable = [(facts, text) for facts, text in statements if text and len(text.split()) <= 30]
+    # The right choices are the source's own sentences, so each stands word for word in the quote.
+    usable = [
+        (facts, text)
+        for facts, text in statements
+        if text and len(text.split()) <= 30 and text[1:] in facts.sentence.text
+    ]
     if len(usable) < 2:
         return
     subject = _subject(index, [facts for facts, _ in usable])
@@ -556,12 +726,14 @@ def statement_candidates(index: SourceIndex, passage_facts: list[SentenceFacts],
         if text is None or any(facts is chosen for chosen, _ in true_ones):
             continue
         for wrong, *_ in _misreadings(index, facts, text):
-            altered.append(_upper_first(wrong.removeprefix("According to the source, ").rstrip(".")))
+            altered.append(upper_first(wrong))
+            break
+        if len(altered) == MAX_DISTRACTOR_CHOICE:
             break
     if len(altered) < 1:
         return
-    keys = [_upper_first(_DISCOURSE_OPENERS.sub("", text)) for _, text in true_ones]
-    wrongs = [_upper_first(text) for text in _similar_length(keys[0], altered, 2)]
+    keys = [text for _, text in true_ones]
+    wrongs = _similar_length(keys[0], altered, 2)
     texts = sorted([*keys, *wrongs], key=lambda text: _stable(text))
     first, last = true_ones[0][0], true_ones[-1][0]
     text = first.passage.text
@@ -580,10 +752,6 @@ def statement_candidates(index: SourceIndex, passage_facts: list[SentenceFacts],
     yield Candidate(draft, f"statements:{first.passage.position}", (), frozenset())
 
 
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _subject(index: SourceIndex, facts_list: list[SentenceFacts]) -> str | None:
     counts = Counter(name.span.text for facts in facts_list for name in facts.names if name.kind != "term")
     if counts:
@@ -597,18 +765,18 @@ RULES = (numeric_candidates, short_text_candidates, single_candidates, true_fals
 
 
 def candidates_for(index: SourceIndex, passage: PassageText) -> list[Candidate]:
-    passage_facts = [facts for facts in index.sentences if facts.passage is passage]
+    passage_facts = index.in_passage(passage.position)
     candidates = [candidate for facts in passage_facts for rule in RULES for candidate in rule(index, facts)]
-    neighbours = [facts for facts in index.sentences if abs(facts.passage.position - passage.position) <= 1]
+    neighbours = [facts for near in (-1, 0, 1) for facts in index.in_passage(passage.position + near)]
     candidates.extend(statement_candidates(index, passage_facts, neighbours))
     return candidates
 
 
 class OfflineEngine:
     name = "offline"
-    sends_text_to_third_party = False
+    sends_text_to = ""  # the text never leaves this server
 
-    def __init__(self, *, per_passage_cap: int = 6):
+    def __init__(self, *, per_passage_cap: int = 8):
         self.per_passage_cap = per_passage_cap
 
     def draft(

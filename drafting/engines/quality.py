@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from drafting.engines.base import DraftBatch, PassageText
 from drafting.engines.offline import Candidate
 from drafting.engines.validation import problem_with
 from quiz.bank.leaks import LeakItem, find_leaks, words_of
+
+# Each draft's texts are read several times (stem check, index, leak check); read each once.
+_words = lru_cache(maxsize=65536)(words_of)
 
 # Choices whose lengths differ this much let a student guess by shape alone.
 UNEVEN_RATIO = 4
@@ -38,8 +42,20 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
     kept = _KeptSet()
     kinds: Counter[str] = Counter()
     per_passage: Counter[int] = Counter()
-    for group in by_fact.values():
-        reason = _keep_one(group, kept, kinds, per_passage, per_passage_cap)
+    # Questions about one fact first, statements (true/false, "which of these does the source say") after: a
+    # statement shows a whole sentence and would give away every fact in it; placed last, statements take the
+    # sentences whose facts are not asked otherwise.
+    reasons: dict[tuple[str, int, str], str | None] = {}
+    costly = _costly(sound)
+    for stage in STAGES:
+        for fact, group in by_fact.items():
+            if reasons.get(fact, "") is None:
+                continue
+            options = [candidate for candidate in group if _stage(candidate) == stage]
+            if options:
+                reasons[fact] = _keep_one(options, kept, kinds, per_passage, per_passage_cap, costly)
+    for fact, group in by_fact.items():
+        reason = reasons[fact]
         if reason is not None:
             batch.dropped[reason] += 1
         batch.dropped["same_fact_other_kind"] += len(group) - 1
@@ -47,18 +63,73 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
     return batch
 
 
-def _keep_one(group: list[Candidate], kept: _KeptSet, kinds: Counter[str], per_passage: Counter[int],
-              cap: int) -> str | None:
+STAGES = ("facts", "statements")
+
+# The mix of kinds the set aims at: a choice question shows other facts as distractors, and each one it shows is a
+# fact no other draft can ask, so typed answers get the larger share.
+KIND_WEIGHTS = {"numeric": 2, "short_text": 2, "single": 1, "multiple": 1, "true_false": 1}
+COSTLY_PENALTY = 4
+
+
+def _stage(candidate: Candidate) -> str:
+    if candidate.draft.kind == "true_false" or candidate.draft.rule == "multiple.statements":
+        return "statements"
+    return "facts"
+
+
+TYPED_KINDS = {"numeric", "short_text"}
+
+
+def _costly(candidates: Sequence[Candidate]) -> set[int]:
+    """Choice questions whose choices show another fact's typed answer: kept, each costs that fact its question."""
+    answers: dict[str, list[tuple[frozenset[str], str]]] = defaultdict(list)
+    for candidate in candidates:
+        if candidate.draft.kind not in TYPED_KINDS:
+            continue  # only typed answers are sure to be asked; another choice question may never be kept
+        for term in candidate.answer_terms:
+            words = frozenset(_words(term))
+            if words:
+                answers[min(words)].append((words, candidate.fact))
+    costly = set()
+    for candidate in candidates:
+        if not candidate.draft.choices or candidate.draft.kind == "true_false":
+            continue
+        shown = set(_words("\n".join([candidate.draft.prompt, *(c.text for c in candidate.draft.choices)])))
+        for word in shown:
+            if any(words <= shown and fact != candidate.fact for words, fact in answers.get(word, [])):
+                costly.add(id(candidate))
+                break
+    return costly
+
+
+def _mix_label(candidate: Candidate) -> str:
+    """The kind, and for true/false which way: the set aims at as many false statements as true ones."""
+    draft = candidate.draft
+    if draft.kind == "true_false":
+        return f"true_false:{next(choice.text for choice in draft.choices if choice.is_correct)}"
+    return draft.kind
+
+
+def _share(candidate: Candidate, kinds: Counter[str], costly: set[int]) -> tuple[float, int]:
+    """How far the set already has its share of this kind; a choice question that costs another fact counts more."""
+    weight = KIND_WEIGHTS[candidate.draft.kind] / (COSTLY_PENALTY if id(candidate) in costly else 1)
+    return (kinds[candidate.draft.kind] + 1) / weight, kinds[_mix_label(candidate)]
+
+
+def _keep_one(
+    group: list[Candidate], kept: _KeptSet, kinds: Counter[str], per_passage: Counter[int], cap: int, costly: set[int]
+) -> str | None:
     """Keep the fact's candidate of the kind the set has least of, unless it repeats or leaks; else say why not."""
     position = group[0].draft.passage_position
     if per_passage[position] >= cap:
         return "passage_cap"
     if any(_same_fact(group[0], other) for other in kept.by_fact.get(group[0].fact, [])):
         return "duplicate_fact"
-    for candidate in sorted(group, key=lambda candidate: kinds[candidate.draft.kind]):
+    for candidate in sorted(group, key=lambda candidate: _share(candidate, kinds, costly)):
         if not kept.leaks_with(candidate):
             kept.add(candidate)
             kinds[candidate.draft.kind] += 1
+            kinds[_mix_label(candidate)] += candidate.draft.kind == "true_false"
             per_passage[position] += 1
             return None
     return "leaks_answer"
@@ -75,13 +146,13 @@ def _rank(candidate: Candidate) -> tuple[float, int, int, str, str]:
 
 def _shape_problem(candidate: Candidate) -> str | None:
     draft = candidate.draft
-    stem = set(words_of(draft.prompt))
-    if any(words and words <= stem for words in (set(words_of(term)) for term in candidate.answer_terms)):
+    stem = set(_words(draft.prompt))
+    if any(words and words <= stem for words in (set(_words(term)) for term in candidate.answer_terms)):
         return "key_in_stem"
     lengths = [len(choice.text) for choice in draft.choices]
-    if draft.kind in {"single", "multiple"} and lengths:
-        if max(lengths) > UNEVEN_RATIO * min(lengths) and max(lengths) - min(lengths) > UNEVEN_CHARACTERS:
-            return "choices_uneven"
+    uneven = bool(lengths) and max(lengths) > UNEVEN_RATIO * min(lengths)
+    if draft.kind in {"single", "multiple"} and uneven and max(lengths) - min(lengths) > UNEVEN_CHARACTERS:
+        return "choices_uneven"
     return None
 
 
@@ -113,26 +184,24 @@ class _KeptSet:
         self.candidates.append(candidate)
         self.by_fact[candidate.fact].append(candidate)
         self.items.append(item)
-        for word in set(words_of(item.shown_before)):
+        for word in set(_words(item.shown_before)):
             self.shown_with_word[word].add(number)
         for term in item.answer_terms:
-            words = frozenset(words_of(term))
+            words = frozenset(_words(term))
             if words:
                 self.answers_with_word[min(words)].append((words, number))
 
     def leaks_with(self, candidate: Candidate) -> bool:
         item = _leak_item(len(self.candidates), candidate)
-        shown = set(words_of(item.shown_before))
+        shown = set(_words(item.shown_before))
         suspects: set[int] = set()
         for word in shown:  # the newcomer shows a kept draft's answer
             suspects.update(number for words, number in self.answers_with_word.get(word, []) if words <= shown)
         for term in item.answer_terms:  # a kept draft shows the newcomer's answer
-            words = set(words_of(term))
+            words = set(_words(term))
             if words:
                 suspects.update(set.intersection(*(self.shown_with_word.get(word, set()) for word in words)))
-        return any(
-            not leak.immediate_only for number in suspects for leak in find_leaks([item, self.items[number]])
-        )
+        return any(not leak.immediate_only for number in suspects for leak in find_leaks([item, self.items[number]]))
 
 
 def _leak_item(number: int, candidate: Candidate) -> LeakItem:
@@ -141,5 +210,5 @@ def _leak_item(number: int, candidate: Candidate) -> LeakItem:
         key=str(number),
         answer_terms=candidate.answer_terms,
         shown_before="\n".join([draft.prompt, *(choice.text for choice in draft.choices)]),
-        shown_after="\n".join([draft.explanation, *(choice.feedback for choice in draft.choices)]),
+        shown_after="",  # only what a student sees before answering decides here (see _KeptSet)
     )

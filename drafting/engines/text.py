@@ -11,23 +11,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
-STOPWORDS = frozenset(
-    """a an the and or but nor of in on at to for from by with without about as into onto over under than then
-    that which who whom whose what when where why how this these those it its it's they them their there here
-    is are was were be been being has have had do does did will would shall should can could may might must
-    not no so such very only also even just both either neither each every all any some more most less least
-    out up down off again further once while because if though although however since until after before
-    he she him her his hers we us our you your i me my one like other another same own too few many much
-    per via among between across along within toward back today now yet still instead meanwhile
-    ultimately simultaneously indeed moreover furthermore therefore thus hence later earlier overall finally next through during above below against toward towards upon""".split()
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+STOPWORDS = _word_set(
+    """
+    a an the and or but nor of in on at to for from by with without about as into onto over under than then
+    that which who whom whose what when where why how this these those it its it's they them their there
+    here is are was were be been being has have had do does did will would shall should can could may might
+    must not no so such very only also even just both either neither each every all any some more most less
+    least out up down off again further once while because if though although however since until after
+    before he she him her his hers we us our you your i me my one like other another same own too few many
+    much per via among between across along within toward back today now yet still instead meanwhile
+    ultimately simultaneously indeed moreover furthermore therefore thus hence later earlier overall finally
+    next through during above below against toward towards upon
+    """
 )
 
 # Words that start a sentence capitalised but name nothing.
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st vs etc inc ltd co corp no fig e.g i.e u.s u.k a.m p.m jan feb mar apr jun jul aug "
-    "sep sept oct nov dec gen col lt sgt rep sen gov".split()
+_ABBREVIATIONS = _word_set(
+    """
+    mr mrs ms dr prof sr jr st vs etc inc ltd co corp no fig e.g i.e u.s u.k a.m p.m jan feb mar apr jun jul
+    aug sep sept oct nov dec gen col lt sgt rep sen gov
+    """
 )
 _SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 
@@ -67,6 +77,7 @@ def content_words(text: str) -> set[str]:
     return {word for word in re.findall(r"[a-z0-9]+", text.casefold()) if word not in STOPWORDS and len(word) > 2}
 
 
+@lru_cache(maxsize=200_000)
 def normalise(text: str) -> str:
     """How two answers compare: case, articles, punctuation and spacing ignored."""
     words = re.findall(r"[a-z0-9]+", text.casefold().replace("’", "'").replace("'s ", " "))
@@ -91,11 +102,14 @@ _QUANTITY = re.compile(
 HEDGES_BELOW = ("just under", "close to", "nearly", "almost")
 HEDGES_AROUND = ("approximately", "an estimated", "roughly", "around", "about", "some")
 BOUNDS = ("more than", "fewer than", "less than", "at least", "at most", "up to", "over", "under", "above", "below")
-MEASURE_UNITS = frozenset(
-    """nanometer nanometers nanometre nanometres nm km kilometer kilometers kilometre kilometres meter meters metre
-    metres mile miles kg kilogram kilograms tonne tonnes ton tons gram grams liter liters litre litres hour hours
-    minute minutes second seconds day days week weeks month months year years decade decades century centuries
-    degree degrees gigawatt gigawatts megawatt megawatts watt watts barrel barrels acre acres hectare hectares""".split()
+MEASURE_UNITS = _word_set(
+    """
+    nanometer nanometers nanometre nanometres nm km kilometer kilometers kilometre kilometres meter meters
+    metre metres mile miles kg kilogram kilograms tonne tonnes ton tons gram grams liter liters litre litres
+    hour hours minute minutes second seconds day days week weeks month months year years decade decades
+    century centuries degree degrees gigawatt gigawatts megawatt megawatts watt watts barrel barrels acre
+    acres hectare hectares
+    """
 )
 _YEAR_PREPOSITIONS = {"in", "by", "since", "from", "until", "before", "after", "during", "of", "to", "between", "year"}
 _CURRENCY_UNITS = {"$": "dollars", "€": "euros", "£": "pounds"}
@@ -185,39 +199,47 @@ def _precision(digits: str) -> Decimal:
 
 # --- Names and terms ----------------------------------------------------------------------------------------------
 
-TITLES = frozenset(
-    """president prime minister deputy former chancellor secretary senator governor mayor king queen prince princess
-    general admiral dr mr mrs ms professor prof chief ceo chairman chairwoman director judge justice pope sheikh
-    ambassador commissioner spokesman spokeswoman""".split()
+TITLES = _word_set(
+    """
+    president prime minister deputy former chancellor secretary senator governor mayor king queen prince
+    princess general admiral dr mr mrs ms professor prof chief ceo chairman chairwoman director judge
+    justice pope sheikh ambassador commissioner spokesman spokeswoman
+    """
 )
-ORGANISATION_WORDS = frozenset(
-    """university ministry center centre company corporation corp inc ltd bank agency institute council department
-    group committee commission foundation association party union court parliament congress office bureau service
-    services authority board school college laboratory lab labs academy federation fund organisation organization
-    network technologies systems""".split()
+ORGANISATION_WORDS = _word_set(
+    """
+    university ministry center centre company corporation corp inc ltd bank agency institute council
+    department group committee commission foundation association party union court parliament congress
+    office bureau service services authority board school college laboratory lab labs academy federation
+    fund organisation organization network technologies systems
+    """
 )
 # A short list of countries, regions and large cities, so "Kazakhstan" and "Dubai" count as places and can stand in
 # for each other as distractors; anything else is typed by its context.
-COUNTRIES = frozenset(
-    """afghanistan albania algeria argentina armenia australia austria azerbaijan bangladesh belarus belgium bolivia
-    brazil bulgaria cambodia cameroon canada chile china colombia congo croatia cuba cyprus czechia denmark ecuador
-    egypt estonia ethiopia finland france georgia germany ghana greece guatemala haiti honduras hungary iceland india
-    indonesia iran iraq ireland israel italy jamaica japan jordan kazakhstan kenya korea kosovo kuwait kyrgyzstan laos
-    latvia lebanon libya lithuania luxembourg madagascar malaysia mali malta mexico moldova mongolia montenegro morocco
-    mozambique myanmar namibia nepal netherlands nicaragua niger nigeria norway oman pakistan panama paraguay peru
-    philippines poland portugal qatar romania russia rwanda senegal serbia singapore slovakia slovenia somalia spain
-    sudan sweden switzerland syria taiwan tajikistan tanzania thailand tunisia turkey turkmenistan uganda ukraine
-    uruguay uzbekistan venezuela vietnam yemen zambia zimbabwe us usa uk uae eu america britain england scotland wales
-    europe asia africa oceania antarctica arctic crimea siberia gaza kashmir tibet hong kong united states united
+COUNTRIES = _word_set(
+    """
+    afghanistan albania algeria argentina armenia australia austria azerbaijan bangladesh belarus belgium
+    bolivia brazil bulgaria cambodia cameroon canada chile china colombia congo croatia cuba cyprus czechia
+    denmark ecuador egypt estonia ethiopia finland france georgia germany ghana greece guatemala haiti
+    honduras hungary iceland india indonesia iran iraq ireland israel italy jamaica japan jordan kazakhstan
+    kenya korea kosovo kuwait kyrgyzstan laos latvia lebanon libya lithuania luxembourg madagascar malaysia
+    mali malta mexico moldova mongolia montenegro morocco mozambique myanmar namibia nepal netherlands
+    nicaragua niger nigeria norway oman pakistan panama paraguay peru philippines poland portugal qatar
+    romania russia rwanda senegal serbia singapore slovakia slovenia somalia spain sudan sweden switzerland
+    syria taiwan tajikistan tanzania thailand tunisia turkey turkmenistan uganda ukraine uruguay uzbekistan
+    venezuela vietnam yemen zambia zimbabwe us usa uk uae eu america britain england scotland wales europe
+    asia africa oceania antarctica arctic crimea siberia gaza kashmir tibet hong kong united states united
     kingdom united arab emirates saudi arabia south africa new zealand north korea south korea sri lanka
-    """.split()
+    """
 )
-CITIES = frozenset(
-    """moscow beijing washington london paris berlin tokyo delhi mumbai shanghai kyiv kiev minsk yerevan tbilisi baku
-    dubai istanbul ankara tehran riyadh cairo lagos nairobi seoul taipei hanoi bangkok jakarta manila sydney toronto
-    ottawa madrid rome vienna warsaw prague budapest brussels amsterdam stockholm oslo helsinki dublin lisbon athens
-    almaty astana tashkent geneva zurich munich milan barcelona chicago boston seattle york angeles francisco
-    """.split()
+CITIES = _word_set(
+    """
+    moscow beijing washington london paris berlin tokyo delhi mumbai shanghai kyiv kiev minsk yerevan
+    tbilisi baku dubai istanbul ankara tehran riyadh cairo lagos nairobi seoul taipei hanoi bangkok jakarta
+    manila sydney toronto ottawa madrid rome vienna warsaw prague budapest brussels amsterdam stockholm oslo
+    helsinki dublin lisbon athens almaty astana tashkent geneva zurich munich milan barcelona chicago boston
+    seattle york angeles francisco
+    """
 )
 PLACES = COUNTRIES | CITIES
 DEMONYM_ENDINGS = ("an", "ese", "ish", "ern", "ic", "i")
@@ -249,9 +271,9 @@ def find_names(sentence: Span, passage_text: str, source_text: str) -> list[Name
 def _read_name(sentence: Span, match: re.Match[str], source_text: str) -> list[Name]:
     tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", match.group())]
     # A capitalised first word of a sentence is usually just a capital letter, unless the text capitalises it elsewhere.
-    if match.start() == 0 or sentence.text[: match.start()].rstrip().endswith((":", '"', "“")):
-        if tokens and _ordinary_word(tokens[0][1], source_text):
-            tokens = tokens[1:]
+    opens_sentence = match.start() == 0 or sentence.text[: match.start()].rstrip().endswith((":", '"', "“"))
+    if opens_sentence and tokens and _ordinary_word(tokens[0][1], source_text):
+        tokens = tokens[1:]
     had_title = False
     while tokens and tokens[0][1].casefold().rstrip(".") in TITLES:
         tokens, had_title = tokens[1:], True
@@ -265,7 +287,12 @@ def _read_name(sentence: Span, match: re.Match[str], source_text: str) -> list[N
     if len(text) < 2 or text.casefold() in STOPWORDS:
         return []
     following = sentence.text[match.start() + tokens[-1][0] + len(tokens[-1][1]) :].lstrip()
-    if len(tokens) == 1 and text.endswith(DEMONYM_ENDINGS) and following[:1].islower() and text.casefold() not in PLACES:
+    if (
+        len(tokens) == 1
+        and text.endswith(DEMONYM_ENDINGS)
+        and following[:1].islower()
+        and text.casefold() not in PLACES
+    ):
         return []  # "Western sanctions", "Russian companies": an adjective, not a name
     kind = _name_kind(text, had_title, source_text)
     return [Name(Span(start, start + len(text), text), kind, name_variants(text, kind, source_text))]
@@ -279,6 +306,7 @@ def _lowercase_words(source_text: str) -> frozenset[str]:
 _COMMON_ENDINGS = ("ly", "ing", "ed", "al", "ary", "ive", "ous", "ful", "ic", "tion", "ment", "ness", "ity", "ry", "s")
 
 
+@cache
 def _ordinary_word(word: str, source_text: str) -> bool:
     """A capitalised first word that is probably just a word: the text uses it in lower case, or it looks common."""
     bare = re.sub(r"[’']s$", "", word)
@@ -288,10 +316,12 @@ def _ordinary_word(word: str, source_text: str) -> bool:
     return not bare.isupper() and lowered.endswith(_COMMON_ENDINGS) and not _capitalised_inside(bare, source_text)
 
 
+@cache
 def _capitalised_inside(word: str, source_text: str) -> bool:
     return re.search(rf"[a-z,]\s+{re.escape(word)}\b", source_text) is not None
 
 
+@cache
 def _name_kind(text: str, had_title: bool, source_text: str) -> str:
     words = text.split()
     if had_title:
@@ -300,11 +330,14 @@ def _name_kind(text: str, had_title: bool, source_text: str) -> str:
         return "place"
     if any(word.casefold() in ORGANISATION_WORDS for word in words) or text.endswith(("bank", "soft", "corp")):
         return "organisation"
-    if not text.isupper() and re.search(rf"\b(?:in|from|near|across|via)\s+(?:the\s+)?{re.escape(text)}\b", source_text):
-        if len(words) <= 3 and not any(word.isupper() for word in words):
-            return "place"
+    after_preposition = re.search(rf"\b(?:in|from|near|across|via)\s+(?:the\s+)?{re.escape(text)}\b", source_text)
+    if after_preposition and len(words) <= 3 and not any(word.isupper() for word in words):
+        return "place"
     if 2 <= len(words) <= 3 and all(word[0].isupper() and not word.isupper() for word in words):
-        return "person"
+        # Two or three capitalised words name a person when the text also calls them by the last one alone.
+        alone = re.search(rf"(?<!{re.escape(words[-2])} ){re.escape(words[-1])}\b", source_text)
+        if alone:
+            return "person"
     return "term"
 
 
@@ -322,6 +355,7 @@ def acronym_of(words: str) -> str:
     return "".join(word[0] for word in words.split() if word.casefold() not in STOPWORDS).upper()
 
 
+@cache
 def name_variants(text: str, kind: str, source_text: str) -> tuple[str, ...]:
     """The name as written plus the variants the source itself supports."""
     variants = [text]
@@ -339,18 +373,22 @@ def name_variants(text: str, kind: str, source_text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(variants))
 
 
+@cache
 def _expansion_in(acronym: str, source_text: str) -> str:
-    """"Artificial Intelligence" for AI, when the source spells it out with capitals (or as "expansion (ACR)")."""
+    """ "Artificial Intelligence" for AI, when the source spells it out with capitals (or as "expansion (ACR)")."""
     capitalised = r"[A-Z][\w-]*"
     pattern = rf"\b{capitalised}(?:\s+(?:of\s+|and\s+|the\s+|for\s+)?{capitalised}){{{len(acronym) - 1}}}\b"
     for match in re.finditer(pattern, source_text):
-        if acronym_of(match.group()) == acronym:
-            return match.group()
+        words = match.group().split()
+        while words and words[0].casefold() in STOPWORDS:
+            words = words[1:]
+        if words and acronym_of(" ".join(words)) == acronym:
+            return " ".join(words)
     spelled = re.search(rf"\b([A-Za-z][\w\s-]{{3,80}}?)\s+\({acronym}\)", source_text)
     if spelled:
         words = spelled[1].split()[-len(acronym) * 2 :]
         for begin in range(len(words)):
-            if acronym_of(" ".join(words[begin:])) == acronym:
+            if acronym_of(" ".join(words[begin:])) == acronym and words[begin].casefold() not in STOPWORDS:
                 return " ".join(words[begin:])
     return ""
 
@@ -368,7 +406,7 @@ class Listing:
 
 def find_listings(sentence: Span) -> list[Listing]:
     """Lists of two or more short parallel items joined by "and" (offsets are into the passage)."""
-    listings = []
+    listings: list[Listing] = []
     for match in re.finditer(r"\s(and)\s", sentence.text):
         left = _item_before(sentence.text, match.start())
         right = _item_after(sentence.text, match.end())
@@ -377,13 +415,22 @@ def find_listings(sentence: Span) -> list[Listing]:
         items = [left, right]
         if listings and listings[-1].items[-1].start == sentence.start + left.start:
             items = [*[_shift(item, -sentence.start) for item in listings.pop().items], right]
-        if not _parallel(items):
+        if not _parallel(items) or _shares_an_object(sentence.text, items):
             continue
         items_in_passage = tuple(_shift(item, sentence.start) for item in items)
         whole = Span(items_in_passage[0].start, items_in_passage[-1].end, "")
         listings.append(Listing(whole, items_in_passage))
-    return [Listing(Span(lst.span.start, lst.span.end, sentence.text[
-        lst.span.start - sentence.start : lst.span.end - sentence.start]), lst.items) for lst in listings]
+    return [
+        Listing(
+            Span(
+                lst.span.start,
+                lst.span.end,
+                sentence.text[lst.span.start - sentence.start : lst.span.end - sentence.start],
+            ),
+            lst.items,
+        )
+        for lst in listings
+    ]
 
 
 def _shift(span: Span, by: int) -> Span:
@@ -408,7 +455,11 @@ def _item_after(text: str, start: int) -> Span | None:
     for word in words:
         gap = text[start + (taken[-1].end() if taken else 0) : start + word.start()]
         lowered = word.group().casefold()
-        if _CLAUSE_BREAK.search(gap) or len(taken) == 3 or (lowered in STOPWORDS and not (lowered == "the" and not taken)):
+        if (
+            _CLAUSE_BREAK.search(gap)
+            or len(taken) == 3
+            or (lowered in STOPWORDS and not (lowered == "the" and not taken))
+        ):
             break
         taken.append(word)
     content = [word for word in taken if word.group().casefold() != "the"]
@@ -418,27 +469,105 @@ def _item_after(text: str, start: int) -> Span | None:
     return Span(start + first.start(), start + last.end(), text[start + first.start() : start + last.end()])
 
 
+def _shares_an_object(text: str, items: list[Span]) -> bool:
+    """ "to design and manufacture chips": two verbs sharing one object are not a list of things."""
+    before = text[: items[0].start].split()[-1:]
+    return bool(before) and before[0] == "to" and len(items[0].text.split()) == 1 < len(items[-1].text.split())
+
+
 def _parallel(items: list[Span]) -> bool:
     lengths = [len(item.text.split()) for item in items]
     capitalised = {item.text.removeprefix("the ")[:1].isupper() for item in items}
-    verb_like = {item.text.split()[0].endswith("ed") for item in items}
+    verb_like = {item.text.split()[-1].endswith("ed") for item in items}
     return max(lengths) - min(lengths) <= 2 and len(capitalised) == 1 and len(verb_like) == 1
 
 
 # --- Direction words, for true/false misreadings ------------------------------------------------------------------
 
 OPPOSITES = {
-    "increase": "decrease", "increased": "decreased", "increasing": "decreasing", "increases": "decreases",
-    "rise": "fall", "rose": "fell", "risen": "fallen", "rising": "falling", "rises": "falls",
-    "grew": "shrank", "grow": "shrink", "growing": "shrinking", "grown": "shrunk",
-    "surged": "plummeted", "soared": "plunged", "plummeted": "surged", "plunged": "soared",
-    "higher": "lower", "more": "fewer", "larger": "smaller", "bigger": "smaller", "stronger": "weaker",
-    "ahead": "behind", "behind": "ahead", "before": "after", "after": "before", "above": "below",
-    "gain": "loss", "gained": "lost", "lead": "trail", "leads": "trails", "strengthen": "weaken",
-    "strengthened": "weakened", "improve": "worsen", "improved": "worsened", "better": "worse",
-    "increasingly": "decreasingly", "success": "failure", "successful": "unsuccessful", "allowed": "banned",
-    "imposed": "lifted", "expand": "shrink", "expanded": "shrank", "accelerates": "slows",
-    "drop": "rise", "dropped": "rose", "decline": "growth", "declined": "grew", "deficit": "surplus",
-    "shortage": "surplus", "stopped": "continued", "blocked": "opened", "worse": "better", "lower": "higher",
-    "fewer": "more", "smaller": "larger", "weaker": "stronger", "loss": "gain", "lost": "gained",
+    "increase": "decrease",
+    "increased": "decreased",
+    "increasing": "decreasing",
+    "increases": "decreases",
+    "rise": "fall",
+    "rose": "fell",
+    "risen": "fallen",
+    "rising": "falling",
+    "rises": "falls",
+    "grew": "shrank",
+    "grow": "shrink",
+    "growing": "shrinking",
+    "grown": "shrunk",
+    "surged": "plummeted",
+    "soared": "plunged",
+    "plummeted": "surged",
+    "plunged": "soared",
+    "higher": "lower",
+    "more": "fewer",
+    "larger": "smaller",
+    "bigger": "smaller",
+    "stronger": "weaker",
+    "before": "after",
+    "after": "before",
+    "above": "below",
+    "gain": "loss",
+    "gained": "lost",
+    "lead": "trail",
+    "leads": "trails",
+    "strengthen": "weaken",
+    "strengthened": "weakened",
+    "improve": "worsen",
+    "improved": "worsened",
+    "better": "worse",
+    "increasingly": "decreasingly",
+    "success": "failure",
+    "successful": "unsuccessful",
+    "allowed": "banned",
+    "imposed": "lifted",
+    "expand": "shrink",
+    "expanded": "shrank",
+    "accelerates": "slows",
+    "drop": "rise",
+    "dropped": "rose",
+    "decline": "growth",
+    "declined": "grew",
+    "deficit": "surplus",
+    "shortage": "surplus",
+    "stopped": "continued",
+    "blocked": "opened",
+    "worse": "better",
+    "lower": "higher",
+    "fewer": "more",
+    "severe": "mild",
+    "acute": "mild",
+    "visible": "hidden",
+    "bleak": "bright",
+    "isolated": "connected",
+    "underfunded": "well funded",
+    "stifles": "encourages",
+    "drains": "frees up",
+    "centralize": "decentralize",
+    "centralise": "decentralise",
+    "closer": "looser",
+    "struggling": "thriving",
+    "critics": "supporters",
+    "unlikely": "likely",
+    "likely": "unlikely",
+    "impossible": "easy",
+    "dependent": "independent",
+    "independent": "dependent",
+    "ahead": "behind",
+    "rivals": "allies",
+    "weaker": "stronger",
+    "cheap": "expensive",
+    "expensive": "cheap",
+    "legal": "illegal",
+    "illegal": "legal",
+    "inferior": "superior",
+    "superior": "inferior",
+    "freely": "under strict control",
+    "famously": "quietly",
+    "smaller": "larger",
+    "loss": "gain",
+    "lost": "gained",
 }

@@ -1,0 +1,90 @@
+"""manage.py draft_questions: read a file as the upload does, print its drafts, save nothing."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+ARTICLE = Path(__file__).resolve().parent.parent / "content" / "sources" / "russia-ai-chips" / "article.txt"
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("draft_questions", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_text_file_prints_its_drafts_as_json_and_saves_nothing(django_assert_num_queries):
+    # No queries at all: the command reads the file and drafts in memory.
+    with django_assert_num_queries(0):
+        printed = json.loads(run(str(ARTICLE), "--format", "json"))
+    assert printed["engine"] == "offline" and printed["passages"] == 16
+    drafts = printed["drafts"]
+    assert {draft["kind"] for draft in drafts} == {"single", "multiple", "true_false", "numeric", "short_text"}
+    text = ARTICLE.read_text(encoding="utf-8")
+    for draft in drafts:
+        assert {"kind", "prompt", "quote", "passage", "level", "rule", "explanation"} <= draft.keys()
+        assert " ".join(draft["quote"].split()) in " ".join(text.replace("\xa0", " ").split())
+    numeric = next(d for d in drafts if d["kind"] == "numeric" and d["numeric"]["value"] == 500000)
+    assert numeric["numeric"] == {"value": 500000, "tolerance": 0, "min": 450000, "max": 500000, "unit": "GPUs"}
+    single = next(d for d in drafts if d["kind"] == "single")
+    assert sum(choice["correct"] for choice in single["choices"]) == 1
+    short = next(d for d in drafts if d["kind"] == "short_text")
+    assert short["accepted_answers"]
+
+
+def test_a_markdown_file_can_be_printed_as_text(tmp_path):
+    source = tmp_path / "notes.md"
+    source.write_text(
+        "# Chips\n\nMicrosoft alone purchased nearly 500,000 GPUs in 2024 for its data centres.\n\n"
+        "Leading domestic designs were often fabricated by TSMC in Taiwan before the war began.\n",
+        encoding="utf-8",
+    )
+    printed = run(str(source), "--format", "text")
+    assert "quote: “Microsoft alone purchased nearly 500,000 GPUs in 2024 for its data centres.”" in printed
+    assert printed.splitlines()[-1].endswith(("none",)) or "dropped:" in printed.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "is empty"),
+        ("picture.png", b"\x89PNG\r\n\x1a\n", "not a file we can read"),
+        ("scan.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "PDF"),
+    ],
+)
+def test_a_bad_file_exits_with_a_message(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        run(str(path))
+
+
+def test_a_missing_file_exits_with_a_message(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        run(str(tmp_path / "nowhere.txt"))
+
+
+def test_the_model_engine_unconfigured_exits_with_a_message(monkeypatch):
+    monkeypatch.delenv("DRAFTING_MODEL_BASE_URL", raising=False)
+    with pytest.raises(CommandError, match="not configured"):
+        run(str(ARTICLE), "--engine", "model")
+
+
+def test_the_command_exits_non_zero_on_a_bad_file(tmp_path):
+    import subprocess
+    import sys
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    root = Path(__file__).resolve().parent.parent
+    finished = subprocess.run(
+        [sys.executable, str(root / "manage.py"), "draft_questions", str(empty)], capture_output=True, text=True
+    )
+    assert finished.returncode == 1
+    assert "is empty" in finished.stderr
