@@ -47,6 +47,9 @@ class DraftingJob(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker last reported progress; a long silence means it died."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

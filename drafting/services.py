@@ -11,6 +11,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -203,6 +204,7 @@ def job_create(*, source: Source, requested_by, engine: str | None = None) -> Dr
     get_engine(engine)  # an unknown or missing engine is refused now, not later in the worker
     with transaction.atomic():
         Source.objects.select_for_update().filter(pk=source.pk).first()
+        jobs_abandon(source=source)
         if source.drafting_jobs.filter(status__in=ACTIVE_STATUSES).exists():
             raise DraftingError("This source is already being drafted: wait for it to finish, or cancel it.")
         return DraftingJob.objects.create(
@@ -222,6 +224,27 @@ def job_start(*, source: Source, requested_by, engine: str | None = None) -> Dra
         DraftingJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
+
+
+ABANDONED_MESSAGE = (
+    "Drafting stopped: the background worker gave no sign of life for {minutes} minutes (it may have been "
+    "restarted). The drafts it saved are kept; draft again to go on."
+)
+SILENCE_BEFORE_ABANDONED = timedelta(minutes=10)
+
+
+def jobs_abandon(*, source: Source) -> int:
+    """Mark the source's running jobs whose worker fell silent as failed, so drafting can start again."""
+    silent_since = timezone.now() - SILENCE_BEFORE_ABANDONED
+    return (
+        source.drafting_jobs.filter(status=JobStatus.RUNNING)
+        .filter(Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True, started_at__lt=silent_since))
+        .update(
+            status=JobStatus.FAILED,
+            error=ABANDONED_MESSAGE.format(minutes=int(SILENCE_BEFORE_ABANDONED.total_seconds() // 60)),
+            finished_at=timezone.now(),
+        )
+    )
 
 
 def job_cancel(*, job: DraftingJob) -> DraftingJob:
@@ -246,8 +269,9 @@ def job_run(*, job_id: int) -> None:
 
     The worker calls this (``drafting.tasks``); a short source runs it inside the request.
     """
+    now = timezone.now()
     started = DraftingJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
     )
     if not started:
         return  # cancelled before it started, or already run by another worker
@@ -256,7 +280,9 @@ def job_run(*, job_id: int) -> None:
     DraftingJob.objects.filter(pk=job.pk).update(passages_total=len(passages))
 
     def progress(done: int, total: int) -> None:
-        DraftingJob.objects.filter(pk=job.pk).update(passages_done=min(done, len(passages)))
+        DraftingJob.objects.filter(pk=job.pk).update(
+            passages_done=min(done, len(passages)), heartbeat_at=timezone.now()
+        )
 
     def should_stop() -> bool:
         return DraftingJob.objects.filter(pk=job.pk, cancel_requested=True).exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 
 from drafting.engines.base import DraftBatch, DraftChoice, DraftQuestion
@@ -87,9 +88,26 @@ class GatedEngine(QuoteEngine):
         return super().draft(passages, progress=gated_progress, should_stop=should_stop)
 
 
+class PacedOfflineEngine:
+    """The real offline engine, with a pause after each passage so a browser test can watch the progress bar."""
+
+    name = "paced"
+    pause_seconds = 0.12
+
+    def draft(self, passages, *, progress=None, should_stop=None) -> DraftBatch:
+        from drafting.engines.offline import OfflineEngine
+
+        def paced(done, total):
+            time.sleep(self.pause_seconds)
+            if progress is not None:
+                progress(done, total)
+
+        return OfflineEngine().draft(passages, progress=paced, should_stop=should_stop)
+
+
 TEST_ENGINES = {
-    "offline": "tests.drafting_engines.QuoteEngine",
     "quote": "tests.drafting_engines.QuoteEngine",
     "broken": "tests.drafting_engines.BrokenEngine",
     "gated": "tests.drafting_engines.GatedEngine",
+    "paced": "tests.drafting_engines.PacedOfflineEngine",
 }

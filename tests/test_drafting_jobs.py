@@ -146,3 +146,18 @@ def test_another_teacher_cannot_follow_or_cancel_the_job(source, teacher):
     assert outsider.post(reverse("job_cancel", args=[source.slug, job.pk])).status_code == 404
     job.refresh_from_db()
     assert not job.cancel_requested
+
+
+def test_a_job_whose_worker_fell_silent_is_marked_failed_so_drafting_can_start_again(teacher, source):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stuck = services.job_create(source=source, requested_by=teacher)
+    long_ago = timezone.now() - timedelta(minutes=30)
+    DraftingJob.objects.filter(pk=stuck.pk).update(status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago)
+    fresh = services.job_create(source=source, requested_by=teacher)
+    stuck.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED
+    assert "gave no sign of life for 10 minutes" in stuck.error
+    assert fresh.status == JobStatus.QUEUED
