@@ -499,3 +499,27 @@ def test_a_paraphrase_rewords_without_touching_names_or_numbers(sentence, reword
 
     lowercase = frozenset({"leading", "officials", "the", "before"})
     assert reword(sentence, lowercase) == reworded
+
+
+def test_a_phrase_closing_a_clause_becomes_a_single_choice_among_phrases_of_its_kind():
+    drafts = candidates(
+        "Russia's ambition has been crippled by Western sanctions.",
+        "It is surviving on scraps of technology smuggled through backchannels.",
+        "Developers turned to a shadowy network of intermediaries.",
+        "The stagnation has been caused by the hardware supply chain.",
+    )
+    draft = next(d for d in drafts if d.rule == "single.phrase" and key_of(d) == ["Western sanctions"])
+    wrong = [choice.text for choice in draft.choices if not choice.is_correct]
+    assert wrong and set(wrong) <= {
+        "scraps of technology smuggled through backchannels",
+        "a shadowy network of intermediaries",
+        "the hardware supply chain",
+    }
+    assert "Western sanctions" not in draft.prompt
+
+
+def test_statement_questions_use_sentences_that_hold_no_other_drafts_answer():
+    passages = article_passages()
+    index = SourceIndex(passages)
+    for draft in [c.draft for p in passages for c in candidates_for(index, p) if c.draft.rule == "multiple.statements"]:
+        assert not re.search(r"\d", " ".join(choice.text for choice in draft.choices))

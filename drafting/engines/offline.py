@@ -23,11 +23,13 @@ from drafting.engines.text import (
     STOPWORDS,
     Listing,
     Name,
+    Phrase,
     Quantity,
     Span,
     content_words,
     find_listings,
     find_names,
+    find_phrases,
     find_quantities,
     normalise,
     place_class,
@@ -52,6 +54,7 @@ class Candidate:
     fact: str  # what the draft asks about; drafts of one fact compete for one place
     answer_terms: tuple[str, ...]  # what would give its answer away, for the leak check
     context: frozenset[str] = field(default_factory=frozenset)  # content words around the key, to spot repeats
+    covers: frozenset[str] = field(default_factory=frozenset)  # the sentences a statement question restates
 
 
 @dataclass
@@ -61,6 +64,7 @@ class SentenceFacts:
     quantities: list[Quantity]
     names: list[Name]
     listings: list[Listing]
+    phrases: list[Phrase] = field(default_factory=list)
     centrality: float = 0.0
 
 
@@ -95,6 +99,7 @@ class SourceIndex:
         self._quantities_by_unit: dict[tuple[str, str], list[Quantity]] = {}
         self._by_passage: dict[int, list[SentenceFacts]] = {}
         self._listing_pool: tuple[list[str], set[str]] | None = None
+        self._phrase_pools: dict[str, list[str]] = {}
         self.quantities = [quantity for facts in self.sentences for quantity in facts.quantities]
         self.lowercase_words = frozenset(re.findall(r"\b[a-z][a-z'-]*\b", self.source_text))
         self.listing_texts = [item.text for facts in self.sentences for lst in facts.listings for item in lst.items]
@@ -102,7 +107,10 @@ class SourceIndex:
     def _read(self, passage: PassageText, sentence: Span) -> SentenceFacts:
         quantities = [_shift_quantity(quantity, sentence.start) for quantity in find_quantities(sentence.text)]
         names = _distinct_names(find_names(sentence, passage.text, self.source_text))
-        return SentenceFacts(passage, sentence, quantities, names, find_listings(sentence))
+        listings = find_listings(sentence)
+        facts = SentenceFacts(passage, sentence, quantities, names, listings)
+        facts.phrases = [phrase for phrase in find_phrases(sentence) if _only_words(phrase.span, facts)]
+        return facts
 
     def _score_centrality(self) -> None:
         """A sentence is central when its words recur across the source (a frequency summariser, Luhn 1958)."""
@@ -134,6 +142,12 @@ class SourceIndex:
                 self._quantities_by_unit.setdefault((quantity.kind, normalise(quantity.unit)), []).append(quantity)
         return self._quantities_by_unit.get((key.kind, normalise(key.unit)), [])
 
+    def phrase_pool(self, kind: str) -> list[str]:
+        if kind not in self._phrase_pools:
+            texts = [p.span.text for facts in self.sentences for p in facts.phrases if p.kind == kind]
+            self._phrase_pools[kind] = list(dict.fromkeys(texts))
+        return self._phrase_pools[kind]
+
     def listing_pool(self) -> tuple[list[str], set[str]]:
         """Distractors for a list: other lists' items (first: a name may be another draft's typed answer) and names."""
         if self._listing_pool is None:
@@ -164,6 +178,13 @@ class SourceIndex:
             if f" {wanted} " in self.normalised_sentences[number] and len(self.sentence_words[number] & context) >= 2:
                 return True
         return False
+
+
+def _only_words(span: Span, facts: SentenceFacts) -> bool:
+    """Whether a phrase holds no other fact (a figure, a name, a list's item) that a choice would give away."""
+    others = [q.span for q in facts.quantities] + [n.span for n in facts.names]
+    others += [item for listing in facts.listings for item in listing.items]
+    return not re.search(r"\d", span.text) and not any(o.start < span.end and span.start < o.end for o in others)
 
 
 def _shift_quantity(quantity: Quantity, by: int) -> Quantity:
@@ -433,6 +454,33 @@ def single_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Cand
         )
 
 
+def phrase_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
+    """Single choice on a phrase that closes a clause ("crippled by ___"), the other choices phrases of the same kind
+    from elsewhere in the source that the text does not make true here."""
+    for phrase in facts.phrases:
+        context = fact_context(facts, phrase.span)
+        pool = sorted(index.phrase_pool(phrase.kind), key=lambda text: (abs(len(text) - len(phrase.span.text)), text))
+        sentence = normalise(facts.sentence.text)
+        options: list[str] = []
+        for text in pool:
+            if len(options) == 3:
+                break
+            if normalise(text) not in sentence and not index.true_in_text(text, context):
+                options.append(text)
+        fact = f"phrase:{normalise(phrase.span.text)}"
+        yield from _single(
+            facts,
+            phrase.span,
+            phrase.span.text,
+            options,
+            other_facts(index, facts, phrase.span),
+            fact,
+            "single.phrase",
+            (phrase.span.text,),
+            context,
+        )
+
+
 def _single(
     facts: SentenceFacts,
     target: Span,
@@ -543,7 +591,7 @@ def true_false_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
     if statement is None:
         return
     context = frozenset(content_words(facts.sentence.text))
-    fact = f"sentence:{facts.passage.position}:{facts.sentence.start}"
+    fact = _sentence_fact(facts)
     paraphrase = reword(statement, index.lowercase_words)
     options = [
         _true_false(index, facts, text, False, rule, misread_fact or fact, context, correction)
@@ -643,7 +691,7 @@ def _true_false(
         choices=choices,
         centrality=facts.centrality,
     )
-    return Candidate(draft, fact, (), context)
+    return Candidate(draft, fact, (), context, frozenset({_sentence_fact(facts)}))
 
 
 # --- Multiple choice ----------------------------------------------------------------------------------------------
@@ -704,40 +752,40 @@ def _listing_distractors(
 def statement_candidates(
     index: SourceIndex, passage_facts: list[SentenceFacts], neighbours: list[SentenceFacts]
 ) -> Iterator[Candidate]:
-    """“Which of these does the source say about X?”: true statements of the passage, altered ones beside them."""
-    statements = [(facts, _statement(facts)) for facts in passage_facts]
-    # The right choices are the source's own sentences, so each stands word for word in the quote.
+    """“Which of these does the source say about X?”: two true statements of the passage, altered ones beside them.
+
+    Statements come from sentences that hold no fact another draft asks about (no figure, list or name but the
+    source's subjects), so the choices give no answer away; the altered ones reverse what a neighbouring sentence
+    claims, as a hasty reader might.
+    """
     usable = [
         (facts, text)
-        for facts, text in statements
+        for facts, text in ((facts, _statement(facts)) for facts in passage_facts if _holds_no_fact(index, facts))
+        # The right choices are the source's own sentences, so each stands word for word in the quote.
         if text and len(text.split()) <= 30 and text[1:] in facts.sentence.text
     ]
-    if len(usable) < 2:
+    subject = _subject(passage_facts)
+    if len(usable) < 2 or subject is None:
         return
-    subject = _subject(index, [facts for facts, _ in usable])
-    if subject is None:
-        return
-    true_ones = [(facts, text) for facts, text in usable if subject in facts.sentence.text][:2]
-    if len(true_ones) < 2:
-        true_ones = usable[:2]
-    altered = []
+    true_ones = sorted(usable, key=lambda pair: -pair[0].centrality)[:2]
+    true_ones.sort(key=lambda pair: pair[0].sentence.start)
+    altered: list[tuple[SentenceFacts, str]] = []
     for facts in neighbours:
         text = _statement(facts)
-        if text is None or any(facts is chosen for chosen, _ in true_ones):
+        if text is None or not _holds_no_fact(index, facts) or any(facts is chosen for chosen, _ in true_ones):
             continue
-        for wrong, *_ in _misreadings(index, facts, text):
-            altered.append(upper_first(wrong))
-            break
+        for wrong, rule, *_ in _misreadings(index, facts, text):
+            if rule == "true_false.reversed_direction":
+                altered.append((facts, upper_first(wrong)))
         if len(altered) == MAX_DISTRACTOR_CHOICE:
             break
-    if len(altered) < 1:
+    if not altered:
         return
     keys = [text for _, text in true_ones]
-    wrongs = _similar_length(keys[0], altered, 2)
-    texts = sorted([*keys, *wrongs], key=lambda text: _stable(text))
+    wrongs = _similar_length(keys[0], [text for _, text in altered], 2)
+    texts = sorted([*keys, *wrongs], key=_stable)
     first, last = true_ones[0][0], true_ones[-1][0]
-    text = first.passage.text
-    quote = text[min(first.sentence.start, last.sentence.start) : max(first.sentence.end, last.sentence.end)]
+    quote = first.passage.text[first.sentence.start : last.sentence.end]
     draft = DraftQuestion(
         kind="multiple",
         prompt=f"Which of these does the source say about {subject}? Select all that apply.",
@@ -749,10 +797,24 @@ def statement_candidates(
         choices=[DraftChoice(t, t in keys, _choice_feedback(t, t in keys, quote)) for t in texts],
         centrality=max(facts.centrality for facts, _ in true_ones),
     )
-    yield Candidate(draft, f"statements:{first.passage.position}", (), frozenset())
+    used = [facts for facts, _ in true_ones] + [facts for facts, text in altered if text in wrongs]
+    covers = frozenset(_sentence_fact(facts) for facts in used)
+    yield Candidate(draft, f"statements:{first.passage.position}", (), frozenset(), covers)
 
 
-def _subject(index: SourceIndex, facts_list: list[SentenceFacts]) -> str | None:
+def _holds_no_fact(index: SourceIndex, facts: SentenceFacts) -> bool:
+    """Whether the sentence has nothing another draft asks about: no figure, no list, no name but the subjects'."""
+    if facts.quantities or facts.listings:
+        return False
+    return all(normalise(name.span.text) in index.topic_names for name in facts.names)
+
+
+def _sentence_fact(facts: SentenceFacts) -> str:
+    return f"sentence:{facts.passage.position}:{facts.sentence.start}"
+
+
+def _subject(facts_list: list[SentenceFacts]) -> str | None:
+    """What the passage is about: the name it gives most often."""
     counts = Counter(name.span.text for facts in facts_list for name in facts.names if name.kind != "term")
     if counts:
         return counts.most_common(1)[0][0]
@@ -761,7 +823,14 @@ def _subject(index: SourceIndex, facts_list: list[SentenceFacts]) -> str | None:
 
 # --- The engine ---------------------------------------------------------------------------------------------------
 
-RULES = (numeric_candidates, short_text_candidates, single_candidates, true_false_candidates, listing_candidates)
+RULES = (
+    numeric_candidates,
+    short_text_candidates,
+    single_candidates,
+    phrase_candidates,
+    true_false_candidates,
+    listing_candidates,
+)
 
 
 def candidates_for(index: SourceIndex, passage: PassageText) -> list[Candidate]:

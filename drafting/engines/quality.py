@@ -125,14 +125,17 @@ def _keep_one(
         return "passage_cap"
     if any(_same_fact(group[0], other) for other in kept.by_fact.get(group[0].fact, [])):
         return "duplicate_fact"
+    reason = "leaks_answer"
     for candidate in sorted(group, key=lambda candidate: _share(candidate, kinds, costly)):
-        if not kept.leaks_with(candidate):
+        if candidate.covers & kept.covered:
+            reason = "duplicate_fact"  # a statement question already restates this sentence, or the other way round
+        elif not kept.leaks_with(candidate):
             kept.add(candidate)
             kinds[candidate.draft.kind] += 1
             kinds[_mix_label(candidate)] += candidate.draft.kind == "true_false"
             per_passage[position] += 1
             return None
-    return "leaks_answer"
+    return reason
 
 
 # Statements that show many facts at once are weighed last among equals, so the facts are asked first.
@@ -174,6 +177,7 @@ class _KeptSet:
     def __init__(self) -> None:
         self.candidates: list[Candidate] = []
         self.by_fact: dict[str, list[Candidate]] = defaultdict(list)
+        self.covered: set[str] = set()
         self.items: list[LeakItem] = []
         self.shown_with_word: dict[str, set[int]] = defaultdict(set)  # word -> kept drafts whose stem shows it
         self.answers_with_word: dict[str, list[tuple[frozenset[str], int]]] = defaultdict(list)
@@ -183,6 +187,7 @@ class _KeptSet:
         item = _leak_item(number, candidate)
         self.candidates.append(candidate)
         self.by_fact[candidate.fact].append(candidate)
+        self.covered |= candidate.covers
         self.items.append(item)
         for word in set(_words(item.shown_before)):
             self.shown_with_word[word].add(number)
