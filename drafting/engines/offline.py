@@ -764,11 +764,13 @@ def statement_candidates(
         # The right choices are the source's own sentences, so each stands word for word in the quote.
         if text and len(text.split()) <= 30 and text[1:] in facts.sentence.text
     ]
-    subject = _subject(passage_facts)
-    if len(usable) < 2 or subject is None:
+    if len(usable) < 2:
         return
     true_ones = sorted(usable, key=lambda pair: -pair[0].centrality)[:2]
     true_ones.sort(key=lambda pair: pair[0].sentence.start)
+    subject = _subject([facts for facts, _ in true_ones])
+    if subject is None:
+        return
     altered: list[tuple[SentenceFacts, str]] = []
     for facts in neighbours:
         text = _statement(facts)
@@ -814,7 +816,7 @@ def _sentence_fact(facts: SentenceFacts) -> str:
 
 
 def _subject(facts_list: list[SentenceFacts]) -> str | None:
-    """What the passage is about: the name it gives most often."""
+    """What the statements are about: the name they give most often."""
     counts = Counter(name.span.text for facts in facts_list for name in facts.names if name.kind != "term")
     if counts:
         return counts.most_common(1)[0][0]
