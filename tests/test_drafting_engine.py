@@ -523,3 +523,11 @@ def test_statement_questions_use_sentences_that_hold_no_other_drafts_answer():
     index = SourceIndex(passages)
     for draft in [c.draft for p in passages for c in candidates_for(index, p) if c.draft.rule == "multiple.statements"]:
         assert not re.search(r"\d", " ".join(choice.text for choice in draft.choices))
+
+
+def test_table_rows_and_code_make_no_questions():
+    drafts = candidates(
+        "| accounts/ | sign-up and log-in pages, 5 failures | quiz/bank/ | 84 files |",
+        "Run `manage.py draft_questions article.txt --engine offline` to print 25 drafts.",
+    )
+    assert drafts == []

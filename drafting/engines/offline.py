@@ -79,7 +79,8 @@ class SourceIndex:
             if passage.kind in SKIPPED_PASSAGE_KINDS:
                 continue
             for sentence in split_sentences(passage.text):
-                self.sentences.append(self._read(passage, sentence))
+                if reads_as_prose(sentence.text):
+                    self.sentences.append(self._read(passage, sentence))
         self.word_counts = Counter(word for facts in self.sentences for word in content_words(facts.sentence.text))
         self.sentence_words = [content_words(facts.sentence.text) for facts in self.sentences]
         name_sentences = Counter(normalise(n.span.text) for facts in self.sentences for n in {*facts.names})
@@ -178,6 +179,15 @@ class SourceIndex:
             if f" {wanted} " in self.normalised_sentences[number] and len(self.sentence_words[number] & context) >= 2:
                 return True
         return False
+
+
+def reads_as_prose(text: str) -> bool:
+    """Table rows, code and lists of file names make no questions: most of a sentence's tokens must be words."""
+    tokens = text.split()
+    if "|" in text or "`" in text or not tokens:
+        return False
+    words = [token for token in tokens if re.fullmatch(r"[\"'“‘(]*[A-Za-z][A-Za-z'’-]*[.,;:!?\"'”’)]*", token)]
+    return len(words) >= 0.75 * len(tokens)
 
 
 def _only_words(span: Span, facts: SentenceFacts) -> bool:
