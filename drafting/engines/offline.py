@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from drafting.engines.base import DraftBatch, DraftChoice, DraftQuestion, PassageText, ProgressCallback, StopCheck
 from drafting.engines.rewording import lower_first, reword, upper_first
@@ -280,6 +281,27 @@ def explanation_for(facts: SentenceFacts) -> str:
     return f"The source says: “{facts.sentence.text}”"
 
 
+def sentence_draft(
+    facts: SentenceFacts, *, kind: str, prompt: str, rule: str, level: str, **fields: Any
+) -> DraftQuestion:
+    """A draft about one sentence: it quotes the sentence, explains with it and ranks as it does."""
+    fields.setdefault("explanation", explanation_for(facts))
+    return DraftQuestion(
+        kind=kind,
+        prompt=prompt,
+        passage_position=facts.passage.position,
+        quote=facts.sentence.text,
+        cognitive_level=level,
+        rule=rule,
+        centrality=facts.centrality,
+        **fields,
+    )
+
+
+def choices_for(texts: list[str], keys: list[str], quote: str) -> list[DraftChoice]:
+    return [DraftChoice(text, text in keys, _choice_feedback(text, text in keys, quote)) for text in texts]
+
+
 def fact_context(facts: SentenceFacts, target: Span) -> frozenset[str]:
     """The content words of the sentence, less the target's own."""
     return frozenset(content_words(facts.sentence.text) - content_words(target.text))
@@ -324,16 +346,14 @@ def _similar_length(key: str, options: list[str], count: int) -> list[str]:
 def numeric_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     for quantity in facts.quantities:
         stem = cloze(facts, quantity.span, other_facts(index, facts, quantity.span))
-        draft = DraftQuestion(
+        draft = sentence_draft(
+            facts,
             kind="numeric",
             prompt=f"Fill in the number, as the source gives it: “{stem}” ({_answer_hint(quantity)})",
-            explanation=explanation_for(facts) + _tolerance_note(quantity),
-            passage_position=facts.passage.position,
-            quote=facts.sentence.text,
-            cognitive_level="remember",
             rule="numeric.quantity",
+            level="remember",
+            explanation=explanation_for(facts) + _tolerance_note(quantity),
             numeric_unit=quantity.unit if quantity.kind not in {"year", "rank"} else "",
-            centrality=facts.centrality,
         )
         _set_numeric_key(draft, quantity)
         yield Candidate(draft, _quantity_fact(quantity), (f"{quantity.value:f}",), fact_context(facts, quantity.span))
@@ -396,16 +416,13 @@ def short_text_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
         stem = cloze(facts, name.span, other_facts(index, facts, name.span))
         variants, kind = _supported_variants(index, name)
         rule = "short_text.term" if kind == "term" else "short_text.name"
-        draft = DraftQuestion(
+        draft = sentence_draft(
+            facts,
             kind="short_text",
             prompt=f"{ASKED_AS[kind]} “{stem}”",
-            explanation=explanation_for(facts),
-            passage_position=facts.passage.position,
-            quote=facts.sentence.text,
-            cognitive_level="remember",
             rule=rule,
+            level="remember",
             accepted_answers=list(variants),
-            centrality=facts.centrality,
         )
         yield Candidate(draft, _name_fact(name, facts), variants, fact_context(facts, name.span))
 
@@ -510,17 +527,13 @@ def _single(
     distractors = _similar_length(key, [o for o in options if normalise(o) in topics], 3)
     distractors += _similar_length(key, [o for o in options if normalise(o) not in topics], 3 - len(distractors))
     texts = sorted([key, *distractors], key=lambda text: _stable(text + facts.sentence.text))
-    quote = facts.sentence.text
-    draft = DraftQuestion(
+    draft = sentence_draft(
+        facts,
         kind="single",
         prompt=f"Which of these completes the source's statement? “{cloze(facts, target, avoid)}”",
-        explanation=explanation_for(facts),
-        passage_position=facts.passage.position,
-        quote=quote,
-        cognitive_level="remember",
         rule=rule,
-        choices=[DraftChoice(text, text == key, _choice_feedback(text, text == key, quote)) for text in texts],
-        centrality=facts.centrality,
+        level="remember",
+        choices=choices_for(texts, [key], facts.sentence.text),
     )
     yield Candidate(draft, fact, terms, context)
 
@@ -690,17 +703,8 @@ def _true_false(
         DraftChoice("True", truth, f"{right if truth else wrong} “{quote}”"),
         DraftChoice("False", not truth, f"{wrong if truth else right} “{quote}”"),
     ]
-    draft = DraftQuestion(
-        kind="true_false",
-        prompt=f"True or false? {_as_claim(index, statement)}",
-        explanation=explanation_for(facts),
-        passage_position=facts.passage.position,
-        quote=quote,
-        cognitive_level="understand",
-        rule=rule,
-        choices=choices,
-        centrality=facts.centrality,
-    )
+    prompt = f"True or false? {_as_claim(index, statement)}"
+    draft = sentence_draft(facts, kind="true_false", prompt=prompt, rule=rule, level="understand", choices=choices)
     return Candidate(draft, fact, (), context, frozenset({_sentence_fact(facts)}))
 
 
@@ -716,18 +720,14 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
         if len(distractors) < 2:
             continue
         texts = sorted([*keys, *distractors], key=lambda text: _stable(text + facts.sentence.text))
-        quote = facts.sentence.text
         stem = cloze(facts, listing.span, other_facts(index, facts, listing.span))
-        draft = DraftQuestion(
+        draft = sentence_draft(
+            facts,
             kind="multiple",
             prompt=f"Which of these does the source name here? Select all that apply. “{stem}”",
-            explanation=explanation_for(facts),
-            passage_position=facts.passage.position,
-            quote=quote,
-            cognitive_level="remember",
             rule="multiple.listing",
-            choices=[DraftChoice(text, text in keys, _choice_feedback(text, text in keys, quote)) for text in texts],
-            centrality=facts.centrality,
+            level="remember",
+            choices=choices_for(texts, keys, facts.sentence.text),
         )
         fact = f"listing:{facts.passage.position}:{listing.span.start}"
         yield Candidate(draft, fact, tuple(keys), fact_context(facts, listing.span))
@@ -806,7 +806,7 @@ def statement_candidates(
         quote=quote,
         cognitive_level="understand",
         rule="multiple.statements",
-        choices=[DraftChoice(t, t in keys, _choice_feedback(t, t in keys, quote)) for t in texts],
+        choices=choices_for(texts, keys, quote),
         centrality=max(facts.centrality for facts, _ in true_ones),
     )
     used = [facts for facts, _ in true_ones] + [facts for facts, text in altered if text in wrongs]
