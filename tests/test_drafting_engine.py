@@ -439,9 +439,28 @@ def draft(**changes) -> DraftQuestion:
             {"kind": "true_false", "choices": [DraftChoice("Yes", True, ""), DraftChoice("No", False, "")]},
             "true_false_choices",
         ),
-        ({"kind": "numeric", "choices": [], "numeric_answer": Decimal(500000)}, None),
-        ({"kind": "numeric", "choices": [], "numeric_answer": Decimal(5000)}, "numeric_key_not_in_quote"),
-        ({"kind": "numeric", "choices": [], "numeric_answer": None}, "no_numeric_key"),
+        (
+            {
+                "kind": "numeric",
+                "prompt": "How many GPUs did Microsoft buy?",
+                "choices": [],
+                "numeric_answer": Decimal(500000),
+            },
+            None,
+        ),
+        (
+            {
+                "kind": "numeric",
+                "prompt": "How many GPUs did Microsoft buy?",
+                "choices": [],
+                "numeric_answer": Decimal(5000),
+            },
+            "numeric_key_not_in_quote",
+        ),
+        (
+            {"kind": "numeric", "prompt": "How many GPUs did Microsoft buy?", "choices": [], "numeric_answer": None},
+            "no_numeric_key",
+        ),
         (
             {
                 "kind": "numeric",
@@ -454,6 +473,17 @@ def draft(**changes) -> DraftQuestion:
         ),
         ({"kind": "short_text", "choices": [], "accepted_answers": [" "]}, "no_accepted_answer"),
         ({"kind": "short_text", "choices": [], "accepted_answers": ["Microsoft"]}, None),
+        ({"prompt": "Did Microsoft purchase nearly 500,000 GPUs?"}, "key_in_stem"),
+        ({"kind": "numeric", "choices": [], "numeric_answer": Decimal(500000)}, "key_in_stem"),
+        (
+            {
+                "choices": [
+                    DraftChoice("Microsoft", True, ""),
+                    DraftChoice("A" + " very long invented company" * 3, False, ""),
+                ]
+            },
+            "choices_uneven",
+        ),
     ],
 )
 def test_validation_names_the_first_problem(changes, reason):

@@ -1,7 +1,7 @@
 """Quality rules on the whole set of candidate drafts.
 
-In order: every draft passes validation; its stem does not give its own key away; its
-choices are of similar length; one kind per fact (the kind least used so far, so the set
+In order: every draft passes validation (which also refuses a stem that gives its own key
+away and choices of very different lengths); one kind per fact (the kind least used so far, so the set
 mixes kinds); the same fact stated twice is asked once; no draft's prompt or choices give
 away another's answer (the bank's leak check); at most `per_passage_cap` drafts a passage;
 the most central facts first. Every candidate that falls out is counted by the rule's name.
@@ -11,19 +11,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
 
 from drafting.engines.base import DraftBatch, PassageText
 from drafting.engines.offline import Candidate
+from drafting.engines.validation import answer_words as _words
 from drafting.engines.validation import problem_with
-from quiz.bank.leaks import LeakItem, find_leaks, words_of
-
-# Each draft's texts are read several times (stem check, index, leak check); read each once.
-_words = lru_cache(maxsize=65536)(words_of)
-
-# Choices whose lengths differ this much let a student guess by shape alone.
-UNEVEN_RATIO = 4
-UNEVEN_CHARACTERS = 40
+from quiz.bank.leaks import LeakItem, find_leaks
 
 
 def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, per_passage_cap: int) -> DraftBatch:
@@ -31,7 +24,7 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
     by_position = {passage.position: passage for passage in passages}
     sound = []
     for candidate in candidates:
-        reason = problem_with(candidate.draft, by_position) or _shape_problem(candidate)
+        reason = problem_with(candidate.draft, by_position)
         if reason is None:
             sound.append(candidate)
         else:
@@ -145,18 +138,6 @@ _KIND_ORDER = {"numeric": 0, "short_text": 1, "single": 2, "multiple": 3, "true_
 def _rank(candidate: Candidate) -> tuple[float, int, int, str, str]:
     draft = candidate.draft
     return (-draft.centrality, draft.passage_position, _KIND_ORDER[draft.kind], draft.rule, draft.prompt)
-
-
-def _shape_problem(candidate: Candidate) -> str | None:
-    draft = candidate.draft
-    stem = set(_words(draft.prompt))
-    if any(words and words <= stem for words in (set(_words(term)) for term in candidate.answer_terms)):
-        return "key_in_stem"
-    lengths = [len(choice.text) for choice in draft.choices]
-    uneven = bool(lengths) and max(lengths) > UNEVEN_RATIO * min(lengths)
-    if draft.kind in {"single", "multiple"} and uneven and max(lengths) - min(lengths) > UNEVEN_CHARACTERS:
-        return "choices_uneven"
-    return None
 
 
 def _same_fact(one: Candidate, other: Candidate) -> bool:
