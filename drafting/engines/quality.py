@@ -51,7 +51,8 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
         reason = reasons[fact]
         if reason is not None:
             batch.dropped[reason] += 1
-        batch.dropped["same_fact_other_kind"] += len(group) - 1
+        if len(group) > 1:
+            batch.dropped["same_fact_other_kind"] += len(group) - 1
     batch.drafts = sorted((candidate.draft for candidate in kept.candidates), key=lambda draft: -draft.centrality)
     return batch
 
