@@ -34,8 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from drafting.engines.base import DraftBatch, DraftChoice, DraftQuestion, PassageText, ProgressCallback, StopCheck
-from drafting.engines.offline import Candidate
-from drafting.engines.quality import select
+from drafting.engines.quality import Candidate, select
 from drafting.engines.text import normalise
 from drafting.engines.validation import KINDS, LEVELS, answer_terms
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from drafting.engines.base import DraftBatch, DraftChoice, DraftQuestion, PassageText, ProgressCallback, StopCheck
+from drafting.engines.quality import Candidate, select
 from drafting.engines.rewording import lower_first, reword, upper_first
 from drafting.engines.text import (
     OPPOSITES,
@@ -45,17 +46,6 @@ TOPIC_SENTENCES = 3
 TOPIC_SHARE = 0.05
 MIN_STEM_WORDS = 5
 MAX_DISTRACTOR_CHOICE = 6  # distractors looked for before the closest in length are picked
-
-
-@dataclass
-class Candidate:
-    """A draft with what the quality rules need to know about it."""
-
-    draft: DraftQuestion
-    fact: str  # what the draft asks about; drafts of one fact compete for one place
-    answer_terms: tuple[str, ...]  # what would give its answer away, for the leak check
-    context: frozenset[str] = field(default_factory=frozenset)  # content words around the key, to spot repeats
-    covers: frozenset[str] = field(default_factory=frozenset)  # the sentences a statement question restates
 
 
 @dataclass
@@ -867,8 +857,6 @@ class OfflineEngine:
         progress: ProgressCallback | None = None,
         should_stop: StopCheck | None = None,
     ) -> DraftBatch:
-        from drafting.engines.quality import select
-
         index = SourceIndex(passages)
         candidates: list[Candidate] = []
         for done, passage in enumerate(passages, start=1):

@@ -11,12 +11,23 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from drafting.engines.base import DraftBatch, PassageText
-from drafting.engines.offline import Candidate
+from drafting.engines.base import DraftBatch, DraftQuestion, PassageText
 from drafting.engines.validation import answer_words as _words
 from drafting.engines.validation import problem_with
 from quiz.bank.leaks import LeakItem, find_leaks
+
+
+@dataclass
+class Candidate:
+    """A draft with what the quality rules need to know about it."""
+
+    draft: DraftQuestion
+    fact: str  # what the draft asks about; drafts of one fact compete for one place
+    answer_terms: tuple[str, ...]  # what would give its answer away, for the leak check
+    context: frozenset[str] = field(default_factory=frozenset)  # content words around the key, to spot repeats
+    covers: frozenset[str] = field(default_factory=frozenset)  # the sentences a statement question restates
 
 
 def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, per_passage_cap: int) -> DraftBatch:
