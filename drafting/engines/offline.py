@@ -608,7 +608,7 @@ def true_false_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
     paraphrase = reword(statement, index.lowercase_words)
     options = [
         _true_false(index, facts, text, False, rule, misread_fact or fact, context, correction)
-        for text, rule, correction, misread_fact in _misreadings(index, facts, statement)
+        for text, rule, correction, misread_fact in _misreadings(index, facts)
     ]
     if paraphrase is not None:
         true_one = _true_false(index, facts, paraphrase, True, "true_false.paraphrase", fact, context, "")
@@ -622,30 +622,36 @@ _DEMONSTRATIVE_NOUN = re.compile(
 
 
 def _statement(facts: SentenceFacts) -> str | None:
-    text = _DISCOURSE_OPENERS.sub("", facts.sentence.text.rstrip(".!?").strip())
-    # "This reliance risks…" reads on its own as "The reliance risks…"; "This is…" does not.
-    text = _DEMONSTRATIVE_NOUN.sub("The ", text)
+    """The sentence as a statement that stands on its own, or None when it cannot (a question, a bare pronoun)."""
+    text = _standalone(_claim_text(facts))
     if _PRONOUN_START.match(text) or not 6 <= len(text.split()) <= 40 or "?" in text:
         return None
-    return upper_first(text)
+    return text
+
+
+def _claim_text(facts: SentenceFacts) -> str:
+    """The sentence without its closing mark; offsets into it are offsets into the sentence."""
+    return facts.sentence.text.rstrip(".!?").rstrip()
+
+
+def _standalone(text: str) -> str:
+    """Without an opening "However", and "This reliance risks…" as "The reliance risks…" ("This is…" stays)."""
+    return upper_first(_DEMONSTRATIVE_NOUN.sub("The ", _DISCOURSE_OPENERS.sub("", text)))
 
 
 def _as_claim(index: SourceIndex, text: str) -> str:
     return f"According to the source, {lower_first(text, index.lowercase_words)}."
 
 
-def _misreadings(
-    index: SourceIndex, facts: SentenceFacts, statement: str
-) -> Iterator[tuple[str, str, str, str | None]]:
+def _misreadings(index: SourceIndex, facts: SentenceFacts) -> Iterator[tuple[str, str, str, str | None]]:
     """Plausible misreadings, reworded: another quantity of the source, another name of the same kind, the opposite
     direction. Each changes one claim; the rewording keeps it from being the source's sentence with one word changed.
     """
-    # Where the statement starts in the passage: it may have lost an opening "However".
-    offset = facts.sentence.start + facts.sentence.text.find(statement[1:]) - 1
+    raw, offset = _claim_text(facts), facts.sentence.start
     for quantity in facts.quantities:
         start, end = quantity.span.start - offset, quantity.span.end - offset
         for value in _misread_values(index, quantity, fact_context(facts, quantity.span)):
-            changed = _with_article(statement[:start] + written_like(quantity, value) + statement[end:])
+            changed = _standalone(_with_article(raw[:start] + written_like(quantity, value) + raw[end:]))
             correction = f"the source gives {quantity.span.text}, not {written_like(quantity, value)}"
             reworded = reword(changed, index.lowercase_words) or changed
             yield reworded, "true_false.changed_quantity", correction, _quantity_fact(quantity)
@@ -654,14 +660,14 @@ def _misreadings(
             continue
         for other in same_kind_names(index, facts, name, wanted=1):
             start, end = name.span.start - offset, name.span.end - offset
-            changed = statement[:start] + other.span.text + statement[end:]
+            changed = _standalone(raw[:start] + other.span.text + raw[end:])
             correction = f"the source names {name.span.text}, not {other.span.text}"
             reworded = reword(changed, index.lowercase_words) or changed
             yield reworded, "true_false.swapped_entity", correction, _name_fact(name, facts)
-    for word in re.finditer(r"[A-Za-z]+", statement):
+    for word in re.finditer(r"[A-Za-z]+", raw):
         opposite = OPPOSITES.get(word.group().casefold())
         if opposite and word.group().islower():
-            changed = statement[: word.start()] + opposite + statement[word.end() :]
+            changed = _standalone(raw[: word.start()] + opposite + raw[word.end() :])
             correction = f"the source says “{word.group()}”, not “{opposite}”"
             yield reword(changed, index.lowercase_words) or changed, "true_false.reversed_direction", correction, None
             break
@@ -776,10 +782,11 @@ def statement_candidates(
         text = _statement(facts)
         if text is None or not _holds_no_fact(index, facts) or any(facts is chosen for chosen, _ in true_ones):
             continue
-        for wrong, rule, *_ in _misreadings(index, facts, text):
+        for wrong, rule, *_ in _misreadings(index, facts):
             if rule == "true_false.reversed_direction":
                 altered.append((facts, upper_first(wrong)))
-        if len(altered) == MAX_DISTRACTOR_CHOICE:
+        altered.extend((facts, upper_first(wrong)) for wrong in _subjects_swapped(index, facts))
+        if len(altered) >= MAX_DISTRACTOR_CHOICE:
             break
     if not altered:
         return
@@ -802,6 +809,26 @@ def statement_candidates(
     used = [facts for facts, _ in true_ones] + [facts for facts, text in altered if text in wrongs]
     covers = frozenset(_sentence_fact(facts) for facts in used)
     yield Candidate(draft, f"statements:{first.passage.position}", (), frozenset(), covers)
+
+
+def _subjects_swapped(index: SourceIndex, facts: SentenceFacts) -> Iterator[str]:
+    """The statement told of another of the source's subjects ("Russia can no longer stand alone" → "China…"):
+    subjects are never asked about, so the altered statement gives no answer away."""
+    raw, offset = _claim_text(facts), facts.sentence.start
+    for name in facts.names:
+        if normalise(name.span.text) not in index.topic_names or name.kind == "term":
+            continue
+        for other in index.name_pool(name.kind):
+            other_name = normalise(other.span.text)
+            if other_name == normalise(name.span.text) or other_name not in index.topic_names:
+                continue
+            if name.kind == "place" and place_class(other.span.text) != place_class(name.span.text):
+                continue
+            start, end = name.span.start - offset, name.span.end - offset
+            changed = _standalone(raw[:start] + other.span.text + raw[end:])
+            if not index.true_in_text(other.span.text, fact_context(facts, name.span)):
+                yield reword(changed, index.lowercase_words) or changed
+                return
 
 
 def _holds_no_fact(index: SourceIndex, facts: SentenceFacts) -> bool:
