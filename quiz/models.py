@@ -199,6 +199,14 @@ class FeedbackMode(models.TextChoices):
     AT_END = "at_end", "At the end of the quiz"
 
 
+class GradingMethod(models.TextChoices):
+    """Which finished attempt stands for a student's grade on a quiz (Moodle's "grading method")."""
+
+    BEST = "best", "Highest attempt"
+    FIRST = "first", "First attempt"
+    LAST = "last", "Last attempt"
+
+
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -217,6 +225,12 @@ class Quiz(models.Model):
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty for unlimited attempts."
+    )
+    grading_method = models.CharField(
+        max_length=10,
+        choices=GradingMethod.choices,
+        default=GradingMethod.BEST,
+        help_text="Which attempt counts as the grade when a student has several (sent to the LMS, for one).",
     )
     pass_mark = models.PositiveSmallIntegerField(
         default=60, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
@@ -257,6 +271,18 @@ class Quiz(models.Model):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "The quiz must close after it opens."})
+
+    def graded_attempt(self, student) -> "Attempt | None":
+        """The finished attempt that is this student's grade, by the quiz's grading method."""
+        finished = list(Attempt.objects.for_student(student).finished().filter(quiz=self).order_by("number"))
+        if not finished:
+            return None
+        if self.grading_method == GradingMethod.FIRST:
+            return finished[0]
+        if self.grading_method == GradingMethod.LAST:
+            return finished[-1]
+        # Highest share of the marks; the earlier attempt on a tie, as the gradebook shows it.
+        return max(finished, key=lambda attempt: (attempt.score / (attempt.max_score or 1), -attempt.number))
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
