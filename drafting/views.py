@@ -21,7 +21,7 @@ from drafting import intake, services
 from drafting.forms import IntakeForm, QuizFromDraftsForm, RejectForm, SourceDetailsForm
 from drafting.models import Draft, DraftingJob, ReviewState
 from quiz.models import Choice
-from quiz.views.teach import teacher_required
+from accounts.roles import teacher_required
 
 HX = "HX-Request"
 

@@ -1,15 +1,14 @@
 """Writes that touch several models: starting, answering and finishing attempts."""
 
-import functools
 import random
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Sum, signals
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, DateTimeField, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
-from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response, SubmittedAnswer
+from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
 
 
 class AttemptRefused(Exception):
@@ -43,6 +42,38 @@ def attempt_refusal(attempt: Attempt, now=None) -> str | None:
     return None
 
 
+def _question_order(quiz: Quiz, rng: random.Random) -> tuple[list[Question], dict[str, list[int]]]:
+    """The quiz's published questions and each one's choice ids, in the order this attempt shows them."""
+    questions = list(
+        Question.objects.published()
+        .filter(quiz_questions__quiz=quiz)
+        .order_by("quiz_questions__position", "quiz_questions__id")
+        .only("id", "kind", "points")
+    )
+    if not questions:
+        raise AttemptRefused("This quiz has no questions yet.")
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    choice_ids: dict[int, list[int]] = {}
+    for choice in Choice.objects.filter(question__in=questions).only("id", "question_id"):
+        choice_ids.setdefault(choice.question_id, []).append(choice.pk)
+    kinds = {question.pk: question.kind for question in questions}
+    if quiz.shuffle_choices:
+        for question_id, ids in choice_ids.items():
+            # True/false keeps "True" before "False": shuffling two fixed words only confuses.
+            if kinds[question_id] != QuestionKind.TRUE_FALSE:
+                rng.shuffle(ids)
+    return questions, {str(pk): ids for pk, ids in choice_ids.items()}
+
+
+def _deadline(quiz: Quiz, now):
+    """When a timed attempt started now must end; it never runs past the quiz's closing time."""
+    if not quiz.time_limit_minutes:
+        return None
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes)
+    return deadline if quiz.closes_at is None else min(deadline, quiz.closes_at)
+
+
 def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = None) -> Attempt:
     """Resume the student's attempt in progress, or start a new one.
 
@@ -72,31 +103,7 @@ def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = 
             return racing
         raise AttemptRefused(f"You have used all {quiz.attempts_allowed} attempts allowed for this quiz.")
 
-    questions = list(
-        Question.objects.published()
-        .filter(quiz_questions__quiz=quiz)
-        .order_by("quiz_questions__position", "quiz_questions__id")
-        .only("id", "kind", "points")
-    )
-    if not questions:
-        raise AttemptRefused("This quiz has no questions yet.")
-    if quiz.shuffle_questions:
-        rng.shuffle(questions)
-    choice_ids: dict[int, list[int]] = {}
-    for choice in Choice.objects.filter(question__in=questions).only("id", "question_id"):
-        choice_ids.setdefault(choice.question_id, []).append(choice.pk)
-    kinds = {question.pk: question.kind for question in questions}
-    if quiz.shuffle_choices:
-        for question_id, ids in choice_ids.items():
-            # True/false keeps "True" before "False": shuffling two fixed words only confuses.
-            if kinds[question_id] != QuestionKind.TRUE_FALSE:
-                rng.shuffle(ids)
-    deadline = None
-    if quiz.time_limit_minutes:
-        # A timed attempt never runs past the quiz's closing time, so the timer tells the truth.
-        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
-        if quiz.closes_at is not None:
-            deadline = min(deadline, quiz.closes_at)
+    questions, choice_order = _question_order(quiz, rng)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
@@ -104,10 +111,10 @@ def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = 
                 student=student,
                 number=(earlier["last"] or 0) + 1,
                 started_at=now,
-                deadline=deadline,
+                deadline=_deadline(quiz, now),
                 max_score=sum(Decimal(question.points) for question in questions),
                 question_ids=[question.pk for question in questions],
-                choice_order={str(pk): ids for pk, ids in choice_ids.items()},
+                choice_order=choice_order,
             )
     except IntegrityError:
         # Two tabs pressed "Start" at once: the other request won; resume its attempt.
@@ -168,7 +175,7 @@ def response_record(
                 answered_at=now,
                 seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
             )
-            _insert_response(response)
+            response.save(force_insert=True)
             if not _add_to_attempt(attempt=attempt, points=points, now=now):
                 raise AttemptRefused(FINISHED)
     except IntegrityError:
@@ -184,65 +191,29 @@ def response_record(
     return response, True
 
 
-@functools.cache
-def _response_insert(vendor: str) -> tuple[str, tuple]:
-    """INSERT of a response with every column but the id, which comes back; and those fields in order."""
-    quote = connection.ops.quote_name
-    fields = tuple(field for field in Response._meta.concrete_fields if not field.primary_key)
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    if connection.features.can_return_columns_from_insert:
-        sql += f" RETURNING {quote(Response._meta.pk.column)}"
-    return sql, fields
-
-
-def _insert_response(response: Response) -> None:
-    """Save a new response as ``save()`` would, with the INSERT composed once per process.
-
-    Each value goes through its field's own preparation (JSON, decimals, dates), and
-    the model signals are sent as ``save()`` sends them; the ORM spent 0.18 ms of CPU
-    composing the same statement on every answer (bench/RESULTS.md, "Request cost").
-    """
-    sql, fields = _response_insert(connection.vendor)
-    signals.pre_save.send(sender=Response, instance=response, raw=False, using=connection.alias, update_fields=None)
-    values = [field.get_db_prep_save(field.pre_save(response, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        # SQLite before 3.35 has no RETURNING; its last row id is the same number.
-        response.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
-    response._state.adding, response._state.db = False, connection.alias
-    signals.post_save.send(
-        sender=Response, instance=response, created=True, update_fields=None, raw=False, using=connection.alias
-    )
-
-
 def _add_to_attempt(*, attempt: Attempt, points: Decimal, now) -> bool:
     """Add an answer's points and count to its attempt, finishing it on the last answer.
 
-    Decided inside one UPDATE from the row's own counter, so two answers racing on
-    the last questions still finish the attempt exactly once. The deadline is
-    checked here too: the row, not this worker's copy, has the last word. False
+    Decided inside one conditional UPDATE from the row's own counter, so two answers
+    racing on the last questions still finish the attempt exactly once. The deadline
+    is checked here too: the row, not this worker's copy, has the last word. False
     when the attempt was already finished or past its deadline.
-
-    Written as SQL, the statement the ORM wrote for the same expressions (SQLite
-    adds decimals as REAL and casts back, as Django does): composing it through
-    the ORM cost 0.7 ms of CPU on every answer, half of Django's whole floor
-    (bench/RESULTS.md, "Request cost").
     """
-    ops = connection.ops
-    names = (Attempt._meta.db_table, "score", "answered_count", "finished_at", "deadline", "id")
-    table, score, answered, finished, deadline, pk = (ops.quote_name(name) for name in names)
-    new_score = f"CAST(({score} + CAST(%s AS REAL)) AS NUMERIC)" if connection.vendor == "sqlite" else f"{score} + %s"
-    moment = ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {score} = {new_score}, {answered} = {answered} + 1, "
-            f"{finished} = CASE WHEN {answered} >= %s THEN %s ELSE NULL END "
-            f"WHERE {pk} = %s AND {finished} IS NULL AND ({deadline} IS NULL OR {deadline} > %s)",
-            [ops.adapt_decimalfield_value(points, 8, 2), attempt.question_count - 1, moment, attempt.pk, moment],
-        )
-        return cursor.rowcount == 1
+    open_attempt = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).filter(
+        Q(deadline__isnull=True) | Q(deadline__gt=now)
+    )
+    updated = open_attempt.update(
+        score=F("score") + points,
+        answered_count=F("answered_count") + 1,
+        # The right-hand side reads the row as it was: this answer is the last one
+        # when the count before it was one short of the quiz.
+        finished_at=Case(
+            When(answered_count__gte=attempt.question_count - 1, then=Value(now)),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+    )
+    return updated == 1
 
 
 def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
@@ -266,3 +237,17 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
     return attempt
+
+
+def quiz_add_questions(*, quiz: Quiz, questions) -> int:
+    """Append ``questions`` not yet in ``quiz`` after its last one; return how many were added."""
+    with transaction.atomic():
+        links = QuizQuestion.objects.select_for_update().filter(quiz=quiz)
+        present = set(links.values_list("question_id", flat=True))
+        last = max(links.values_list("position", flat=True), default=0)
+        new = [q for q in questions.order_by("passage__source", "passage__position", "key") if q.pk not in present]
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=quiz, question=question, position=last + index)
+            for index, question in enumerate(new, start=1)
+        )
+    return len(new)

@@ -1,12 +1,14 @@
 """Who reaches which authoring page: anonymous, student, teacher, superuser."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from quiz.roles import TEACHERS_GROUP, is_teacher, make_teacher, teacher_permission_names
+from accounts.roles import TEACHERS_GROUP, is_teacher, make_teacher, teacher_permission_names
 from tests.conftest import MODEL_BACKEND
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, UserFactory
 
@@ -143,10 +145,10 @@ def test_staff_outside_the_teachers_group_cannot_author(client, bank):
 
 
 def test_make_teacher_command_makes_a_staff_member_of_the_teachers_group(student):
-    call_command("make_teacher", student.username, stdout=open("/dev/null", "w"))
+    call_command("make_teacher", student.username, stdout=io.StringIO())
     student.refresh_from_db()
     assert student.is_staff and is_teacher(student)
-    call_command("make_teacher", student.username, "--remove", stdout=open("/dev/null", "w"))
+    call_command("make_teacher", student.username, "--remove", stdout=io.StringIO())
     student.refresh_from_db()
     assert not student.is_staff and not is_teacher(student)
 

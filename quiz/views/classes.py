@@ -1,44 +1,28 @@
 """Classes: a teacher creates one and gets a join code; a student joins with the code."""
 
-import re
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.roles import teacher_required
+from config.requests import AuthenticatedHttpRequest, HtmxHttpRequest
+from quiz.forms import ClassroomForm, JoinClassForm
 from quiz.models import Classroom
-from quiz.views.teach import ClassroomForm, teacher_required
 
 
-class JoinClassForm(forms.Form):
-    join_code = forms.CharField(
-        max_length=40,
-        label="Class code",
-        help_text="The code your teacher gave you, for example K7QM2XPA.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
-
-    def clean_join_code(self) -> str:
-        # Codes are read aloud and copied from a board: ignore case, spaces and dashes.
-        code = re.sub(r"[\s\-]", "", self.cleaned_data["join_code"]).upper()
-        if not code:
-            raise forms.ValidationError("Type the class code your teacher gave you.")
-        return code
-
-
-def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
+def _render_join(request: HtmxHttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
     template = "teach/join_class.html#my_classes" if request.htmx else "teach/join_class.html"
-    return render(request, template, {"join_form": form}, status=status)
+    context = {"join_form": form, "joined": list(Classroom.objects.joined_by(request.user))}
+    return render(request, template, context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def join_class(request: HttpRequest) -> HttpResponse:
+def join_class(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Join a class with its code; without JavaScript the form posts here and redirects home."""
     if request.method == "GET":
         return _render_join(request, JoinClassForm())
@@ -55,7 +39,7 @@ def join_class(request: HttpRequest) -> HttpResponse:
     if classroom.students.filter(pk=request.user.pk).exists():
         messages.info(request, f"You are already in “{classroom.name}”.")
     else:
-        classroom.students.add(request.user)
+        classroom.students.add(request.user.pk)
         messages.success(request, f"You joined “{classroom.name}”. Its quizzes are listed under “My classes”.")
     if not request.htmx:
         return redirect("home")
@@ -64,7 +48,7 @@ def join_class(request: HttpRequest) -> HttpResponse:
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def classroom_create(request: HttpRequest) -> HttpResponse:
+def classroom_create(request: HtmxHttpRequest) -> HttpResponse:
     """A new class with a fresh join code; then its dashboard."""
     form = ClassroomForm(request.POST or None, teacher=request.user)
     if request.method == "POST":

@@ -1,20 +1,18 @@
 """The student's path through a quiz: start, one question per screen, feedback, results."""
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from quiz import bank_cache
+from config.requests import HtmxHttpRequest
+from quiz.bank import cache as bank_cache
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, Choice, FeedbackMode, Question, Quiz, Response
+from quiz.models import Attempt, Choice, Classroom, FeedbackMode, Question, Quiz, Response
 from quiz.services import (
     AttemptRefused,
     attempt_finish,
@@ -25,38 +23,24 @@ from quiz.services import (
 )
 
 
-@functools.cache
-def _attempt_sql(vendor: str) -> str:
-    """SELECT of one student's attempt by its public id, with the bank stamp, from the model's own columns."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in Attempt._meta.concrete_fields)
-    stamp_sql, _ = bank_cache.stamp_subquery().as_sql(None, connection)
-    return (
-        f"SELECT {columns}, ({stamp_sql}) AS {bank_cache.STAMP_FIELD} FROM {quote(Attempt._meta.db_table)} "
-        f"WHERE {quote('public_id')} = %s AND {quote('student_id')} = %s"
-    )
-
-
-def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
+def _get_attempt_for(request: HtmxHttpRequest, public_id) -> Attempt:
     """The signed-in student's own attempt, or 404 (also for other students' ids).
 
     The bank stamp comes in the same query, so the quiz and the questions can come
-    from the cache: no join, and no query for them. The SQL is composed once per
-    process: the ORM took 0.3 ms of CPU to compose it again on every request
-    (bench/RESULTS.md, "Request cost"); raw() still converts every column as the ORM does.
+    from the cache: no join, and no query for them.
     """
-    public_id = Attempt._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    found = list(Attempt.objects.raw(_attempt_sql(connection.vendor), [public_id, request.user.pk]))
-    if not found:
-        raise Http404("No attempt of yours has this id.")
-    attempt = found[0]
-    attempt.quiz = bank_cache.quiz(attempt.quiz_id, getattr(attempt, bank_cache.STAMP_FIELD))
+    attempts = Attempt.objects.annotate(**{bank_cache.STAMP_FIELD: bank_cache.stamp_subquery()})
+    attempt = get_object_or_404(attempts, public_id=public_id, student=request.user)
+    quiz = bank_cache.quiz(attempt.quiz_id, getattr(attempt, bank_cache.STAMP_FIELD))
+    if quiz is not None:  # the attempt's foreign key says it exists
+        attempt.quiz = quiz
     return attempt
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     quizzes = Quiz.objects.published().annotate(question_total=Count("quiz_questions", distinct=True))
+    joined: list[Classroom] = []
     if request.user.is_authenticated:
         mine = Q(attempts__student=request.user)
         quizzes = quizzes.annotate(
@@ -64,11 +48,12 @@ def home(request: HttpRequest) -> HttpResponse:
             my_best=Max("attempts__score", filter=mine & Q(attempts__finished_at__isnull=False)),
             my_in_progress=Count("attempts", filter=mine & Q(attempts__finished_at__isnull=True), distinct=True),
         )
-    return render(request, "quiz/home.html", {"quizzes": quizzes})
+        joined = list(Classroom.objects.joined_by(request.user))
+    return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined})
 
 
 @require_GET
-def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     attempts = []
     if request.user.is_authenticated:
@@ -84,7 +69,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     try:
         attempt = attempt_start(quiz=quiz, student=request.user)
@@ -99,18 +84,7 @@ def _question_with_choices(attempt: Attempt, question_id: int) -> tuple[Question
     if found is None:
         raise Http404("This question is no longer in the bank.")
     question, all_choices = found
-    by_id = {choice.pk: choice for choice in all_choices}
-    shown_order = attempt.choice_order.get(str(question.pk), [])
-    # Choices added after the attempt started are not shown; removed ones drop out.
-    choices = [by_id[pk] for pk in shown_order if pk in by_id]
-    return question, choices
-
-
-def _selected_choice_ids(form: AnswerForm | None) -> list[str]:
-    """What a rejected form had ticked, so the student does not have to pick again."""
-    if form is None or not form.is_bound:
-        return []
-    return form.data.getlist("choices") or [form.data.get("choice", "")]
+    return question, attempt.shown_choices(question.pk, all_choices)
 
 
 def _render_panel(
@@ -127,7 +101,7 @@ def _render_panel(
         "response": response,
         "refusal": refusal,
         "show_feedback": response is not None and attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
-        "selected": _selected_choice_ids(form),
+        "selected": form.selected_choice_ids() if form else [],
         "question_url": question_url or reverse("attempt_answer", args=[attempt.public_id, position]),
     }
     template = "quiz/take.html#panel" if request.htmx else "quiz/take.html"
@@ -136,7 +110,7 @@ def _render_panel(
 
 @login_required
 @require_GET
-def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_question(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """The attempt's next unanswered question; the results once none is left."""
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
@@ -154,13 +128,13 @@ def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
     question, choices = _question_with_choices(attempt, next_id)
     url = reverse("attempt_answer", args=[attempt.public_id, attempt.position_of(next_id)])
     form = AnswerForm(question=question, choices=choices)
-    response = _render_panel(request, attempt, question, choices, form=form, question_url=url)
+    page = _render_panel(request, attempt, question, choices, form=form, question_url=url)
     if request.htmx:
-        push_url(response, url)
-    return response
+        push_url(page, url)
+    return page
 
 
-def _redirect_to_results(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _redirect_to_results(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
     url = reverse("attempt_results", args=[attempt.public_id])
     if request.htmx:
         return HttpResponseClientRedirect(url)
@@ -169,7 +143,7 @@ def _redirect_to_results(request: HttpRequest, attempt: Attempt) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpResponse:
+def attempt_answer(request: HtmxHttpRequest, public_id, position: int) -> HttpResponse:
     """Question ``position`` of the attempt: its form, or its feedback once answered.
 
     POST records the answer (once; a repeat gets the recorded result back) and
@@ -221,7 +195,7 @@ def _answered(request, attempt, question, choices, response) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_submit(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_submit(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """Finish the attempt now, leaving unanswered questions at zero."""
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
@@ -231,7 +205,7 @@ def attempt_submit(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_GET
-def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_results(request: HtmxHttpRequest, public_id) -> HttpResponse:
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
         if not attempt_time_is_up(attempt):

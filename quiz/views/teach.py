@@ -5,16 +5,12 @@ class is looked up through ``Classroom.objects.taught_by(teacher)``, so another
 teacher's class id, or a student outside the class, is a 404 like any unknown id.
 """
 
-from datetime import datetime, time, timedelta
-from functools import wraps
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,103 +18,21 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
-from quiz import charts, dashboard, exports
+from accounts.roles import teacher_required
+from config.requests import HtmxHttpRequest
+from quiz.forms import AssignmentForm, ClassroomForm, DashboardFilters, StatisticsFilters, StudentFilters
 from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
-from quiz.reports import AttemptChoice, build_quiz_report, chosen_attempts, finished_attempts
-from quiz.roles import is_teacher
+from quiz.reporting import charts, dashboard, exports
+from quiz.reporting.attempts import ALL_DATES, AttemptChoice, chosen_attempts, finished_attempts
+from quiz.reporting.statistics import build_quiz_report
 
 STUDENTS_PER_PAGE = 50
 
 
-def teacher_required(view):
-    """Anonymous visitors log in first; signed-in non-teachers get a 403 that says why."""
-
-    @wraps(view)
-    @login_required
-    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_teacher(request.user):
-            template = "teach/forbidden.html#message" if request.htmx else "teach/forbidden.html"
-            return render(request, template, status=403)
-        return view(request, *args, **kwargs)
-
-    return guarded
-
-
-def _get_classroom_for(request: HttpRequest, classroom_id: int) -> Classroom:
+def _get_classroom_for(request: HtmxHttpRequest, classroom_id: int) -> Classroom:
     """The signed-in teacher's own class, or 404 (also for another teacher's class id)."""
     classrooms = Classroom.objects.taught_by(request.user).annotate(student_count=Count("students", distinct=True))
     return get_object_or_404(classrooms, pk=classroom_id)
-
-
-def _day_bounds(start, end) -> dashboard.DateRange:
-    """Whole days, inclusive at both ends, in the site's time zone."""
-    zone = timezone.get_current_timezone()
-    return dashboard.DateRange(
-        started_from=datetime.combine(start, time.min, tzinfo=zone) if start else None,
-        started_before=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone) if end else None,
-    )
-
-
-class DateRangeForm(forms.Form):
-    start = forms.DateField(required=False, label="Started from", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="Started until", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
-            raise forms.ValidationError("The end date is before the start date; swap them or clear one.")
-        return cleaned
-
-    def dates(self) -> dashboard.DateRange:
-        return _day_bounds(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
-
-
-class DashboardFilters(DateRangeForm):
-    classroom = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    quiz = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-
-class StatisticsFilters(DateRangeForm):
-    classroom = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    attempts = forms.ChoiceField(choices=AttemptChoice.choices, required=False, label="Attempts to analyse")
-
-    def which(self) -> str:
-        return self.cleaned_data.get("attempts") or AttemptChoice.FIRST
-
-
-class AssignmentForm(forms.Form):
-    quiz = forms.ModelChoiceField(queryset=Quiz.objects.published(), empty_label="Choose a quiz…")
-    due_at = forms.DateTimeField(
-        required=False,
-        label="Due (optional)",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["quiz"].error_messages["invalid_choice"] = "Choose one of the published quizzes in the list."
-
-
-class ClassroomForm(forms.ModelForm):
-    class Meta:
-        model = Classroom
-        fields = ["name"]
-        labels = {"name": "Class name"}
-        help_texts = {"name": "What your students will see, for example “Year 11 Current Affairs”."}
-
-    def __init__(self, *args, teacher, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.teacher = teacher
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Give the class a name.")
-        if Classroom.objects.taught_by(self.teacher).filter(name__iexact=name).exists():
-            raise forms.ValidationError("You already have a class with this name; choose another.")
-        return name
 
 
 def _ordered_assignments(classroom: Classroom) -> list[Assignment]:
@@ -133,7 +47,7 @@ def _dashboard_context(request, classrooms, classroom, filters, *, assignment_fo
         return context
     assignments = _ordered_assignments(classroom)
     shown = assignments
-    dates = dashboard.DateRange()
+    dates = ALL_DATES
     if filters.is_valid():
         dates = filters.dates()
         quiz_id = filters.cleaned_data.get("quiz")
@@ -164,7 +78,7 @@ def _dashboard_context(request, classrooms, classroom, filters, *, assignment_fo
         classroom=classroom, assignments=shown, class_size=classroom.student_count, dates=dates
     )
     for summary in summaries:
-        summary.overdue_now = summary.overdue(now)
+        summary.overdue_now = summary.overdue(now)  # type: ignore[attr-defined]  # for the template
     context.update(
         assignments=assignments,
         shown=shown,
@@ -217,7 +131,7 @@ def _render_dashboard(request, context, status=200) -> HttpResponse:
 
 @teacher_required
 @require_GET
-def teach_dashboard(request: HttpRequest) -> HttpResponse:
+def teach_dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """The class matrix: students × assigned quizzes, with class averages and completion."""
     filters = DashboardFilters(request.GET)
     classrooms = list(
@@ -240,7 +154,7 @@ def _dashboard_url(classroom: Classroom) -> str:
     return f"{reverse('teach_dashboard')}?classroom={classroom.pk}"
 
 
-def _after_class_change(request: HttpRequest, classroom: Classroom, *, form=None, status=200) -> HttpResponse:
+def _after_class_change(request: HtmxHttpRequest, classroom: Classroom, *, form=None, status=200) -> HttpResponse:
     """Post/redirect/get without htmx; with htmx, the refreshed dashboard and an honest URL."""
     if not request.htmx and status == 200:
         return redirect(_dashboard_url(classroom))
@@ -256,7 +170,7 @@ def _after_class_change(request: HttpRequest, classroom: Classroom, *, form=None
 
 @teacher_required
 @require_POST
-def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
+def assignment_save(request: HtmxHttpRequest, classroom_id: int) -> HttpResponse:
     """Assign a quiz to the class, or change its due date if it is already assigned."""
     classroom = _get_classroom_for(request, classroom_id)
     form = AssignmentForm(request.POST)
@@ -271,7 +185,7 @@ def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def assignment_remove(request: HttpRequest, classroom_id: int, quiz_id: int) -> HttpResponse:
+def assignment_remove(request: HtmxHttpRequest, classroom_id: int, quiz_id: int) -> HttpResponse:
     """Stop assigning a quiz; the students' attempts stay and come back if it is assigned again."""
     classroom = _get_classroom_for(request, classroom_id)
     assignment = get_object_or_404(Assignment.objects.select_related("quiz"), classroom=classroom, quiz_id=quiz_id)
@@ -280,7 +194,7 @@ def assignment_remove(request: HttpRequest, classroom_id: int, quiz_id: int) -> 
     return _after_class_change(request, classroom)
 
 
-def _statistics_scope(request: HttpRequest, slug: str):
+def _statistics_scope(request: HtmxHttpRequest, slug: str):
     """The quiz, the teacher's classes it is assigned to, the chosen class and the filters.
 
     A quiz assigned to none of the teacher's classes is a 404: its statistics
@@ -300,23 +214,15 @@ def _statistics_scope(request: HttpRequest, slug: str):
             raise Http404("This quiz is not assigned to that class, or the class is not yours.")
     scope = [classroom] if classroom else classrooms
     student_ids = Classroom.students.through.objects.filter(classroom__in=scope).values("user_id")
-    dates = filters.dates() if filters.is_valid() else dashboard.DateRange()
+    dates = filters.dates() if filters.is_valid() else ALL_DATES
     which = filters.which() if filters.is_valid() else AttemptChoice.FIRST
-    attempts = chosen_attempts(
-        finished_attempts(
-            quiz_ids=[quiz.pk],
-            student_ids=student_ids,
-            started_from=dates.started_from,
-            started_before=dates.started_before,
-        ),
-        which,
-    )
+    attempts = chosen_attempts(finished_attempts(quiz_ids=[quiz.pk], student_ids=student_ids, dates=dates), which)
     return quiz, classrooms, classroom, filters, attempts, which
 
 
 @teacher_required
 @require_GET
-def quiz_statistics(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_statistics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
     quiz, classrooms, classroom, filters, attempts, which = _statistics_scope(request, slug)
     report = build_quiz_report(quiz=quiz, attempts=attempts, which=which)
@@ -348,7 +254,7 @@ def _histogram_chart(report) -> str:
 
 @teacher_required
 @require_GET
-def quiz_statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_statistics_csv(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse | HttpResponse:
     quiz, _, classroom, filters, attempts, which = _statistics_scope(request, slug)
     if not filters.is_valid():
         errors = " ".join(error for errors in filters.errors.values() for error in errors)
@@ -360,7 +266,7 @@ def quiz_statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @teacher_required
 @require_GET
-def gradebook_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
+def gradebook_csv(request: HtmxHttpRequest, classroom_id: int) -> StreamingHttpResponse | HttpResponse:
     """One row per student, one column per assigned quiz (best finished score, %)."""
     classroom = _get_classroom_for(request, classroom_id)
     assignments = _ordered_assignments(classroom)
@@ -369,18 +275,14 @@ def gradebook_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class StudentFilters(forms.Form):
-    quiz = forms.IntegerField(required=False, min_value=1)
+    download = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
+    download["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return download
 
 
 @teacher_required
 @require_GET
-def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+def student_detail(request: HtmxHttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
     """Every attempt of one student on the class's quizzes, each answer with the right one and its citation."""
     classroom = _get_classroom_for(request, classroom_id)
     student = get_object_or_404(classroom.students.all(), pk=student_id)
@@ -411,7 +313,7 @@ def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> 
 
 def _unanswered_questions(attempts) -> dict[int, Question]:
     """The bank's questions that some attempt left unanswered, in one query."""
-    wanted = set()
+    wanted: set[int] = set()
     for attempt in attempts:
         answered = {response.question_id for response in attempt.responses.all()}
         wanted.update(pk for pk in attempt.question_ids if pk not in answered)
