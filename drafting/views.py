@@ -8,6 +8,7 @@ post and redirect); htmx swaps the changed fragment instead and sends ``Vary: HX
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,7 @@ from quiz.models import Choice
 from accounts.roles import teacher_required
 
 HX = "HX-Request"
+DRAFTS_PER_PAGE = 40
 
 
 def _sources_for(request: HttpRequest):
@@ -240,8 +242,10 @@ def _review_context(request: HttpRequest, source: Source, *, errors: dict | None
     )
     if state in ReviewState.values:
         drafts = drafts.filter(state=state)
+    # A 50-page source gives hundreds of drafts: a page of them at a time keeps the page light.
+    page = Paginator(drafts, DRAFTS_PER_PAGE).get_page(request.GET.get("page"))
     groups: dict[int, dict] = {}
-    for draft in drafts:
+    for draft in page.object_list:
         draft.review_error = (errors or {}).get(draft.pk)
         passage = draft.question.passage
         passage.source = source  # the reader link needs its slug: no query per passage
@@ -254,6 +258,7 @@ def _review_context(request: HttpRequest, source: Source, *, errors: dict | None
     return {
         "source": source,
         "groups": list(groups.values()),
+        "page": page,
         "state": state if state in ReviewState.values else "",
         "states": [("", "All", counts["all"])] + [(s.value, s.label, counts[s.value]) for s in ReviewState],
         "counts": counts,

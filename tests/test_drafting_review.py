@@ -121,9 +121,18 @@ def test_the_review_page_answers_htmx_with_the_fragment_and_history_restore_with
 def test_the_review_page_takes_the_same_queries_whatever_the_number_of_drafts(
     teacher_client, source, drafts, django_assert_num_queries
 ):
-    # session, user, teachers group, source, drafts, their choices, counts by state, rates by rule, last job
-    with django_assert_num_queries(9):
+    # session, user, teachers group, source, count of drafts (pager), a page of drafts, their choices,
+    # counts by state, rates by rule, last job
+    with django_assert_num_queries(10):
         teacher_client.get(review_url(source))
+
+
+def test_many_drafts_are_shown_a_page_at_a_time(teacher_client, source, drafts, monkeypatch):
+    monkeypatch.setattr("drafting.views.DRAFTS_PER_PAGE", 4)
+    first = teacher_client.get(review_url(source)).content.decode()
+    second = teacher_client.get(review_url(source, page=2)).content.decode()
+    assert first.count('class="draft-card') == 4 and second.count('class="draft-card') == 2
+    assert "Page 1 of 2" in first and "page=2" in first
 
 
 def test_accept_reject_and_restore_one_draft_with_htmx(teacher_client, drafts):
