@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.roles import teacher_required
 from content.models import PassageKind, Source
 from drafting import intake, services
 from drafting.forms import IntakeForm, QuizFromDraftsForm, RejectForm, SourceDetailsForm
 from drafting.models import Draft, DraftingJob, ReviewState
 from quiz.models import Choice
-from accounts.roles import teacher_required
 
 HX = "HX-Request"
 DRAFTS_PER_PAGE = 40
