@@ -143,6 +143,7 @@ def review_page(source, teacher) -> dict:
 
 
 def as_markdown(figures: dict) -> str:
+    drafting = f"{figures['draft_s']:.2f} s"
     return f"""## Drafting intake: a {figures["pages"]}-page PDF from upload to drafts
 
 `bench/drafting_intake.py` makes a {figures["pages"]}-page PDF ({figures["pdf_kb"]:.0f} KB,
