@@ -147,18 +147,17 @@ def as_markdown(figures: dict) -> str:
     return f"""## Drafting intake: a {figures["pages"]}-page PDF from upload to drafts
 
 `bench/drafting_intake.py` makes a {figures["pages"]}-page PDF ({figures["pdf_kb"]:.0f} KB,
-{figures["words"]:,} words of report prose with quantities, years, names and places) and takes it the way a teacher's upload goes: read it
-into blocks, save the source and its passages, queue the drafting job on the database-backed tasks backend,
-and run it in a worker with the offline engine, which reports progress after each passage. SQLite, one
-process, on the 2-core development machine.
+{figures["words"]:,} words of report prose with quantities, years, names and places) and takes it the way
+a teacher's upload goes: read it into blocks, save the source and its passages, queue the drafting job on
+the database-backed tasks backend, and run it in a worker with the offline engine, which reports progress
+after each passage. SQLite, one process, on the 2-core development machine.
 
 | Step | Time |
 | --- | --- |
 | Read the PDF into blocks (pypdf, layout mode) | {figures["read_s"]:.2f} s |
 | Save the source and its {figures["passages"]} passages | {figures["save_s"]:.2f} s |
 | Queue the job | {figures["queue_s"]:.2f} s |
-| Draft in the worker (offline engine, {figures["progress_reports"]} progress reports), save the drafts \
-| {figures["draft_s"]:.2f} s |
+| Draft in the worker (offline engine, {figures["progress_reports"]} progress reports), save them | {drafting} |
 | … of which saving the drafts (questions, choices, review records) | {figures["save_drafts_s"]:.2f} s |
 | **Upload to drafts, in all** | **{figures["total_s"]:.2f} s** |
 
