@@ -157,7 +157,9 @@ def drafts_save(*, source: Source, batch: DraftBatch, engine: str, job: Drafting
     passages = {passage.position: passage for passage in source.passages.all()}
     keys = [draft_key(source, draft) for draft in batch.drafts]
     existing = set(Question.objects.filter(key__in=keys).values_list("key", flat=True))
-    questions, records, choices = [], [], []
+    questions: list[Question] = []
+    records: list[tuple[Question, DraftQuestion]] = []
+    choices: list[Choice] = []
     for key, proposed in zip(keys, batch.drafts, strict=True):
         passage = passages.get(proposed.passage_position)
         if key in existing or passage is None or not proposed.quote or proposed.quote not in passage.text:

@@ -6,78 +6,168 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('content', '0002_owners'),
-        ('quiz', '0009_question_range_and_level'),
+        ("content", "0002_owners"),
+        ("quiz", "0009_question_range_and_level"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DraftingJob',
+            name="DraftingJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('engine', models.CharField(max_length=30)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Drafting'), ('done', 'Done'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=20)),
-                ('passages_total', models.PositiveIntegerField(default=0)),
-                ('passages_done', models.PositiveIntegerField(default=0)),
-                ('drafts_saved', models.PositiveIntegerField(default=0)),
-                ('dropped', models.JSONField(blank=True, default=dict, help_text='Drafts the engine dropped, counted by reason.')),
-                ('cancel_requested', models.BooleanField(default=False)),
-                ('error', models.CharField(blank=True, max_length=500)),
-                ('task_id', models.CharField(blank=True, help_text="The background task's id, when one runs it.", max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('heartbeat_at', models.DateTimeField(blank=True, help_text='When the worker last reported progress; a long silence means it died.', null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drafting_jobs', to='content.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("engine", models.CharField(max_length=30)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Drafting"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("passages_total", models.PositiveIntegerField(default=0)),
+                ("passages_done", models.PositiveIntegerField(default=0)),
+                ("drafts_saved", models.PositiveIntegerField(default=0)),
+                (
+                    "dropped",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="Drafts the engine dropped, counted by reason."
+                    ),
+                ),
+                ("cancel_requested", models.BooleanField(default=False)),
+                ("error", models.CharField(blank=True, max_length=500)),
+                (
+                    "task_id",
+                    models.CharField(
+                        blank=True, help_text="The background task's id, when one runs it.", max_length=64
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "heartbeat_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the worker last reported progress; a long silence means it died.",
+                        null=True,
+                    ),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="drafting_jobs", to="content.source"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Draft',
+            name="Draft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('engine', models.CharField(max_length=30)),
-                ('rule', models.CharField(help_text="The engine's rule that proposed it, e.g. numeric.quantity.", max_length=80)),
-                ('state', models.CharField(choices=[('pending', 'To review'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='pending', max_length=20)),
-                ('reject_reason', models.CharField(blank=True, max_length=300)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('question', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='draft', to='quiz.question')),
-                ('reviewed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drafts', to='content.source')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='drafts', to='drafting.draftingjob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("engine", models.CharField(max_length=30)),
+                (
+                    "rule",
+                    models.CharField(
+                        help_text="The engine's rule that proposed it, e.g. numeric.quantity.", max_length=80
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "To review"), ("accepted", "Accepted"), ("rejected", "Rejected")],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("reject_reason", models.CharField(blank=True, max_length=300)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "question",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="draft", to="quiz.question"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="drafts", to="content.source"
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="drafts",
+                        to="drafting.draftingjob",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['question__passage__position', 'pk'],
+                "ordering": ["question__passage__position", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='draftingjob',
-            index=models.Index(fields=['source', 'created_at'], name='drafting_dr_source__405e9e_idx'),
+            model_name="draftingjob",
+            index=models.Index(fields=["source", "created_at"], name="drafting_dr_source__405e9e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='draftingjob',
-            constraint=models.CheckConstraint(condition=models.Q(('passages_done__lte', models.F('passages_total'))), name='job_done_at_most_total'),
+            model_name="draftingjob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("passages_done__lte", models.F("passages_total"))), name="job_done_at_most_total"
+            ),
         ),
         migrations.AddIndex(
-            model_name='draft',
-            index=models.Index(fields=['source', 'state'], name='drafting_dr_source__dd1c7e_idx'),
+            model_name="draft",
+            index=models.Index(fields=["source", "state"], name="drafting_dr_source__dd1c7e_idx"),
         ),
         migrations.AddIndex(
-            model_name='draft',
-            index=models.Index(fields=['rule', 'state'], name='drafting_dr_rule_acb9ed_idx'),
+            model_name="draft",
+            index=models.Index(fields=["rule", "state"], name="drafting_dr_rule_acb9ed_idx"),
         ),
         migrations.AddConstraint(
-            model_name='draft',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'rejected'), _negated=True), models.Q(('reject_reason', ''), _negated=True), _connector='OR'), name='draft_rejected_has_reason'),
+            model_name="draft",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "rejected"), _negated=True),
+                    models.Q(("reject_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="draft_rejected_has_reason",
+            ),
         ),
     ]
