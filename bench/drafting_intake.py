@@ -31,7 +31,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django_tasks_db.management.commands.db_worker import Worker  # noqa: E402
 
 PLACES = ["Bergen", "Oslo", "Trondheim", "Stavanger", "Tromsø", "Bodø", "Ålesund", "Molde", "Florø", "Hammerfest"]
 COMPANIES = ["Norled", "Fjord1", "Boreal", "Torghatten", "Statnett", "Enova", "Siemens Energy", "Kongsberg"]
@@ -69,6 +68,7 @@ def run(pages: int) -> dict:
 
     from drafting import services
     from drafting.models import DraftingJob
+    from tests.drafting_engines import database_worker
     from tests.factories import TeacherFactory
 
     call_command("migrate", verbosity=0)
@@ -98,16 +98,7 @@ def run(pages: int) -> dict:
 
     services.drafts_save = timed_save
     mark = time.perf_counter()
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=1,
-        worker_id="bench",
-        excluded_queue_names=[],
-    ).run()
+    database_worker(batch=True, worker_id="bench").run()
     figures["draft_s"] = time.perf_counter() - mark
     figures["total_s"] = time.perf_counter() - started
     services.drafts_save = real_save

@@ -98,9 +98,10 @@ def source_text_from_blocks(blocks: Sequence[Block]) -> str:
     return "\n\n".join(lines) + "\n"
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:80].strip("-") or "source"
-    taken = set(Source.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+def _unique_slug(model: type[Source] | type[Quiz], title: str, *, fallback: str) -> str:
+    """A slug from the title that no row of ``model`` has yet: "title", then "title-2", "title-3"…"""
+    base = slugify(title)[:80].strip("-") or fallback
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
@@ -114,7 +115,7 @@ def source_create(*, owner, details: SourceDetails, blocks: Sequence[Block]) -> 
     if not kept:
         raise IntakeError("Keep at least one block: every block was dropped.")
     source = Source.objects.create(
-        slug=_unique_slug(details.title),
+        slug=_unique_slug(Source, details.title, fallback="source"),
         title=details.title[:300],
         author=details.author[:200],
         publisher=details.publisher[:200],
@@ -370,13 +371,8 @@ def quiz_from_accepted(*, source: Source, owner, title: str) -> Quiz:
     if not question_ids:
         raise DraftingError("Accept at least one draft first: a quiz is made of the accepted ones.")
     title = " ".join(title.split())[:200] or f"{source.title} quiz"[:200]
-    base = slugify(title)[:80].strip("-") or "quiz"
-    taken = set(Quiz.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
     quiz = Quiz.objects.create(
-        slug=slug,
+        slug=_unique_slug(Quiz, title, fallback="quiz"),
         title=title,
         description=f"Questions on “{source.title}”, each citing the passage that proves its answer.",
         owner=owner,

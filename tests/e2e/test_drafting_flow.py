@@ -8,13 +8,12 @@ import threading
 
 import pytest
 from django.db import connection
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
 from content.models import Source
 from drafting.models import Draft, DraftingJob, JobStatus, ReviewState
 from quiz.models import Quiz
-from tests.drafting_engines import TEST_ENGINES
+from tests.drafting_engines import TEST_ENGINES, database_worker
 from tests.e2e.conftest import BASE_DIR
 from tests.e2e.news_article import NEWS_HTML, report_pdf
 from tests.e2e.steps import PASSWORD, answer_with_mouse, current_attempt, expect_cited_feedback, log_in, plan_answer
@@ -62,16 +61,7 @@ def start_worker() -> threading.Thread:
 
     def run():
         try:
-            Worker(
-                queue_names=["default"],
-                interval=0.1,
-                batch=False,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=1,
-                worker_id="browser-test",
-                excluded_queue_names=[],
-            ).run()
+            database_worker(batch=False, worker_id="browser-test").run()
         finally:
             connection.close()
 
