@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -73,20 +71,21 @@ class EngineNotice:
     """What the intake pages tell the teacher about the engine: its name, and where text would be sent."""
 
     name: str
-    available: bool
+    problem: str  # why the engine cannot draft here, or "" when it can
     sends_text_to: str  # the host of a configured third party, or "" when the text stays on this server
+
+    @property
+    def available(self) -> bool:
+        return not self.problem
 
 
 def engine_notice() -> EngineNotice:
     name = settings.DRAFTING_ENGINE
     try:
         engine = get_engine(name)
-    except DraftingError:
-        return EngineNotice(name=name, available=False, sends_text_to="")
-    sends_to = getattr(engine, "sends_text_to", "") or ""
-    if not sends_to and name == "model":
-        sends_to = urlsplit(os.environ.get("DRAFTING_MODEL_BASE_URL", "")).hostname or "a model service"
-    return EngineNotice(name=name, available=True, sends_text_to=str(sends_to))
+    except DraftingError as error:
+        return EngineNotice(name=name, problem=str(error), sends_text_to="")
+    return EngineNotice(name=name, problem="", sends_text_to=str(getattr(engine, "sends_text_to", "") or ""))
 
 
 # Bringing a source in ----------------------------------------------------------------------
