@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -113,7 +114,7 @@ def _preview(
     }
     template = "drafting/preview.html" if _full_page(request) else "drafting/preview.html#blocks"
     response = render(request, template, context, status=status)
-    response["Vary"] = HX
+    patch_vary_headers(response, [HX])
     return response
 
 
