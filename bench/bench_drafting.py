@@ -5,6 +5,7 @@ it covers, and how fast it reads a long text.
     .venv/bin/python bench/bench_drafting.py --words 25000    # a longer generated text
     .venv/bin/python bench/bench_drafting.py --show-misses    # list the hand-written questions no draft covers
     .venv/bin/python bench/bench_drafting.py --pdf-pages 0    # skip the generated 50-page PDF
+    .venv/bin/python bench/bench_drafting.py --bank old.json  # coverage of another version of the bank
 
 Coverage: a hand-written question is covered when its key is the key of at least one draft. The key of a
 numeric question is its number; of a short-text question, any accepted answer; of a single- or multiple-choice
@@ -108,7 +109,7 @@ def covered(question: dict, drafts) -> bool:
     return False
 
 
-def measure_article(show_misses: bool) -> None:
+def measure_article(show_misses: bool, bank_path: Path) -> None:
     from drafting.engines import get_engine
 
     passages = article_passages()
@@ -121,7 +122,7 @@ def measure_article(show_misses: bool) -> None:
         cpu_times.append(time.process_time() - cpu_started)
     words = sum(len(p.text.split()) for p in passages)
     kinds = Counter(draft.kind for draft in batch.drafts)
-    bank = json.loads((ARTICLE / "questions.json").read_text(encoding="utf-8"))["questions"]
+    bank = json.loads(bank_path.read_text(encoding="utf-8"))["questions"]
     hits = [question for question in bank if covered(question, batch.drafts)]
     verbatim = sum(
         draft.quote in {p.position: p.text for p in passages}[draft.passage_position] for draft in batch.drafts
@@ -135,10 +136,16 @@ def measure_article(show_misses: bool) -> None:
         f"- Time: median {statistics.median(times) * 1000:.0f} ms wall clock, "
         f"{statistics.median(cpu_times) * 1000:.0f} ms CPU, over {len(times)} runs"
     )
-    print(f"- Coverage of the hand-written bank: {len(hits)} of {len(bank)} = {len(hits) / len(bank):.0%}")
+    print(
+        f"- Coverage of the hand-written bank ({bank_path.name}): "
+        f"{len(hits)} of {len(bank)} = {len(hits) / len(bank):.0%}"
+    )
     by_kind = Counter(q["kind"] for q in bank)
     hit_kind = Counter(q["kind"] for q in hits)
     print("  (" + ", ".join(f"{kind} {hit_kind[kind]}/{by_kind[kind]}" for kind in KINDS) + ")")
+    levels = Counter(q.get("cognitive_level", "remember") for q in bank)
+    hit_levels = Counter(q.get("cognitive_level", "remember") for q in hits)
+    print("  by level: " + ", ".join(f"{level} {hit_levels[level]}/{count}" for level, count in sorted(levels.items())))
     print(f"- Drafts with a verbatim quote from the cited passage: {verbatim} of {len(batch.drafts)}")
     print(f"- Dropped by the quality rules: {dict(sorted(batch.dropped.items()))}")
     print(f"- Rules: {dict(sorted(Counter(draft.rule for draft in batch.drafts).items()))}\n")
@@ -166,9 +173,6 @@ def measure_long(words: int) -> None:
 
 def measure_pdf(pages: int) -> None:
     """A PDF of `pages` pages (a heading and three paragraphs each) from upload bytes to drafts, with progress."""
-    import django
-
-    django.setup()
     sys.path.insert(0, str(ROOT / "tests"))
     from documents import make_pdf
 
@@ -203,8 +207,12 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=25_000, help="length of the generated text")
     parser.add_argument("--pdf-pages", type=int, default=50, help="pages of the generated PDF (0: skip)")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--bank", type=Path, default=ARTICLE / "questions.json", help="the hand-written bank to cover")
     arguments = parser.parse_args()
-    measure_article(arguments.show_misses)
+    import django
+
+    django.setup()  # the leak check the quality rules use reads the quiz models
+    measure_article(arguments.show_misses, arguments.bank)
     measure_long(arguments.words)
     if arguments.pdf_pages:
         measure_pdf(arguments.pdf_pages)

@@ -7,7 +7,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from quiz.bank.leaks import Leak, LeakItem, distinctive_terms, find_leaks, leak_item_for, leaks_in_quiz, words_of
+from quiz.bank.leaks import (
+    Leak,
+    LeakItem,
+    distinctive_terms,
+    find_leaks,
+    leak_item_for,
+    leaks_by_quiz,
+    leaks_in_quiz,
+    words_of,
+)
 from quiz.models import FeedbackMode, QuestionKind, Quiz
 from tests.factories import QuestionFactory, QuizFactory
 
@@ -120,6 +129,15 @@ def test_feedback_leaks_count_only_in_quizzes_with_immediate_feedback():
 
 
 @pytest.mark.django_db
+def test_unpublished_questions_of_a_quiz_are_not_checked():
+    taker = QuestionFactory(short_text=True)
+    giver = QuestionFactory(prompt="Why did GPUs become scarce?", is_published=False)
+    quiz = QuizFactory(questions=[taker, giver])
+    assert leaks_in_quiz(quiz) == []
+    assert leaks_by_quiz(Quiz.objects.all()) == [(quiz, [])]
+
+
+@pytest.mark.django_db
 def test_check_leaks_fails_when_a_published_quiz_leaks():
     taker = QuestionFactory(short_text=True)
     giver = QuestionFactory(prompt="Why did GPUs become scarce?")
@@ -154,7 +172,21 @@ def test_citation_check_lists_leaks_by_quiz(teacher_client):
     assert "“why-scarce” gives away the answer of “which-hardware”" in page
 
 
-@pytest.mark.xfail(reason="the shipped bank is being rewritten to pass", strict=True)
 def test_every_shipped_quiz_passes_the_leak_check(loaded_bank):
     for quiz in Quiz.objects.all():
         assert [leak.describe() for leak in leaks_in_quiz(quiz)] == [], quiz.slug
+
+
+@pytest.mark.django_db
+def test_saving_a_quiz_that_leaks_warns_with_a_link_to_the_list(teacher_client):
+    from tests.test_admin_authoring import _quiz_form
+
+    taker = QuestionFactory(short_text=True)
+    giver = QuestionFactory(prompt="Why did GPUs become scarce?")
+    quiz = QuizFactory(title="Chips", questions=[taker])
+    links = [(link.pk, link.question_id, link.position) for link in quiz.quiz_questions.all()]
+    data = _quiz_form(quiz, [*links, ("", giver.pk, 2)])
+    response = teacher_client.post(reverse("admin:quiz_quiz_change", args=[quiz.pk]), data, follow=True)
+    page = response.content.decode()
+    assert "In “Chips”, 1 time(s) a question gives away another's answer." in page
+    assert f'href="{reverse("admin:quiz_quiz_change", args=[quiz.pk])}">See which' in page

@@ -276,6 +276,20 @@ def test_statistics_match_the_hand_computed_data_set(teacher_client, class_a, qu
     assert 'id="stats"' in response.content.decode()
 
 
+def test_statistics_show_each_questions_cognitive_level_and_facility_per_level(teacher_client, class_a, quiz):
+    first, second, _ = [link.question for link in quiz.quiz_questions.order_by("position")]
+    first.cognitive_level = second.cognitive_level = "analyse"
+    first.save()
+    second.save()
+    response = teacher_client.get(stats_url(quiz))
+    # Facilities 80, 60 (analyse) and 20 (remember).
+    levels = [(level.label, level.questions, level.mean_facility) for level in response.context["report"].by_level]
+    assert levels == [("Remember", 1, pytest.approx(20)), ("Analyse", 2, pytest.approx(70))]
+    page = response.content.decode()
+    assert "Single choice · Analyse · ¶" in page
+    assert 'id="levels-heading">By cognitive level' in page
+
+
 def test_distractor_analysis_splits_picks_by_top_and_bottom_third(teacher_client, class_a, quiz):
     report = teacher_client.get(stats_url(quiz)).context["report"]
     q1 = report.questions[0]

@@ -88,3 +88,40 @@ def test_the_command_exits_non_zero_on_a_bad_file(tmp_path):
     )
     assert finished.returncode == 1
     assert "is empty" in finished.stderr
+
+
+def test_the_same_file_gives_the_same_drafts_in_any_process():
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    outputs = {
+        subprocess.run(
+            [sys.executable, str(root / "manage.py"), "draft_questions", str(ARTICLE)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+
+
+def test_a_saved_web_page_is_read_for_its_article_text_only(tmp_path):
+    page = tmp_path / "news.html"
+    page.write_text(
+        "<html><head><title>Chips</title><script>var secret = 'tracking 12345';</script></head><body>"
+        "<nav>Home | World | Sport</nav><article><h1>Chips and sanctions</h1>"
+        "<p>Microsoft alone purchased nearly 500,000 GPUs in 2024 while Sberbank managed to scrape together only "
+        "about 9,000 since the war began, according to the report published this week.</p>"
+        "<p>Leading domestic designs were often fabricated by TSMC in Taiwan before the war began, "
+        "and engineers have since established hubs in places like Yerevan and Dubai.</p></article>"
+        "<footer>Advertisement</footer></body></html>",
+        encoding="utf-8",
+    )
+    drafts = json.loads(run(str(page)))["drafts"]
+    assert drafts
+    for draft in drafts:
+        assert "secret" not in draft["quote"] and "Advertisement" not in draft["quote"]

@@ -439,9 +439,28 @@ def draft(**changes) -> DraftQuestion:
             {"kind": "true_false", "choices": [DraftChoice("Yes", True, ""), DraftChoice("No", False, "")]},
             "true_false_choices",
         ),
-        ({"kind": "numeric", "choices": [], "numeric_answer": Decimal(500000)}, None),
-        ({"kind": "numeric", "choices": [], "numeric_answer": Decimal(5000)}, "numeric_key_not_in_quote"),
-        ({"kind": "numeric", "choices": [], "numeric_answer": None}, "no_numeric_key"),
+        (
+            {
+                "kind": "numeric",
+                "prompt": "How many GPUs did Microsoft buy?",
+                "choices": [],
+                "numeric_answer": Decimal(500000),
+            },
+            None,
+        ),
+        (
+            {
+                "kind": "numeric",
+                "prompt": "How many GPUs did Microsoft buy?",
+                "choices": [],
+                "numeric_answer": Decimal(5000),
+            },
+            "numeric_key_not_in_quote",
+        ),
+        (
+            {"kind": "numeric", "prompt": "How many GPUs did Microsoft buy?", "choices": [], "numeric_answer": None},
+            "no_numeric_key",
+        ),
         (
             {
                 "kind": "numeric",
@@ -454,6 +473,17 @@ def draft(**changes) -> DraftQuestion:
         ),
         ({"kind": "short_text", "choices": [], "accepted_answers": [" "]}, "no_accepted_answer"),
         ({"kind": "short_text", "choices": [], "accepted_answers": ["Microsoft"]}, None),
+        ({"prompt": "Did Microsoft purchase nearly 500,000 GPUs?"}, "key_in_stem"),
+        ({"kind": "numeric", "choices": [], "numeric_answer": Decimal(500000)}, "key_in_stem"),
+        (
+            {
+                "choices": [
+                    DraftChoice("Microsoft", True, ""),
+                    DraftChoice("A" + " very long invented company" * 3, False, ""),
+                ]
+            },
+            "choices_uneven",
+        ),
     ],
 )
 def test_validation_names_the_first_problem(changes, reason):
@@ -499,3 +529,35 @@ def test_a_paraphrase_rewords_without_touching_names_or_numbers(sentence, reword
 
     lowercase = frozenset({"leading", "officials", "the", "before"})
     assert reword(sentence, lowercase) == reworded
+
+
+def test_a_phrase_closing_a_clause_becomes_a_single_choice_among_phrases_of_its_kind():
+    drafts = candidates(
+        "Russia's ambition has been crippled by Western sanctions.",
+        "It is surviving on scraps of technology smuggled through backchannels.",
+        "Developers turned to a shadowy network of intermediaries.",
+        "The stagnation has been caused by the hardware supply chain.",
+    )
+    draft = next(d for d in drafts if d.rule == "single.phrase" and key_of(d) == ["Western sanctions"])
+    wrong = [choice.text for choice in draft.choices if not choice.is_correct]
+    assert wrong and set(wrong) <= {
+        "scraps of technology smuggled through backchannels",
+        "a shadowy network of intermediaries",
+        "the hardware supply chain",
+    }
+    assert "Western sanctions" not in draft.prompt
+
+
+def test_statement_questions_use_sentences_that_hold_no_other_drafts_answer():
+    passages = article_passages()
+    index = SourceIndex(passages)
+    for draft in [c.draft for p in passages for c in candidates_for(index, p) if c.draft.rule == "multiple.statements"]:
+        assert not re.search(r"\d", " ".join(choice.text for choice in draft.choices))
+
+
+def test_table_rows_and_code_make_no_questions():
+    drafts = candidates(
+        "| accounts/ | sign-up and log-in pages, 5 failures | quiz/bank/ | 84 files |",
+        "Run `manage.py draft_questions article.txt --engine offline` to print 25 drafts.",
+    )
+    assert drafts == []

@@ -74,6 +74,15 @@ def good_questions(passage: str) -> list[dict]:
     return questions
 
 
+def leaky_questions(first: str) -> list[dict]:
+    """Two drafts where the second's prompt names the first's answer."""
+    common = {"quote": first, "explanation": "From the source.", "cognitive_level": "remember"}
+    return [
+        {"kind": "short_text", "prompt": "Which company is this about?", "accepted_answers": ["Microsoft"], **common},
+        {"kind": "numeric", "prompt": "How many GPUs did Microsoft buy?", "numeric_answer": 500000, **common},
+    ]
+
+
 class FakeModelServer(BaseHTTPRequestHandler):
     requests: list[dict] = []
     lock = threading.Lock()
@@ -93,7 +102,10 @@ class FakeModelServer(BaseHTTPRequestHandler):
             return
         if behaviour == "slow":
             time.sleep(1.0)
-        if behaviour == "malformed":
+        if behaviour == "leaky":
+            first = re.split(r"(?<=\.)\s+", passage)[0]
+            content = json.dumps({"questions": leaky_questions(first)})
+        elif behaviour == "malformed":
             content = '{"questions": [ {"kind": "single", "prompt": '
         elif behaviour == "invented":
             content = json.dumps(
@@ -229,3 +241,9 @@ def test_numbers_from_the_model_are_read_as_decimals(model_server):
     batch = engine_for(model_server, "good").draft(PASSAGES[:2])
     numeric = next(draft for draft in batch.drafts if draft.kind == "numeric")
     assert numeric.numeric_max == Decimal(500000) and numeric.numeric_tolerance == 0
+
+
+def test_model_drafts_pass_the_same_quality_rules_as_the_offline_engines(model_server):
+    batch = engine_for(model_server, "leaky").draft(PASSAGES[:2])
+    assert len(batch.drafts) == 1
+    assert batch.dropped["leaks_answer"] == 1

@@ -2,9 +2,10 @@
 
 A local Ollama, vLLM or llama.cpp server works as well as a hosted service. Each passage is
 sent on its own and the model is asked for JSON drafts; every draft it returns passes the
-same validation as the offline engine's (quote verbatim in the passage, numeric key in the
-quote, exactly one key for single choice, ...), and the ones that fail are dropped and
-counted by reason. Requests have a timeout and a bounded number of retries; a passage
+same validation and the same quality rules on the set as the offline engine's (quote
+verbatim in the passage, numeric key in the quote, exactly one key for single choice, no
+draft giving another's answer away, ...), and the ones that fail are dropped and counted
+by reason. Requests have a timeout and a bounded number of retries; a passage
 whose requests all fail is counted, and only when every passage failed does the engine
 give up with `ModelUnavailable`.
 
@@ -33,7 +34,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from drafting.engines.base import DraftBatch, DraftChoice, DraftQuestion, PassageText, ProgressCallback, StopCheck
-from drafting.engines.validation import KINDS, LEVELS, validated
+from drafting.engines.quality import Candidate, select
+from drafting.engines.text import normalise
+from drafting.engines.validation import KINDS, LEVELS, answer_terms
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 MIN_PASSAGE_WORDS = 8  # headings and captions give a model nothing to ask about
@@ -102,9 +105,17 @@ class _RequestFailed(Exception):
 class ModelEngine:
     name = "model"
 
-    def __init__(self, settings: ModelSettings, *, per_passage: int = 4, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        settings: ModelSettings,
+        *,
+        per_passage: int = 4,
+        per_passage_cap: int = 8,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.settings = settings
         self.per_passage = per_passage
+        self.per_passage_cap = per_passage_cap
         self._sleep = sleep
 
     @property
@@ -138,7 +149,7 @@ class ModelEngine:
                 f"The drafting model at {self.settings.base_url} did not answer usefully "
                 f"({', '.join(sorted(failures))}); no drafts were made."
             )
-        batch = validated(proposed, passages)
+        batch = select([_candidate(draft) for draft in proposed], passages, per_passage_cap=self.per_passage_cap)
         batch.dropped.update(failures)
         return batch
 
@@ -207,6 +218,14 @@ class ModelEngine:
             return str(payload["choices"][0]["message"]["content"])
         except (KeyError, IndexError, TypeError) as error:
             raise _RequestFailed("request_not_chat_completion", retry=False) from error
+
+
+def _candidate(draft: DraftQuestion) -> Candidate:
+    """A model's draft as the quality rules see it: its own fact, keyed by its answer, ranked in passage order."""
+    terms = tuple(answer_terms(draft))
+    fact = f"model:{draft.passage_position}:{draft.kind}:{'|'.join(map(normalise, terms)) or draft.prompt}"
+    draft.centrality = -float(draft.passage_position)
+    return Candidate(draft, fact, terms)
 
 
 def _questions_in(content: str) -> list[Any]:

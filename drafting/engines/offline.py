@@ -15,19 +15,23 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from drafting.engines.base import DraftBatch, DraftChoice, DraftQuestion, PassageText, ProgressCallback, StopCheck
+from drafting.engines.quality import Candidate, select
 from drafting.engines.rewording import lower_first, reword, upper_first
 from drafting.engines.text import (
     OPPOSITES,
     STOPWORDS,
     Listing,
     Name,
+    Phrase,
     Quantity,
     Span,
     content_words,
     find_listings,
     find_names,
+    find_phrases,
     find_quantities,
     normalise,
     place_class,
@@ -45,22 +49,13 @@ MAX_DISTRACTOR_CHOICE = 6  # distractors looked for before the closest in length
 
 
 @dataclass
-class Candidate:
-    """A draft with what the quality rules need to know about it."""
-
-    draft: DraftQuestion
-    fact: str  # what the draft asks about; drafts of one fact compete for one place
-    answer_terms: tuple[str, ...]  # what would give its answer away, for the leak check
-    context: frozenset[str] = field(default_factory=frozenset)  # content words around the key, to spot repeats
-
-
-@dataclass
 class SentenceFacts:
     passage: PassageText
     sentence: Span
     quantities: list[Quantity]
     names: list[Name]
     listings: list[Listing]
+    phrases: list[Phrase] = field(default_factory=list)
     centrality: float = 0.0
 
 
@@ -75,7 +70,8 @@ class SourceIndex:
             if passage.kind in SKIPPED_PASSAGE_KINDS:
                 continue
             for sentence in split_sentences(passage.text):
-                self.sentences.append(self._read(passage, sentence))
+                if reads_as_prose(sentence.text):
+                    self.sentences.append(self._read(passage, sentence))
         self.word_counts = Counter(word for facts in self.sentences for word in content_words(facts.sentence.text))
         self.sentence_words = [content_words(facts.sentence.text) for facts in self.sentences]
         name_sentences = Counter(normalise(n.span.text) for facts in self.sentences for n in {*facts.names})
@@ -95,6 +91,7 @@ class SourceIndex:
         self._quantities_by_unit: dict[tuple[str, str], list[Quantity]] = {}
         self._by_passage: dict[int, list[SentenceFacts]] = {}
         self._listing_pool: tuple[list[str], set[str]] | None = None
+        self._phrase_pools: dict[str, list[str]] = {}
         self.quantities = [quantity for facts in self.sentences for quantity in facts.quantities]
         self.lowercase_words = frozenset(re.findall(r"\b[a-z][a-z'-]*\b", self.source_text))
         self.listing_texts = [item.text for facts in self.sentences for lst in facts.listings for item in lst.items]
@@ -102,7 +99,10 @@ class SourceIndex:
     def _read(self, passage: PassageText, sentence: Span) -> SentenceFacts:
         quantities = [_shift_quantity(quantity, sentence.start) for quantity in find_quantities(sentence.text)]
         names = _distinct_names(find_names(sentence, passage.text, self.source_text))
-        return SentenceFacts(passage, sentence, quantities, names, find_listings(sentence))
+        listings = find_listings(sentence)
+        facts = SentenceFacts(passage, sentence, quantities, names, listings)
+        facts.phrases = [phrase for phrase in find_phrases(sentence) if _only_words(phrase.span, facts)]
+        return facts
 
     def _score_centrality(self) -> None:
         """A sentence is central when its words recur across the source (a frequency summariser, Luhn 1958)."""
@@ -134,6 +134,12 @@ class SourceIndex:
                 self._quantities_by_unit.setdefault((quantity.kind, normalise(quantity.unit)), []).append(quantity)
         return self._quantities_by_unit.get((key.kind, normalise(key.unit)), [])
 
+    def phrase_pool(self, kind: str) -> list[str]:
+        if kind not in self._phrase_pools:
+            texts = [p.span.text for facts in self.sentences for p in facts.phrases if p.kind == kind]
+            self._phrase_pools[kind] = list(dict.fromkeys(texts))
+        return self._phrase_pools[kind]
+
     def listing_pool(self) -> tuple[list[str], set[str]]:
         """Distractors for a list: other lists' items (first: a name may be another draft's typed answer) and names."""
         if self._listing_pool is None:
@@ -164,6 +170,22 @@ class SourceIndex:
             if f" {wanted} " in self.normalised_sentences[number] and len(self.sentence_words[number] & context) >= 2:
                 return True
         return False
+
+
+def reads_as_prose(text: str) -> bool:
+    """Table rows, code and lists of file names make no questions: most of a sentence's tokens must be words."""
+    tokens = text.split()
+    if "|" in text or "`" in text or not tokens:
+        return False
+    words = [token for token in tokens if re.fullmatch(r"[\"'“‘(]*[A-Za-z][A-Za-z'’-]*[.,;:!?\"'”’)]*", token)]
+    return len(words) >= 0.75 * len(tokens)
+
+
+def _only_words(span: Span, facts: SentenceFacts) -> bool:
+    """Whether a phrase holds no other fact (a figure, a name, a list's item) that a choice would give away."""
+    others = [q.span for q in facts.quantities] + [n.span for n in facts.names]
+    others += [item for listing in facts.listings for item in listing.items]
+    return not re.search(r"\d", span.text) and not any(o.start < span.end and span.start < o.end for o in others)
 
 
 def _shift_quantity(quantity: Quantity, by: int) -> Quantity:
@@ -249,6 +271,27 @@ def explanation_for(facts: SentenceFacts) -> str:
     return f"The source says: “{facts.sentence.text}”"
 
 
+def sentence_draft(
+    facts: SentenceFacts, *, kind: str, prompt: str, rule: str, level: str, **fields: Any
+) -> DraftQuestion:
+    """A draft about one sentence: it quotes the sentence, explains with it and ranks as it does."""
+    fields.setdefault("explanation", explanation_for(facts))
+    return DraftQuestion(
+        kind=kind,
+        prompt=prompt,
+        passage_position=facts.passage.position,
+        quote=facts.sentence.text,
+        cognitive_level=level,
+        rule=rule,
+        centrality=facts.centrality,
+        **fields,
+    )
+
+
+def choices_for(texts: list[str], keys: list[str], quote: str) -> list[DraftChoice]:
+    return [DraftChoice(text, text in keys, _choice_feedback(text, text in keys, quote)) for text in texts]
+
+
 def fact_context(facts: SentenceFacts, target: Span) -> frozenset[str]:
     """The content words of the sentence, less the target's own."""
     return frozenset(content_words(facts.sentence.text) - content_words(target.text))
@@ -293,16 +336,14 @@ def _similar_length(key: str, options: list[str], count: int) -> list[str]:
 def numeric_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     for quantity in facts.quantities:
         stem = cloze(facts, quantity.span, other_facts(index, facts, quantity.span))
-        draft = DraftQuestion(
+        draft = sentence_draft(
+            facts,
             kind="numeric",
             prompt=f"Fill in the number, as the source gives it: “{stem}” ({_answer_hint(quantity)})",
-            explanation=explanation_for(facts) + _tolerance_note(quantity),
-            passage_position=facts.passage.position,
-            quote=facts.sentence.text,
-            cognitive_level="remember",
             rule="numeric.quantity",
+            level="remember",
+            explanation=explanation_for(facts) + _tolerance_note(quantity),
             numeric_unit=quantity.unit if quantity.kind not in {"year", "rank"} else "",
-            centrality=facts.centrality,
         )
         _set_numeric_key(draft, quantity)
         yield Candidate(draft, _quantity_fact(quantity), (f"{quantity.value:f}",), fact_context(facts, quantity.span))
@@ -365,16 +406,13 @@ def short_text_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
         stem = cloze(facts, name.span, other_facts(index, facts, name.span))
         variants, kind = _supported_variants(index, name)
         rule = "short_text.term" if kind == "term" else "short_text.name"
-        draft = DraftQuestion(
+        draft = sentence_draft(
+            facts,
             kind="short_text",
             prompt=f"{ASKED_AS[kind]} “{stem}”",
-            explanation=explanation_for(facts),
-            passage_position=facts.passage.position,
-            quote=facts.sentence.text,
-            cognitive_level="remember",
             rule=rule,
+            level="remember",
             accepted_answers=list(variants),
-            centrality=facts.centrality,
         )
         yield Candidate(draft, _name_fact(name, facts), variants, fact_context(facts, name.span))
 
@@ -433,6 +471,33 @@ def single_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Cand
         )
 
 
+def phrase_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
+    """Single choice on a phrase that closes a clause ("crippled by ___"), the other choices phrases of the same kind
+    from elsewhere in the source that the text does not make true here."""
+    for phrase in facts.phrases:
+        context = fact_context(facts, phrase.span)
+        pool = sorted(index.phrase_pool(phrase.kind), key=lambda text: (abs(len(text) - len(phrase.span.text)), text))
+        sentence = normalise(facts.sentence.text)
+        options: list[str] = []
+        for text in pool:
+            if len(options) == 3:
+                break
+            if normalise(text) not in sentence and not index.true_in_text(text, context):
+                options.append(text)
+        fact = f"phrase:{normalise(phrase.span.text)}"
+        yield from _single(
+            facts,
+            phrase.span,
+            phrase.span.text,
+            options,
+            other_facts(index, facts, phrase.span),
+            fact,
+            "single.phrase",
+            (phrase.span.text,),
+            context,
+        )
+
+
 def _single(
     facts: SentenceFacts,
     target: Span,
@@ -452,17 +517,13 @@ def _single(
     distractors = _similar_length(key, [o for o in options if normalise(o) in topics], 3)
     distractors += _similar_length(key, [o for o in options if normalise(o) not in topics], 3 - len(distractors))
     texts = sorted([key, *distractors], key=lambda text: _stable(text + facts.sentence.text))
-    quote = facts.sentence.text
-    draft = DraftQuestion(
+    draft = sentence_draft(
+        facts,
         kind="single",
         prompt=f"Which of these completes the source's statement? “{cloze(facts, target, avoid)}”",
-        explanation=explanation_for(facts),
-        passage_position=facts.passage.position,
-        quote=quote,
-        cognitive_level="remember",
         rule=rule,
-        choices=[DraftChoice(text, text == key, _choice_feedback(text, text == key, quote)) for text in texts],
-        centrality=facts.centrality,
+        level="remember",
+        choices=choices_for(texts, [key], facts.sentence.text),
     )
     yield Candidate(draft, fact, terms, context)
 
@@ -543,11 +604,11 @@ def true_false_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[
     if statement is None:
         return
     context = frozenset(content_words(facts.sentence.text))
-    fact = f"sentence:{facts.passage.position}:{facts.sentence.start}"
+    fact = _sentence_fact(facts)
     paraphrase = reword(statement, index.lowercase_words)
     options = [
         _true_false(index, facts, text, False, rule, misread_fact or fact, context, correction)
-        for text, rule, correction, misread_fact in _misreadings(index, facts, statement)
+        for text, rule, correction, misread_fact in _misreadings(index, facts)
     ]
     if paraphrase is not None:
         true_one = _true_false(index, facts, paraphrase, True, "true_false.paraphrase", fact, context, "")
@@ -561,30 +622,36 @@ _DEMONSTRATIVE_NOUN = re.compile(
 
 
 def _statement(facts: SentenceFacts) -> str | None:
-    text = _DISCOURSE_OPENERS.sub("", facts.sentence.text.rstrip(".!?").strip())
-    # "This reliance risks…" reads on its own as "The reliance risks…"; "This is…" does not.
-    text = _DEMONSTRATIVE_NOUN.sub("The ", text)
+    """The sentence as a statement that stands on its own, or None when it cannot (a question, a bare pronoun)."""
+    text = _standalone(_claim_text(facts))
     if _PRONOUN_START.match(text) or not 6 <= len(text.split()) <= 40 or "?" in text:
         return None
-    return upper_first(text)
+    return text
+
+
+def _claim_text(facts: SentenceFacts) -> str:
+    """The sentence without its closing mark; offsets into it are offsets into the sentence."""
+    return facts.sentence.text.rstrip(".!?").rstrip()
+
+
+def _standalone(text: str) -> str:
+    """Without an opening "However", and "This reliance risks…" as "The reliance risks…" ("This is…" stays)."""
+    return upper_first(_DEMONSTRATIVE_NOUN.sub("The ", _DISCOURSE_OPENERS.sub("", text)))
 
 
 def _as_claim(index: SourceIndex, text: str) -> str:
     return f"According to the source, {lower_first(text, index.lowercase_words)}."
 
 
-def _misreadings(
-    index: SourceIndex, facts: SentenceFacts, statement: str
-) -> Iterator[tuple[str, str, str, str | None]]:
+def _misreadings(index: SourceIndex, facts: SentenceFacts) -> Iterator[tuple[str, str, str, str | None]]:
     """Plausible misreadings, reworded: another quantity of the source, another name of the same kind, the opposite
     direction. Each changes one claim; the rewording keeps it from being the source's sentence with one word changed.
     """
-    # Where the statement starts in the passage: it may have lost an opening "However".
-    offset = facts.sentence.start + facts.sentence.text.find(statement[1:]) - 1
+    raw, offset = _claim_text(facts), facts.sentence.start
     for quantity in facts.quantities:
         start, end = quantity.span.start - offset, quantity.span.end - offset
         for value in _misread_values(index, quantity, fact_context(facts, quantity.span)):
-            changed = _with_article(statement[:start] + written_like(quantity, value) + statement[end:])
+            changed = _standalone(_with_article(raw[:start] + written_like(quantity, value) + raw[end:]))
             correction = f"the source gives {quantity.span.text}, not {written_like(quantity, value)}"
             reworded = reword(changed, index.lowercase_words) or changed
             yield reworded, "true_false.changed_quantity", correction, _quantity_fact(quantity)
@@ -593,14 +660,14 @@ def _misreadings(
             continue
         for other in same_kind_names(index, facts, name, wanted=1):
             start, end = name.span.start - offset, name.span.end - offset
-            changed = statement[:start] + other.span.text + statement[end:]
+            changed = _standalone(raw[:start] + other.span.text + raw[end:])
             correction = f"the source names {name.span.text}, not {other.span.text}"
             reworded = reword(changed, index.lowercase_words) or changed
             yield reworded, "true_false.swapped_entity", correction, _name_fact(name, facts)
-    for word in re.finditer(r"[A-Za-z]+", statement):
+    for word in re.finditer(r"[A-Za-z]+", raw):
         opposite = OPPOSITES.get(word.group().casefold())
         if opposite and word.group().islower():
-            changed = statement[: word.start()] + opposite + statement[word.end() :]
+            changed = _standalone(raw[: word.start()] + opposite + raw[word.end() :])
             correction = f"the source says “{word.group()}”, not “{opposite}”"
             yield reword(changed, index.lowercase_words) or changed, "true_false.reversed_direction", correction, None
             break
@@ -632,18 +699,9 @@ def _true_false(
         DraftChoice("True", truth, f"{right if truth else wrong} “{quote}”"),
         DraftChoice("False", not truth, f"{wrong if truth else right} “{quote}”"),
     ]
-    draft = DraftQuestion(
-        kind="true_false",
-        prompt=f"True or false? {_as_claim(index, statement)}",
-        explanation=explanation_for(facts),
-        passage_position=facts.passage.position,
-        quote=quote,
-        cognitive_level="understand",
-        rule=rule,
-        choices=choices,
-        centrality=facts.centrality,
-    )
-    return Candidate(draft, fact, (), context)
+    prompt = f"True or false? {_as_claim(index, statement)}"
+    draft = sentence_draft(facts, kind="true_false", prompt=prompt, rule=rule, level="understand", choices=choices)
+    return Candidate(draft, fact, (), context, frozenset({_sentence_fact(facts)}))
 
 
 # --- Multiple choice ----------------------------------------------------------------------------------------------
@@ -658,18 +716,14 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
         if len(distractors) < 2:
             continue
         texts = sorted([*keys, *distractors], key=lambda text: _stable(text + facts.sentence.text))
-        quote = facts.sentence.text
         stem = cloze(facts, listing.span, other_facts(index, facts, listing.span))
-        draft = DraftQuestion(
+        draft = sentence_draft(
+            facts,
             kind="multiple",
             prompt=f"Which of these does the source name here? Select all that apply. “{stem}”",
-            explanation=explanation_for(facts),
-            passage_position=facts.passage.position,
-            quote=quote,
-            cognitive_level="remember",
             rule="multiple.listing",
-            choices=[DraftChoice(text, text in keys, _choice_feedback(text, text in keys, quote)) for text in texts],
-            centrality=facts.centrality,
+            level="remember",
+            choices=choices_for(texts, keys, facts.sentence.text),
         )
         fact = f"listing:{facts.passage.position}:{listing.span.start}"
         yield Candidate(draft, fact, tuple(keys), fact_context(facts, listing.span))
@@ -704,40 +758,43 @@ def _listing_distractors(
 def statement_candidates(
     index: SourceIndex, passage_facts: list[SentenceFacts], neighbours: list[SentenceFacts]
 ) -> Iterator[Candidate]:
-    """“Which of these does the source say about X?”: true statements of the passage, altered ones beside them."""
-    statements = [(facts, _statement(facts)) for facts in passage_facts]
-    # The right choices are the source's own sentences, so each stands word for word in the quote.
+    """“Which of these does the source say about X?”: two true statements of the passage, altered ones beside them.
+
+    Statements come from sentences that hold no fact another draft asks about (no figure, list or name but the
+    source's subjects), so the choices give no answer away; the altered ones reverse what a neighbouring sentence
+    claims, as a hasty reader might.
+    """
     usable = [
         (facts, text)
-        for facts, text in statements
+        for facts, text in ((facts, _statement(facts)) for facts in passage_facts if _holds_no_fact(index, facts))
+        # The right choices are the source's own sentences, so each stands word for word in the quote.
         if text and len(text.split()) <= 30 and text[1:] in facts.sentence.text
     ]
     if len(usable) < 2:
         return
-    subject = _subject(index, [facts for facts, _ in usable])
+    true_ones = sorted(usable, key=lambda pair: -pair[0].centrality)[:2]
+    true_ones.sort(key=lambda pair: pair[0].sentence.start)
+    subject = _subject([facts for facts, _ in true_ones])
     if subject is None:
         return
-    true_ones = [(facts, text) for facts, text in usable if subject in facts.sentence.text][:2]
-    if len(true_ones) < 2:
-        true_ones = usable[:2]
-    altered = []
+    altered: list[tuple[SentenceFacts, str]] = []
     for facts in neighbours:
         text = _statement(facts)
-        if text is None or any(facts is chosen for chosen, _ in true_ones):
+        if text is None or not _holds_no_fact(index, facts) or any(facts is chosen for chosen, _ in true_ones):
             continue
-        for wrong, *_ in _misreadings(index, facts, text):
-            altered.append(upper_first(wrong))
+        for wrong, rule, *_ in _misreadings(index, facts):
+            if rule == "true_false.reversed_direction":
+                altered.append((facts, upper_first(wrong)))
+        altered.extend((facts, upper_first(wrong)) for wrong in _subjects_swapped(index, facts))
+        if len(altered) >= MAX_DISTRACTOR_CHOICE:
             break
-        if len(altered) == MAX_DISTRACTOR_CHOICE:
-            break
-    if len(altered) < 1:
+    if not altered:
         return
     keys = [text for _, text in true_ones]
-    wrongs = _similar_length(keys[0], altered, 2)
-    texts = sorted([*keys, *wrongs], key=lambda text: _stable(text))
+    wrongs = _similar_length(keys[0], [text for _, text in altered], 2)
+    texts = sorted([*keys, *wrongs], key=_stable)
     first, last = true_ones[0][0], true_ones[-1][0]
-    text = first.passage.text
-    quote = text[min(first.sentence.start, last.sentence.start) : max(first.sentence.end, last.sentence.end)]
+    quote = first.passage.text[first.sentence.start : last.sentence.end]
     draft = DraftQuestion(
         kind="multiple",
         prompt=f"Which of these does the source say about {subject}? Select all that apply.",
@@ -746,13 +803,47 @@ def statement_candidates(
         quote=quote,
         cognitive_level="understand",
         rule="multiple.statements",
-        choices=[DraftChoice(t, t in keys, _choice_feedback(t, t in keys, quote)) for t in texts],
+        choices=choices_for(texts, keys, quote),
         centrality=max(facts.centrality for facts, _ in true_ones),
     )
-    yield Candidate(draft, f"statements:{first.passage.position}", (), frozenset())
+    used = [facts for facts, _ in true_ones] + [facts for facts, text in altered if text in wrongs]
+    covers = frozenset(_sentence_fact(facts) for facts in used)
+    yield Candidate(draft, f"statements:{first.passage.position}", (), frozenset(), covers)
 
 
-def _subject(index: SourceIndex, facts_list: list[SentenceFacts]) -> str | None:
+def _subjects_swapped(index: SourceIndex, facts: SentenceFacts) -> Iterator[str]:
+    """The statement told of another of the source's subjects ("Russia can no longer stand alone" → "China…"):
+    subjects are never asked about, so the altered statement gives no answer away."""
+    raw, offset = _claim_text(facts), facts.sentence.start
+    for name in facts.names:
+        if normalise(name.span.text) not in index.topic_names or name.kind == "term":
+            continue
+        for other in index.name_pool(name.kind):
+            other_name = normalise(other.span.text)
+            if other_name == normalise(name.span.text) or other_name not in index.topic_names:
+                continue
+            if name.kind == "place" and place_class(other.span.text) != place_class(name.span.text):
+                continue
+            start, end = name.span.start - offset, name.span.end - offset
+            changed = _standalone(raw[:start] + other.span.text + raw[end:])
+            if not index.true_in_text(other.span.text, fact_context(facts, name.span)):
+                yield reword(changed, index.lowercase_words) or changed
+                return
+
+
+def _holds_no_fact(index: SourceIndex, facts: SentenceFacts) -> bool:
+    """Whether the sentence has nothing another draft asks about: no figure, no list, no name but the subjects'."""
+    if facts.quantities or facts.listings:
+        return False
+    return all(normalise(name.span.text) in index.topic_names for name in facts.names)
+
+
+def _sentence_fact(facts: SentenceFacts) -> str:
+    return f"sentence:{facts.passage.position}:{facts.sentence.start}"
+
+
+def _subject(facts_list: list[SentenceFacts]) -> str | None:
+    """What the statements are about: the name they give most often."""
     counts = Counter(name.span.text for facts in facts_list for name in facts.names if name.kind != "term")
     if counts:
         return counts.most_common(1)[0][0]
@@ -761,7 +852,14 @@ def _subject(index: SourceIndex, facts_list: list[SentenceFacts]) -> str | None:
 
 # --- The engine ---------------------------------------------------------------------------------------------------
 
-RULES = (numeric_candidates, short_text_candidates, single_candidates, true_false_candidates, listing_candidates)
+RULES = (
+    numeric_candidates,
+    short_text_candidates,
+    single_candidates,
+    phrase_candidates,
+    true_false_candidates,
+    listing_candidates,
+)
 
 
 def candidates_for(index: SourceIndex, passage: PassageText) -> list[Candidate]:
@@ -786,8 +884,6 @@ class OfflineEngine:
         progress: ProgressCallback | None = None,
         should_stop: StopCheck | None = None,
     ) -> DraftBatch:
-        from drafting.engines.quality import select
-
         index = SourceIndex(passages)
         candidates: list[Candidate] = []
         for done, passage in enumerate(passages, start=1):

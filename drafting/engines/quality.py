@@ -1,7 +1,7 @@
 """Quality rules on the whole set of candidate drafts.
 
-In order: every draft passes validation; its stem does not give its own key away; its
-choices are of similar length; one kind per fact (the kind least used so far, so the set
+In order: every draft passes validation (which also refuses a stem that gives its own key
+away and choices of very different lengths); one kind per fact (the kind least used so far, so the set
 mixes kinds); the same fact stated twice is asked once; no draft's prompt or choices give
 away another's answer (the bank's leak check); at most `per_passage_cap` drafts a passage;
 the most central facts first. Every candidate that falls out is counted by the rule's name.
@@ -11,19 +11,23 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
+from dataclasses import dataclass, field
 
-from drafting.engines.base import DraftBatch, PassageText
-from drafting.engines.offline import Candidate
+from drafting.engines.base import DraftBatch, DraftQuestion, PassageText
+from drafting.engines.validation import answer_words as _words
 from drafting.engines.validation import problem_with
-from quiz.bank.leaks import LeakItem, find_leaks, words_of
+from quiz.bank.leaks import LeakItem, find_leaks
 
-# Each draft's texts are read several times (stem check, index, leak check); read each once.
-_words = lru_cache(maxsize=65536)(words_of)
 
-# Choices whose lengths differ this much let a student guess by shape alone.
-UNEVEN_RATIO = 4
-UNEVEN_CHARACTERS = 40
+@dataclass
+class Candidate:
+    """A draft with what the quality rules need to know about it."""
+
+    draft: DraftQuestion
+    fact: str  # what the draft asks about; drafts of one fact compete for one place
+    answer_terms: tuple[str, ...]  # what would give its answer away, for the leak check
+    context: frozenset[str] = field(default_factory=frozenset)  # content words around the key, to spot repeats
+    covers: frozenset[str] = field(default_factory=frozenset)  # the sentences a statement question restates
 
 
 def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, per_passage_cap: int) -> DraftBatch:
@@ -31,7 +35,7 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
     by_position = {passage.position: passage for passage in passages}
     sound = []
     for candidate in candidates:
-        reason = problem_with(candidate.draft, by_position) or _shape_problem(candidate)
+        reason = problem_with(candidate.draft, by_position)
         if reason is None:
             sound.append(candidate)
         else:
@@ -58,7 +62,8 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
         reason = reasons[fact]
         if reason is not None:
             batch.dropped[reason] += 1
-        batch.dropped["same_fact_other_kind"] += len(group) - 1
+        if len(group) > 1:
+            batch.dropped["same_fact_other_kind"] += len(group) - 1
     batch.drafts = sorted((candidate.draft for candidate in kept.candidates), key=lambda draft: -draft.centrality)
     return batch
 
@@ -125,14 +130,17 @@ def _keep_one(
         return "passage_cap"
     if any(_same_fact(group[0], other) for other in kept.by_fact.get(group[0].fact, [])):
         return "duplicate_fact"
+    reason = "leaks_answer"
     for candidate in sorted(group, key=lambda candidate: _share(candidate, kinds, costly)):
-        if not kept.leaks_with(candidate):
+        if candidate.covers & kept.covered:
+            reason = "duplicate_fact"  # a statement question already restates this sentence, or the other way round
+        elif not kept.leaks_with(candidate):
             kept.add(candidate)
             kinds[candidate.draft.kind] += 1
             kinds[_mix_label(candidate)] += candidate.draft.kind == "true_false"
             per_passage[position] += 1
             return None
-    return "leaks_answer"
+    return reason
 
 
 # Statements that show many facts at once are weighed last among equals, so the facts are asked first.
@@ -142,18 +150,6 @@ _KIND_ORDER = {"numeric": 0, "short_text": 1, "single": 2, "multiple": 3, "true_
 def _rank(candidate: Candidate) -> tuple[float, int, int, str, str]:
     draft = candidate.draft
     return (-draft.centrality, draft.passage_position, _KIND_ORDER[draft.kind], draft.rule, draft.prompt)
-
-
-def _shape_problem(candidate: Candidate) -> str | None:
-    draft = candidate.draft
-    stem = set(_words(draft.prompt))
-    if any(words and words <= stem for words in (set(_words(term)) for term in candidate.answer_terms)):
-        return "key_in_stem"
-    lengths = [len(choice.text) for choice in draft.choices]
-    uneven = bool(lengths) and max(lengths) > UNEVEN_RATIO * min(lengths)
-    if draft.kind in {"single", "multiple"} and uneven and max(lengths) - min(lengths) > UNEVEN_CHARACTERS:
-        return "choices_uneven"
-    return None
 
 
 def _same_fact(one: Candidate, other: Candidate) -> bool:
@@ -174,6 +170,7 @@ class _KeptSet:
     def __init__(self) -> None:
         self.candidates: list[Candidate] = []
         self.by_fact: dict[str, list[Candidate]] = defaultdict(list)
+        self.covered: set[str] = set()
         self.items: list[LeakItem] = []
         self.shown_with_word: dict[str, set[int]] = defaultdict(set)  # word -> kept drafts whose stem shows it
         self.answers_with_word: dict[str, list[tuple[frozenset[str], int]]] = defaultdict(list)
@@ -183,6 +180,7 @@ class _KeptSet:
         item = _leak_item(number, candidate)
         self.candidates.append(candidate)
         self.by_fact[candidate.fact].append(candidate)
+        self.covered |= candidate.covers
         self.items.append(item)
         for word in set(_words(item.shown_before)):
             self.shown_with_word[word].add(number)

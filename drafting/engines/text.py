@@ -571,3 +571,64 @@ OPPOSITES = {
     "loss": "gain",
     "lost": "gained",
 }
+
+
+# --- Phrases ("crippled by Western sanctions", "surviving on scraps of technology") ------------------------------
+
+_PHRASE_START = re.compile(r"\b(?P<lead>by|to|on|with|from|into|toward|towards)\s+(?=\S)")
+_PHRASE_END_WORDS = _word_set(
+    "that which who whom while because but when where so since as if though although is are was were has have had "
+    "will would can could"
+)
+DETERMINERS = _word_set("a an the its their his her our this these that those no some every each")
+# "aims to replicate…" is what someone does; "adhere to strict censorship" names a thing. Other "to"s are skipped.
+TAKES_AN_ACTION = _word_set(
+    "aim aims aimed manage managed attempt attempting attempted try trying tried order ordered force forced forcing "
+    "want wants wanted need needs needed able unable seek seeks sought plan plans planned established used going "
+    "struggling refusing refused failed fails expected continue continues continued began begin decided"
+)
+NAMES_A_THING = _word_set("adhere adheres turned turn turns compared close next due according related similar thanks")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    span: Span
+    kind: str  # "thing" (a noun phrase) or "action" (what someone does, after "to")
+
+
+def find_phrases(sentence: Span) -> list[Phrase]:
+    """Phrases of two to six words that close a clause after "by", "to", "on"…: what did it, what it is for."""
+    phrases = []
+    for match in _PHRASE_START.finditer(sentence.text):
+        words = list(re.finditer(r"[\w'’-]+|[^\w\s]", sentence.text[match.end() :]))
+        taken: list[re.Match[str]] = []
+        for word in words:
+            if not re.match(r"[\w'’-]", word.group()) or word.group().casefold() in _PHRASE_END_WORDS:
+                break
+            taken.append(word)
+        closes_clause = len(taken) == len(words) or words[len(taken)].group().casefold() in _PHRASE_END_WORDS | {
+            ".",
+            ",",
+            ";",
+            ":",
+            "!",
+            "?",
+        }
+        if not 2 <= len(taken) <= 6 or not closes_clause:
+            continue
+        first = taken[0].group()
+        if first.casefold() in STOPWORDS - DETERMINERS or taken[-1].group().casefold() in STOPWORDS:
+            continue
+        kind = "thing"
+        if match["lead"] == "to" and first.casefold() not in DETERMINERS:
+            before = sentence.text[: match.start()].split()[-1:]
+            lead_word = before[0].casefold() if before else ""
+            if lead_word in TAKES_AN_ACTION and first.islower():
+                kind = "action"
+            elif lead_word not in NAMES_A_THING:
+                continue
+        start = sentence.start + match.end() + taken[0].start()
+        end = sentence.start + match.end() + taken[-1].end()
+        phrases.append(Phrase(Span(start, end, sentence.text[start - sentence.start : end - sentence.start]), kind))
+    # "to adhere to strict ideological censorship": the inner phrase is the fact.
+    return [p for p in phrases if not any(o is not p and p.span.start < o.span.start < p.span.end for o in phrases)]

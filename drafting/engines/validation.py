@@ -8,9 +8,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 
 from drafting.engines.base import DraftBatch, DraftQuestion, PassageText
 from drafting.engines.text import normalise
+from quiz.bank.leaks import words_of
+
+# The leak check's reading of words (numbers as digits, plurals as singulars), read once per text.
+answer_words = lru_cache(maxsize=65536)(words_of)
+# Choices whose lengths differ this much let a student guess by shape alone.
+UNEVEN_RATIO = 4
+UNEVEN_CHARACTERS = 40
 
 KINDS = {"single", "multiple", "true_false", "numeric", "short_text"}
 LEVELS = {"remember", "understand", "apply", "analyse", "evaluate"}
@@ -30,11 +38,33 @@ def problem_with(draft: DraftQuestion, passages: Mapping[int, PassageText]) -> s
     if not draft.quote.strip() or draft.quote not in passage.text:
         return "quote_not_in_passage"
     if draft.kind in {"single", "multiple", "true_false"}:
-        return _choice_problem(draft)
+        problem = _choice_problem(draft)
+    elif draft.kind == "numeric":
+        problem = _numeric_problem(draft)
+    else:
+        problem = None if [answer for answer in draft.accepted_answers if answer.strip()] else "no_accepted_answer"
+    return problem or _stem_problem(draft)
+
+
+def answer_terms(draft: DraftQuestion) -> list[str]:
+    """What gives the draft's answer away: its accepted answers, its number, the text of its right choices."""
+    if draft.kind == "short_text":
+        return list(draft.accepted_answers)
     if draft.kind == "numeric":
-        return _numeric_problem(draft)
-    if not [answer for answer in draft.accepted_answers if answer.strip()]:
-        return "no_accepted_answer"
+        return [f"{draft.numeric_answer:f}"] if draft.numeric_answer is not None else []
+    if draft.kind in {"single", "multiple"}:
+        return [choice.text for choice in draft.choices if choice.is_correct]
+    return []
+
+
+def _stem_problem(draft: DraftQuestion) -> str | None:
+    stem = set(answer_words(draft.prompt))
+    if any(words and words <= stem for words in (set(answer_words(term)) for term in answer_terms(draft))):
+        return "key_in_stem"
+    lengths = [len(choice.text) for choice in draft.choices]
+    uneven = bool(lengths) and max(lengths) > UNEVEN_RATIO * min(lengths)
+    if draft.kind in {"single", "multiple"} and uneven and max(lengths) - min(lengths) > UNEVEN_CHARACTERS:
+        return "choices_uneven"
     return None
 
 

@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,7 +18,7 @@ from config.requests import HtmxHttpRequest
 from quiz.admin.regrade import regrade_apply, regrade_plan
 from quiz.bank import gift, importer, json_format
 from quiz.bank.citations import BROKEN, STALE, citation_problems, mark_rechecked
-from quiz.bank.leaks import leaks_in_quiz
+from quiz.bank.leaks import leaks_by_quiz
 from quiz.bank.records import BankFormatError
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response
@@ -118,7 +119,7 @@ def citation_check(request: HtmxHttpRequest) -> HttpResponse:
         **_admin_context(request, "Citation check"),
         "broken": [p for p in problems if p.kind == BROKEN],
         "stale": [p for p in problems if p.kind == STALE],
-        "leaks_by_quiz": [(quiz, leaks_in_quiz(quiz)) for quiz in Quiz.objects.order_by("title")],
+        "leaks_by_quiz": leaks_by_quiz(Quiz.objects.order_by("title")),
         "can_change": request.user.has_perm("quiz.change_question"),
     }
     return render(request, "admin/quiz/question/citation_check.html", context)
@@ -209,4 +210,14 @@ def bank_import(request: HtmxHttpRequest) -> HttpResponse:
         context.update(error=error, chosen_format=fmt)
         return render(request, "admin/quiz/question/import.html", context, status=400)
     messages.success(request, f"Imported {upload.name}: {report.summary()}.")
+    leaky = [quiz.title for quiz, leaks in leaks_by_quiz(Quiz.objects.order_by("title")) if leaks]
+    if leaky:
+        messages.warning(
+            request,
+            format_html(
+                'In {}, a question gives away another\'s answer. <a href="{}">See the leak check</a>.',
+                ", ".join(f"“{title}”" for title in leaky),
+                reverse("admin:quiz_question_citations"),
+            ),
+        )
     return redirect("admin:quiz_question_changelist")

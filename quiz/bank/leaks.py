@@ -17,17 +17,15 @@ The quote is not counted: it is the article's own sentence, and the article is
 open to students in the reader anyway.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from quiz.models import Question, Quiz
+from django.db.models import Prefetch, QuerySet
+
+from quiz.models import CHOICE_KINDS, FeedbackMode, Question, QuestionKind, Quiz
 
 
 @dataclass(frozen=True)
@@ -148,8 +146,6 @@ def words_of(text: str) -> list[str]:
 
 def leak_item_for(question: Question) -> LeakItem:
     """The texts of one question the leak check compares (its choices read through ``question.choices.all()``)."""
-    from quiz.models import CHOICE_KINDS, QuestionKind
-
     choices = list(question.choices.all()) if question.kind in CHOICE_KINDS else []
     terms: list[str] = []
     if question.kind == QuestionKind.SHORT_TEXT:
@@ -210,11 +206,21 @@ def _first_leak(giver: str, taker: str, terms, before: set[str], after: set[str]
 
 
 def leaks_in_quiz(quiz: Quiz) -> list[Leak]:
-    """The leaks that matter in ``quiz``: feedback text counts only when the quiz gives feedback after each question."""
-    from quiz.models import FeedbackMode
+    """The leaks that matter in ``quiz``: among its published questions (the ones students see), with feedback
+    text counted only when the quiz gives feedback after each question."""
+    questions = quiz.questions.filter(is_published=True).prefetch_related("choices").order_by("key")
+    return _leaks_that_matter(questions, quiz.feedback_mode)
 
-    questions = quiz.questions.prefetch_related("choices").order_by("key")
+
+def leaks_by_quiz(quizzes: QuerySet[Quiz]) -> list[tuple[Quiz, list[Leak]]]:
+    """Each quiz with the leaks that matter in it, in three queries whatever the number of quizzes."""
+    questions = Question.objects.published().prefetch_related("choices").order_by("key")
+    quizzes = quizzes.prefetch_related(Prefetch("questions", queryset=questions))
+    return [(quiz, _leaks_that_matter(quiz.questions.all(), quiz.feedback_mode)) for quiz in quizzes]
+
+
+def _leaks_that_matter(questions: Iterable[Question], feedback_mode: str) -> list[Leak]:
     leaks = find_leaks([leak_item_for(question) for question in questions])
-    if quiz.feedback_mode != FeedbackMode.IMMEDIATE:
+    if feedback_mode != FeedbackMode.IMMEDIATE:
         leaks = [leak for leak in leaks if not leak.immediate_only]
     return leaks

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz.bank.leaks import leaks_in_quiz
+from quiz.bank.leaks import leaks_by_quiz
 from quiz.models import Quiz
 
 
@@ -16,8 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, all: bool, **options):
         quizzes = Quiz.objects.all() if all else Quiz.objects.published()
         total = 0
-        for quiz in quizzes.order_by("slug"):
-            leaks = leaks_in_quiz(quiz)
+        for quiz, leaks in leaks_by_quiz(quizzes.order_by("slug")):
             total += len(leaks)
             for leak in leaks:
                 self.stdout.write(f"LEAK in {quiz.slug}: {leak.describe()}")
