@@ -387,7 +387,7 @@ def read_pdf(data: bytes) -> Extracted:
     if not blocks:
         raise IntakeError("This PDF has no text layer to read (it looks like a scan). Paste its text instead.")
     details = SourceDetails()
-    metadata = reader.metadata or {}
+    metadata: dict = dict(reader.metadata or {})
     _set_detail(details, "title", squeeze(str(metadata.get("/Title") or "")))
     _set_detail(details, "author", squeeze(str(metadata.get("/Author") or "")))
     _set_detail(details, "date", str(metadata.get("/CreationDate") or ""))

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -73,20 +71,21 @@ class EngineNotice:
     """What the intake pages tell the teacher about the engine: its name, and where text would be sent."""
 
     name: str
-    available: bool
+    problem: str  # why the engine cannot draft here, or "" when it can
     sends_text_to: str  # the host of a configured third party, or "" when the text stays on this server
+
+    @property
+    def available(self) -> bool:
+        return not self.problem
 
 
 def engine_notice() -> EngineNotice:
     name = settings.DRAFTING_ENGINE
     try:
         engine = get_engine(name)
-    except DraftingError:
-        return EngineNotice(name=name, available=False, sends_text_to="")
-    sends_to = getattr(engine, "sends_text_to", "") or ""
-    if not sends_to and name == "model":
-        sends_to = urlsplit(os.environ.get("DRAFTING_MODEL_BASE_URL", "")).hostname or "a model service"
-    return EngineNotice(name=name, available=True, sends_text_to=str(sends_to))
+    except DraftingError as error:
+        return EngineNotice(name=name, problem=str(error), sends_text_to="")
+    return EngineNotice(name=name, problem="", sends_text_to=str(getattr(engine, "sends_text_to", "") or ""))
 
 
 # Bringing a source in ----------------------------------------------------------------------
@@ -98,9 +97,10 @@ def source_text_from_blocks(blocks: Sequence[Block]) -> str:
     return "\n\n".join(lines) + "\n"
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:80].strip("-") or "source"
-    taken = set(Source.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+def _unique_slug(model: type[Source] | type[Quiz], title: str, *, fallback: str) -> str:
+    """A slug from the title that no row of ``model`` has yet: "title", then "title-2", "title-3"…"""
+    base = slugify(title)[:80].strip("-") or fallback
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
@@ -114,7 +114,7 @@ def source_create(*, owner, details: SourceDetails, blocks: Sequence[Block]) -> 
     if not kept:
         raise IntakeError("Keep at least one block: every block was dropped.")
     source = Source.objects.create(
-        slug=_unique_slug(details.title),
+        slug=_unique_slug(Source, details.title, fallback="source"),
         title=details.title[:300],
         author=details.author[:200],
         publisher=details.publisher[:200],
@@ -157,7 +157,9 @@ def drafts_save(*, source: Source, batch: DraftBatch, engine: str, job: Drafting
     passages = {passage.position: passage for passage in source.passages.all()}
     keys = [draft_key(source, draft) for draft in batch.drafts]
     existing = set(Question.objects.filter(key__in=keys).values_list("key", flat=True))
-    questions, records, choices = [], [], []
+    questions: list[Question] = []
+    records: list[tuple[Question, DraftQuestion]] = []
+    choices: list[Choice] = []
     for key, proposed in zip(keys, batch.drafts, strict=True):
         passage = passages.get(proposed.passage_position)
         if key in existing or passage is None or not proposed.quote or proposed.quote not in passage.text:
@@ -368,13 +370,8 @@ def quiz_from_accepted(*, source: Source, owner, title: str) -> Quiz:
     if not question_ids:
         raise DraftingError("Accept at least one draft first: a quiz is made of the accepted ones.")
     title = " ".join(title.split())[:200] or f"{source.title} quiz"[:200]
-    base = slugify(title)[:80].strip("-") or "quiz"
-    taken = set(Quiz.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
     quiz = Quiz.objects.create(
-        slug=slug,
+        slug=_unique_slug(Quiz, title, fallback="quiz"),
         title=title,
         description=f"Questions on “{source.title}”, each citing the passage that proves its answer.",
         owner=owner,

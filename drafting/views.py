@@ -8,39 +8,43 @@ post and redirect); htmx swaps the changed fragment instead and sends ``Vary: HX
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.roles import teacher_required
+from config.requests import AuthenticatedHttpRequest
 from content.models import PassageKind, Source
 from drafting import intake, services
 from drafting.forms import IntakeForm, QuizFromDraftsForm, RejectForm, SourceDetailsForm
 from drafting.models import Draft, DraftingJob, ReviewState
 from quiz.models import Choice
-from quiz.views.teach import teacher_required
 
 HX = "HX-Request"
+DRAFTS_PER_PAGE = 40
 
 
-def _sources_for(request: HttpRequest):
+def _sources_for(request: AuthenticatedHttpRequest):
     sources = Source.objects.all()
     return sources if request.user.is_superuser else sources.filter(owner=request.user)
 
 
-def _get_source_for(request: HttpRequest, slug: str) -> Source:
+def _get_source_for(request: AuthenticatedHttpRequest, slug: str) -> Source:
     """The teacher's own source (any, for a superuser), or 404: another teacher's drafts stay unseen."""
     return get_object_or_404(_sources_for(request).select_related("owner"), slug=slug)
 
 
-def _full_page(request: HttpRequest) -> bool:
+def _full_page(request: AuthenticatedHttpRequest) -> bool:
     return not request.htmx or request.htmx.history_restore_request
 
 
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+def _redirect(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
@@ -49,7 +53,7 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 @teacher_required
 @require_GET
-def source_list(request: HttpRequest) -> HttpResponse:
+def source_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     sources = _sources_for(request).annotate(
         passage_count=Count("passages", distinct=True),
         pending=Count("drafts", filter=Q(drafts__state=ReviewState.PENDING), distinct=True),
@@ -60,7 +64,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def source_new(request: HttpRequest) -> HttpResponse:
+def source_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a file or paste text; it is read into blocks and shown for checking, not saved yet."""
     form = IntakeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -82,14 +86,16 @@ def source_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_intake(request: HttpRequest, token: str) -> dict:
+def _get_intake(request: AuthenticatedHttpRequest, token: str) -> dict:
     found = intake.intake_get(request.session, token)
     if found is None:
         raise Http404("This preview has expired or belongs to another session: bring the source in again.")
     return found
 
 
-def _preview(request: HttpRequest, token: str, found: dict, *, details_form=None, edit_error=None, status=200):
+def _preview(
+    request: AuthenticatedHttpRequest, token: str, found: dict, *, details_form=None, edit_error=None, status=200
+):
     blocks = found["blocks"]
     for index, block in enumerate(blocks):
         block["index"] = index
@@ -108,19 +114,19 @@ def _preview(request: HttpRequest, token: str, found: dict, *, details_form=None
     }
     template = "drafting/preview.html" if _full_page(request) else "drafting/preview.html#blocks"
     response = render(request, template, context, status=status)
-    response["Vary"] = HX
+    patch_vary_headers(response, [HX])
     return response
 
 
 @teacher_required
 @require_GET
-def intake_preview(request: HttpRequest, token: str) -> HttpResponse:
+def intake_preview(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     return _preview(request, token, _get_intake(request, token))
 
 
 @teacher_required
 @require_POST
-def intake_block(request: HttpRequest, token: str, index: int) -> HttpResponse:
+def intake_block(request: AuthenticatedHttpRequest, token: str, index: int) -> HttpResponse:
     """One edit of the preview's blocks: drop/keep, merge with the next, split, change the kind."""
     found = _get_intake(request, token)
     blocks = found["blocks"]
@@ -152,7 +158,7 @@ def intake_block(request: HttpRequest, token: str, index: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def intake_save(request: HttpRequest, token: str) -> HttpResponse:
+def intake_save(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Save the source as previewed, owned by the teacher; then draft its questions if asked."""
     found = _get_intake(request, token)
     form = SourceDetailsForm(request.POST)
@@ -171,7 +177,7 @@ def intake_save(request: HttpRequest, token: str) -> HttpResponse:
     return _start_drafting(request, source)
 
 
-def _start_drafting(request: HttpRequest, source: Source) -> HttpResponse:
+def _start_drafting(request: AuthenticatedHttpRequest, source: Source) -> HttpResponse:
     try:
         job = services.job_start(source=source, requested_by=request.user)
     except services.DraftingError as error:
@@ -183,7 +189,7 @@ def _start_drafting(request: HttpRequest, source: Source) -> HttpResponse:
     return _redirect(request, reverse("source_drafts", args=[source.slug]))
 
 
-def _job_message(request: HttpRequest, job: DraftingJob) -> None:
+def _job_message(request: AuthenticatedHttpRequest, job: DraftingJob) -> None:
     if job.status == "failed":
         messages.error(request, job.error)
     else:
@@ -195,14 +201,14 @@ def _job_message(request: HttpRequest, job: DraftingJob) -> None:
 
 @teacher_required
 @require_POST
-def draft_start(request: HttpRequest, slug: str) -> HttpResponse:
+def draft_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _start_drafting(request, _get_source_for(request, slug))
 
 
 @teacher_required
 @require_GET
 @vary_on_headers(HX)
-def job_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, slug: str, job_id: int) -> HttpResponse:
     """The job's progress: polled by htmx every second, refreshed by the page itself without JavaScript."""
     source = _get_source_for(request, slug)
     job = get_object_or_404(DraftingJob, pk=job_id, source=source)
@@ -212,7 +218,7 @@ def job_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def job_cancel(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def job_cancel(request: AuthenticatedHttpRequest, slug: str, job_id: int) -> HttpResponse:
     source = _get_source_for(request, slug)
     job = services.job_cancel(job=get_object_or_404(DraftingJob, pk=job_id, source=source))
     if request.htmx:
@@ -229,7 +235,7 @@ def _counts(source: Source) -> dict[str, int]:
     return counts
 
 
-def _review_context(request: HttpRequest, source: Source, *, errors: dict | None = None) -> dict:
+def _review_context(request: AuthenticatedHttpRequest, source: Source, *, errors: dict | None = None) -> dict:
     """Drafts grouped by passage, with the passage text and every cited quote marked; constant queries."""
     state = request.GET.get("state", "")
     drafts = (
@@ -240,8 +246,10 @@ def _review_context(request: HttpRequest, source: Source, *, errors: dict | None
     )
     if state in ReviewState.values:
         drafts = drafts.filter(state=state)
+    # A 50-page source gives hundreds of drafts: a page of them at a time keeps the page light.
+    page = Paginator(drafts, DRAFTS_PER_PAGE).get_page(request.GET.get("page"))
     groups: dict[int, dict] = {}
-    for draft in drafts:
+    for draft in page.object_list:
         draft.review_error = (errors or {}).get(draft.pk)
         passage = draft.question.passage
         passage.source = source  # the reader link needs its slug: no query per passage
@@ -254,6 +262,7 @@ def _review_context(request: HttpRequest, source: Source, *, errors: dict | None
     return {
         "source": source,
         "groups": list(groups.values()),
+        "page": page,
         "state": state if state in ReviewState.values else "",
         "states": [("", "All", counts["all"])] + [(s.value, s.label, counts[s.value]) for s in ReviewState],
         "counts": counts,
@@ -284,13 +293,13 @@ def highlight_runs(text: str, quotes: list[str]) -> list[tuple[str, bool]]:
 @teacher_required
 @require_GET
 @vary_on_headers(HX)
-def source_drafts(request: HttpRequest, slug: str) -> HttpResponse:
+def source_drafts(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     source = _get_source_for(request, slug)
     template = "drafting/review.html" if _full_page(request) else "drafting/review.html#review"
     return render(request, template, _review_context(request, source))
 
 
-def _get_draft_for(request: HttpRequest, slug: str, draft_id: int) -> tuple[Source, Draft]:
+def _get_draft_for(request: AuthenticatedHttpRequest, slug: str, draft_id: int) -> tuple[Source, Draft]:
     source = _get_source_for(request, slug)
     draft = get_object_or_404(
         Draft.objects.select_related("question__passage").prefetch_related("question__choices"),
@@ -302,7 +311,7 @@ def _get_draft_for(request: HttpRequest, slug: str, draft_id: int) -> tuple[Sour
 
 @teacher_required
 @require_POST
-def draft_review(request: HttpRequest, slug: str, draft_id: int, action: str) -> HttpResponse:
+def draft_review(request: AuthenticatedHttpRequest, slug: str, draft_id: int, action: str) -> HttpResponse:
     """Accept, reject (with a reason) or restore one draft; htmx gets the card back and the new counts."""
     source, draft = _get_draft_for(request, slug, draft_id)
     if action == "accept":
@@ -332,7 +341,7 @@ def _draft_card(request, source, draft, *, errors=None, status=200) -> HttpRespo
 
 @teacher_required
 @require_POST
-def drafts_accept(request: HttpRequest, slug: str) -> HttpResponse:
+def drafts_accept(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Accept the ticked drafts, or every draft still to review ("Accept all")."""
     source = _get_source_for(request, slug)
     ids = None if "all" in request.POST else [int(i) for i in request.POST.getlist("draft") if i.isdigit()]
@@ -346,7 +355,7 @@ def drafts_accept(request: HttpRequest, slug: str) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def quiz_make(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_make(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A quiz of the accepted drafts, owned by the teacher; then the dashboard, to assign it to a class."""
     source = _get_source_for(request, slug)
     form = QuizFromDraftsForm(request.POST)

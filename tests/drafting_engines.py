@@ -105,6 +105,22 @@ class PacedOfflineEngine:
         return OfflineEngine().draft(passages, progress=paced, should_stop=should_stop)
 
 
+def database_worker(*, batch: bool, worker_id: str):
+    """One worker of the database-backed tasks backend, as `manage.py db_worker` makes it, for one task."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=["default"],
+        interval=0 if batch else 0.1,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
 TEST_ENGINES = {
     "quote": "tests.drafting_engines.QuoteEngine",
     "broken": "tests.drafting_engines.BrokenEngine",

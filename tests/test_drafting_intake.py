@@ -173,3 +173,27 @@ def test_save_and_draft_drafts_a_short_source_at_once(teacher_client, teacher):
     assert questions.count() == 6  # two for each of the three paragraphs
     assert not questions.filter(is_published=True).exists()
     assert set(questions.values_list("author", flat=True)) == {teacher.pk}
+
+
+class ThirdPartyEngine:
+    name = "hosted"
+    sends_text_to = "api.example-llm.com"
+
+
+def test_the_intake_pages_say_when_the_text_will_be_sent_to_a_third_party(teacher_client, settings):
+    settings.DRAFTING_ENGINES = {"hosted": "tests.test_drafting_intake.ThirdPartyEngine"}
+    settings.DRAFTING_ENGINE = "hosted"
+    assert "Your text will be sent to api.example-llm.com" in teacher_client.get(reverse("source_new")).content.decode()
+
+
+def test_the_intake_pages_say_so_when_the_model_engine_is_not_configured(teacher_client, settings, monkeypatch):
+    monkeypatch.delenv("DRAFTING_MODEL_BASE_URL", raising=False)
+    settings.DRAFTING_ENGINE = "model"
+    body = teacher_client.get(reverse("source_new")).content.decode()
+    assert "The model engine is not configured" in body
+    assert "You can save sources, but not draft questions" in body
+
+
+def test_the_offline_engine_sends_the_text_nowhere(teacher_client, settings):
+    settings.DRAFTING_ENGINE = "offline"
+    assert "your text is sent nowhere" in teacher_client.get(reverse("source_new")).content.decode()

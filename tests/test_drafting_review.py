@@ -5,6 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from content.models import Passage
 from drafting import services
@@ -121,9 +123,18 @@ def test_the_review_page_answers_htmx_with_the_fragment_and_history_restore_with
 def test_the_review_page_takes_the_same_queries_whatever_the_number_of_drafts(
     teacher_client, source, drafts, django_assert_num_queries
 ):
-    # session, user, teachers group, source, drafts, their choices, counts by state, rates by rule, last job
-    with django_assert_num_queries(9):
+    # session, user, teachers group, source, count of drafts (pager), a page of drafts, their choices,
+    # counts by state, rates by rule, last job
+    with django_assert_num_queries(10):
         teacher_client.get(review_url(source))
+
+
+def test_many_drafts_are_shown_a_page_at_a_time(teacher_client, source, drafts, monkeypatch):
+    monkeypatch.setattr("drafting.views.DRAFTS_PER_PAGE", 4)
+    first = teacher_client.get(review_url(source)).content.decode()
+    second = teacher_client.get(review_url(source, page=2)).content.decode()
+    assert first.count('class="draft-card') == 4 and second.count('class="draft-card') == 2
+    assert "Page 1 of 2" in first and "page=2" in first
 
 
 def test_accept_reject_and_restore_one_draft_with_htmx(teacher_client, drafts):
@@ -197,3 +208,37 @@ def test_acceptance_rate_per_rule_on_the_page_and_in_the_command(teacher_client,
     out = StringIO()
     call_command("draft_acceptance", stdout=out)
     assert "true_false.paraphrase" in out.getvalue() and "50%" in out.getvalue()
+
+
+NAMES = ["Ingrid Solberg", "Norled", "Bergen", "Enova", "Kari Lunde", "Fjord1"]
+UNITS = ["cars", "percent", "ferries", "tonnes", "kroner"]
+
+
+@st.composite
+def source_texts(draw) -> str:
+    """A title and a few paragraphs of sentences with numbers, years and names, as a teacher might paste."""
+    paragraphs = []
+    for _ in range(draw(st.integers(1, 4))):
+        sentences = [
+            f"In {draw(st.integers(1990, 2030))} {draw(st.sampled_from(NAMES))} counted "
+            f"{draw(st.integers(2, 99999)):,} {draw(st.sampled_from(UNITS))} near {draw(st.sampled_from(NAMES))}."
+            for _ in range(draw(st.integers(1, 3)))
+        ]
+        paragraphs.append(" ".join(sentences))
+    return "Ferry facts\n\n" + "\n\n".join(paragraphs)
+
+
+@pytest.mark.django_db
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=source_texts())
+def test_every_saved_draft_quotes_its_passage_word_for_word_and_stays_hidden(teacher, text):
+    from drafting.engines.offline import OfflineEngine
+
+    extracted = services.extract_text(text)
+    source = services.source_create(owner=teacher, details=extracted.details, blocks=extracted.blocks)
+    batch = OfflineEngine().draft(services.passage_texts(source))
+    saved = services.drafts_save(source=source, batch=batch, engine="offline")
+    for draft in Draft.objects.filter(pk__in=[d.pk for d in saved]).select_related("question__passage"):
+        question = draft.question
+        assert question.quote and question.quote in question.passage.text
+        assert not question.is_published and question.author == teacher

@@ -8,13 +8,12 @@ import threading
 
 import pytest
 from django.db import connection
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
 from content.models import Source
 from drafting.models import Draft, DraftingJob, JobStatus, ReviewState
 from quiz.models import Quiz
-from tests.drafting_engines import TEST_ENGINES
+from tests.drafting_engines import TEST_ENGINES, database_worker
 from tests.e2e.conftest import BASE_DIR
 from tests.e2e.news_article import NEWS_HTML, report_pdf
 from tests.e2e.steps import PASSWORD, answer_with_mouse, current_attempt, expect_cited_feedback, log_in, plan_answer
@@ -37,11 +36,13 @@ def drafting_class(live_server, settings):
     return classroom
 
 
-def keep_screenshots(screenshot, page, name):
+def keep_screenshots(screenshot, page, name, axe_check=None):
     """Save the page at both widths (whole pages for the test output, the first screenful for the
     docs), and check that it fits a phone without scrolling sideways."""
     shots = screenshot(page, name)
     assert shots.phone_overflow <= 0, f"{name} scrolls sideways on a phone"
+    if axe_check is not None:
+        axe_check(name)
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size
     for width_name, size in {"phone": (360, 800), "desktop": (1280, 1000)}.items():
@@ -60,16 +61,7 @@ def start_worker() -> threading.Thread:
 
     def run():
         try:
-            Worker(
-                queue_names=["default"],
-                interval=0.1,
-                batch=False,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=1,
-                worker_id="browser-test",
-                excluded_queue_names=[],
-            ).run()
+            database_worker(batch=False, worker_id="browser-test").run()
         finally:
             connection.close()
 
@@ -79,15 +71,20 @@ def start_worker() -> threading.Thread:
 
 
 def test_a_new_teacher_turns_a_news_page_and_a_pdf_into_a_cited_quiz_for_a_class(
-    page, new_context, live_server, drafting_class, settings, screenshot
+    page, new_context, live_server, drafting_class, settings, screenshot, axe_violations
 ):
     base = live_server.url
+    findings: dict[str, list] = {}
+
+    def axe_check(name: str) -> None:
+        findings[name] = axe_violations(page)
+
     log_in(page, base, "teacher-tess")
 
     # 1. The news page, saved from the browser.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Sources").click()
     page.get_by_role("link", name="Bring a source in").click()
-    keep_screenshots(screenshot, page, "intake-upload")
+    keep_screenshots(screenshot, page, "intake-upload", axe_check)
     page.get_by_label("Upload a file").set_input_files(
         {"name": "ferries.html", "mimeType": "text/html", "buffer": NEWS_HTML.encode()}
     )
@@ -99,7 +96,7 @@ def test_a_new_teacher_turns_a_news_page_and_a_pdf_into_a_cited_quiz_for_a_class
     expect(page.get_by_label("Published on")).to_have_value("2024-05-14")
     expect(page.locator("#blocks")).not_to_contain_text("Injected by a script")
     expect(page.locator("#blocks")).not_to_contain_text("Most read")
-    keep_screenshots(screenshot, page, "intake-preview")
+    keep_screenshots(screenshot, page, "intake-preview", axe_check)
 
     # Fix the split: drop the byline, the advert and the photo caption; split a paragraph in two.
     for furniture in ["By Ingrid Solberg", "Advertisement", "Photo: Harbour Gazette"]:
@@ -134,7 +131,7 @@ def test_a_new_teacher_turns_a_news_page_and_a_pdf_into_a_cited_quiz_for_a_class
     page.get_by_role("button", name="Save and draft questions").click()
     expect(page.get_by_role("heading", name="Drafting questions")).to_be_visible()
     expect(page.locator("#job-status")).to_contain_text(re.compile(r"Drafting: ([4-9]|1\d) of \d+ passages"))
-    keep_screenshots(screenshot, page, "drafting-progress")
+    keep_screenshots(screenshot, page, "drafting-progress", axe_check)
     expect(page.locator("#job-progress")).to_contain_text(re.compile(r"Done: \d+ drafts? to review"), timeout=30_000)
     worker.join(timeout=10)
     report_job = DraftingJob.objects.get(source__title="Battery ferries in numbers")
@@ -143,7 +140,7 @@ def test_a_new_teacher_turns_a_news_page_and_a_pdf_into_a_cited_quiz_for_a_class
 
     # 3. Review the article's drafts: reject 3 with reasons, edit 2, accept 10 (one with the keyboard).
     page.goto(f"{base}/teach/sources/{article.slug}/drafts/")
-    keep_screenshots(screenshot, page, "drafting-review")
+    keep_screenshots(screenshot, page, "drafting-review", axe_check)
     pending = page.locator("li.draft-pending")
     for reason in REJECT_REASONS:
         card = pending.first
@@ -205,6 +202,7 @@ def test_a_new_teacher_turns_a_news_page_and_a_pdf_into_a_cited_quiz_for_a_class
     student.locator("#feedback").get_by_role("link", name=re.compile("Read it in the source")).click()
     expect(student).to_have_url(re.compile(rf"/sources/{article.slug}/\?quote=.+#p{answer.question.passage.position}$"))
     expect(student.locator("#cited-quote")).to_have_text(answer.question.quote)
+    assert len(findings) == 4 and not any(findings.values()), findings
 
 
 def test_with_javascript_off_a_teacher_previews_fixes_saves_and_reviews(browser, live_server, drafting_class):
