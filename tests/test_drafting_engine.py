@@ -561,3 +561,8 @@ def test_table_rows_and_code_make_no_questions():
         "Run `manage.py draft_questions article.txt --engine offline` to print 25 drafts.",
     )
     assert drafts == []
+
+
+def test_a_malformed_number_is_not_read_as_a_shorter_one():
+    assert find_quantities("They bought 500,0 GPUs.") == []
+    assert [q.value for q in find_quantities("They bought 500,000 GPUs.")] == [Decimal(500000)]

@@ -91,7 +91,7 @@ def normalise(text: str) -> str:
 _QUANTITY = re.compile(
     r"""(?<![\w.,$€£])
     (?P<currency>[$€£])?
-    (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+    (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d)
     (?P<ordinal>st|nd|rd|th)?
     (?:\s(?P<scale>thousand|million|billion|trillion)\b)?
     (?:\s?(?P<percent>%|percent\b|per\scent\b))?
