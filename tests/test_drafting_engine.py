@@ -386,7 +386,7 @@ def supported_by_quote(draft: DraftQuestion) -> bool:
     return all(text in quote or text.rstrip(".") in quote for text in right)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(sentences(), min_size=1, max_size=4).map(" ".join), min_size=1, max_size=5))
 def test_every_draft_quotes_its_passage_verbatim_and_its_key_stands_in_the_quote(paragraphs):
     passages = passages_of(*paragraphs)
@@ -566,3 +566,25 @@ def test_table_rows_and_code_make_no_questions():
 def test_a_malformed_number_is_not_read_as_a_shorter_one():
     assert find_quantities("They bought 500,0 GPUs.") == []
     assert [q.value for q in find_quantities("They bought 500,000 GPUs.")] == [Decimal(500000)]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Zs", "S"]),
+            min_size=0,
+            max_size=300,
+        ),
+        max_size=4,
+    )
+)
+def test_any_text_drafts_without_error_and_quotes_verbatim(paragraphs):
+    passages = passages_of(*paragraphs)
+    batch = get_engine("offline").draft(passages)
+    for draft in batch.drafts:
+        assert draft.quote in passages[draft.passage_position - 1].text
+
+
+def test_no_passages_no_drafts():
+    assert get_engine("offline").draft([]).drafts == []
