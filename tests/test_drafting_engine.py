@@ -70,6 +70,7 @@ def test_sentence_spans_are_verbatim_slices_of_the_passage():
         ("The ban came in 2022 and hurt.", Decimal(2022), "", "year", ""),
         ("It aims for 28 nanometer chips.", Decimal(28), "nanometer", "measure", ""),
         ("The fund holds $3 billion today.", Decimal(3), "billion dollars", "money", ""),
+        ("Norway runs more than 70 battery-powered car ferries.", Decimal(70), "car ferries", "count", "bound"),
     ],
 )
 def test_quantities_keep_the_texts_unit_and_hedge(sentence, value, unit, kind, hedge):

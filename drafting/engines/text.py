@@ -113,7 +113,7 @@ MEASURE_UNITS = _word_set(
 )
 _YEAR_PREPOSITIONS = {"in", "by", "since", "from", "until", "before", "after", "during", "of", "to", "between", "year"}
 _CURRENCY_UNITS = {"$": "dollars", "€": "euros", "£": "pounds"}
-_UNIT_AFTER = re.compile(r"\s+(?P<unit>(?:[A-Z]{2,5}\s+)?[A-Za-z][a-z-]*[A-Za-z]s?|[A-Z]{2,6}s?)\b")
+_WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){1,3}")
 
 
 @dataclass(frozen=True)
@@ -167,10 +167,7 @@ def _kind_and_unit(text: str, match: re.Match[str], value: Decimal) -> tuple[str
         return "rank", ""
     if match["currency"]:
         return "money", f"{scale}{_CURRENCY_UNITS[match['currency']]}"
-    after = _UNIT_AFTER.match(text, match.end())
-    unit = after["unit"] if after else ""
-    if unit.casefold() in STOPWORDS:
-        unit = ""
+    unit = _unit_after(text, match.end())
     if not scale and "," not in match["number"] and "." not in match["number"] and 1500 <= value <= 2100:
         preceding = text[: match.start()].split()[-1:]
         if not unit or not unit.endswith("s") or (preceding and preceding[0].casefold() in _YEAR_PREPOSITIONS):
@@ -178,6 +175,29 @@ def _kind_and_unit(text: str, match: re.Match[str], value: Decimal) -> tuple[str
     if unit.casefold() in MEASURE_UNITS:
         return "measure", f"{scale}{unit}"
     return "count", f"{scale}{unit}".strip()
+
+
+def _small_word(word: str) -> bool:
+    return word.casefold() in STOPWORDS and not word.isupper()  # "IT specialists": IT is no "it"
+
+
+def _unit_after(text: str, end: int) -> str:
+    """What a count counts: "GPUs", "IT specialists", "car ferries" (after "70 battery-powered car ferries")."""
+    after = _WORDS_AFTER.match(text, end)
+    words = after.group().split() if after else []
+    if not words or _small_word(words[0]):
+        return ""
+    if words[0].casefold() in MEASURE_UNITS:
+        return words[0]
+    for index, word in enumerate(words):
+        if _small_word(word):
+            break
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            before = words[index - 1] if index else ""
+            if before and "-" not in before and not before.endswith(("ed", "al", "ive", "ful", "ous")):
+                return f"{before} {word}"
+            return word
+    return "" if "-" in words[0] or words[0].endswith("ed") else words[0]
 
 
 def _hedge_before(before: str) -> tuple[str, str]:
