@@ -589,3 +589,25 @@ def test_any_text_drafts_without_error_and_quotes_verbatim(paragraphs):
 
 def test_no_passages_no_drafts():
     assert get_engine("offline").draft([]).drafts == []
+
+
+def test_months_common_words_and_bylines_are_not_asked_as_names():
+    drafts = candidates(
+        "By Ingrid Solberg, transport correspondent",
+        "The minister said in March that every new contract would require clean vessels.",
+        "Critics such as the economist Kari Lunde warn that the ferries depend on subsidies.",
+        "Siemens Energy supplied the battery systems for the first vessels on the route.",
+    )
+    answers = {answer for d in drafts if d.kind == "short_text" for answer in d.accepted_answers}
+    assert not answers & {"March", "Critics", "Energy", "Ingrid Solberg"}
+    assert {"Siemens Energy", "Kari Lunde"} <= answers
+
+
+def test_a_span_of_years_is_no_list_and_a_long_quotation_no_term():
+    drafts = candidates(
+        "Enova granted about 1.2 billion kroner to ferry operators between 2016 and 2022 for the new boats.",
+        'He called the ferries "the quiet workhorses of the green shift" at the opening of the route.',
+    )
+    assert not [d for d in drafts if d.rule == "multiple.listing"]
+    assert not [d for d in drafts if "the quiet workhorses of the green shift" in d.accepted_answers]
+    assert all("[…][…]" not in d.prompt for d in drafts)

@@ -234,6 +234,10 @@ ORGANISATION_WORDS = _word_set(
     fund organisation organization network technologies systems
     """
 )
+CALENDAR_WORDS = _word_set(
+    "january february march april may june july august september october november december jan feb mar apr jun "
+    "jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"
+)
 # A short list of countries, regions and large cities, so "Kazakhstan" and "Dubai" count as places and can stand in
 # for each other as distractors; anything else is typed by its context.
 COUNTRIES = _word_set(
@@ -283,6 +287,8 @@ def find_names(sentence: Span, passage_text: str, source_text: str) -> list[Name
     for match in _NAME.finditer(sentence.text):
         names.extend(_read_name(sentence, match, source_text))
     for match in _QUOTED.finditer(sentence.text):
+        if len(match[1].split()) > 4:
+            continue  # a quoted remark, not a term
         start = sentence.start + match.start(1)
         names.append(Name(Span(start, start + len(match[1]), match[1]), "term", (match[1],)))
     return [name for name in names if passage_text[name.span.start : name.span.end] == name.span.text]
@@ -292,8 +298,20 @@ def _read_name(sentence: Span, match: re.Match[str], source_text: str) -> list[N
     tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", match.group())]
     # A capitalised first word of a sentence is usually just a capital letter, unless the text capitalises it elsewhere.
     opens_sentence = match.start() == 0 or sentence.text[: match.start()].rstrip().endswith((":", '"', "“"))
-    if opens_sentence and tokens and _ordinary_word(tokens[0][1], source_text):
+    # "Siemens Energy supplied…": a first word followed by another capitalised one is part of the name unless the
+    # text writes it in lower case elsewhere ("The Ministry…"); a lone first word must also not look common.
+    if (
+        opens_sentence
+        and tokens
+        and (
+            _ordinary_word(tokens[0][1], source_text)
+            if len(tokens) == 1
+            else _lower_case_word(tokens[0][1], source_text)
+        )
+    ):
         tokens = tokens[1:]
+    if len(tokens) == 1 and tokens[0][1].casefold().rstrip(".") in CALENDAR_WORDS:
+        return []
     had_title = False
     while tokens and tokens[0][1].casefold().rstrip(".") in TITLES:
         tokens, had_title = tokens[1:], True
@@ -327,6 +345,11 @@ _COMMON_ENDINGS = ("ly", "ing", "ed", "al", "ary", "ive", "ous", "ful", "ic", "t
 
 
 @cache
+def _lower_case_word(word: str, source_text: str) -> bool:
+    lowered = re.sub(r"[’']s$", "", word).casefold()
+    return lowered in STOPWORDS or lowered in _lowercase_words(source_text) or lowered.rstrip(".") in TITLES
+
+
 def _ordinary_word(word: str, source_text: str) -> bool:
     """A capitalised first word that is probably just a word: the text uses it in lower case, or it looks common."""
     bare = re.sub(r"[’']s$", "", word)
@@ -338,7 +361,7 @@ def _ordinary_word(word: str, source_text: str) -> bool:
 
 @cache
 def _capitalised_inside(word: str, source_text: str) -> bool:
-    return re.search(rf"[a-z,]\s+{re.escape(word)}\b", source_text) is not None
+    return re.search(rf"[a-z,][ \t]+{re.escape(word)}\b", source_text) is not None  # within one passage
 
 
 @cache
@@ -499,6 +522,8 @@ def _parallel(items: list[Span]) -> bool:
     lengths = [len(item.text.split()) for item in items]
     capitalised = {item.text.removeprefix("the ")[:1].isupper() for item in items}
     verb_like = {item.text.split()[-1].endswith("ed") for item in items}
+    if any(re.search(r"\d", item.text) for item in items):
+        return False  # "between 2016 and 2022" is a span of time, not a list
     return max(lengths) - min(lengths) <= 2 and len(capitalised) == 1 and len(verb_like) == 1
 
 
