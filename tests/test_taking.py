@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from quiz.forms import MAX_TEXT_ANSWER
 from quiz.models import Attempt, Question, Quiz, Response
+from quiz.scoring import MAX_NUMERIC_INPUT
 from tests.conftest import HTMX
 from tests.factories import AttemptFactory, QuestionFactory, QuizFactory, UserFactory
 
@@ -351,6 +353,14 @@ def test_results_view_query_count_does_not_grow_with_quiz_length(db, client, dja
     for position, question_id in enumerate(attempt.question_ids[:20], start=1):
         client.post(answer_url(attempt, position), right_answer_data(Question.objects.get(pk=question_id)))
     client.post(reverse("attempt_submit", args=[attempt.public_id]))
-    # session, user, attempt+quiz, responses, unanswered questions+passages, their choices
-    with django_assert_max_num_queries(6):
+    # session, user, attempt+quiz, responses, unanswered questions+passages, their choices,
+    # and the navigation's count of practice cards due
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("attempt_results", args=[attempt.public_id])).status_code == 200
+
+
+@pytest.mark.parametrize(("trait", "limit"), [("numeric", MAX_NUMERIC_INPUT), ("short_text", MAX_TEXT_ANSWER)])
+def test_the_answer_box_allows_as_many_characters_as_the_form_accepts(student_client, student, trait, limit):
+    attempt = AttemptFactory(quiz=QuizFactory(questions=[QuestionFactory(**{trait: True})]), student=student)
+    html = student_client.get(answer_url(attempt, 1)).content.decode()
+    assert f'maxlength="{limit}"' in html
