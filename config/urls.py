@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("sources/", include("content.urls")),
     path("teach/sources/", include("drafting.urls")),
+    path("lti/", include("lti.urls")),
     path("", include("quiz.urls")),
 ]

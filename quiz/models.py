@@ -13,16 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from content.models import Passage, text_fingerprint
+from content.models import Passage, reader_url, text_fingerprint
 from quiz import scoring
-
-
-class QuestionKind(models.TextChoices):
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple choice"
-    TRUE_FALSE = "true_false", "True / false"
-    NUMERIC = "numeric", "Numeric"
-    SHORT_TEXT = "short_text", "Short text"
+from quiz.bank.answer_keys import accepted_answer_errors, numeric_errors
+from quiz.kinds import CHOICE_KINDS, QuestionKind
 
 
 class CognitiveLevel(models.TextChoices):
@@ -33,9 +27,6 @@ class CognitiveLevel(models.TextChoices):
     APPLY = "apply", "Apply"
     ANALYSE = "analyse", "Analyse"
     EVALUATE = "evaluate", "Evaluate"
-
-
-CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
 
 
 @dataclass(frozen=True)
@@ -125,21 +116,23 @@ class Question(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, str] = {}
         if self.passage_id is not None and not self.quote_is_verbatim():
-            raise ValidationError(
-                {
-                    "quote": f"This quote does not stand word for word in passage ¶{self.passage.position}. "
-                    "Copy it exactly from the passage text (spelling, apostrophes and spaces included)."
-                }
+            errors["quote"] = (
+                f"This quote does not stand word for word in passage ¶{self.passage.position}. "
+                "Copy it exactly from the passage text (spelling, apostrophes and spaces included)."
             )
-        if self.kind == QuestionKind.NUMERIC and self.numeric_answer is None:
-            raise ValidationError({"numeric_answer": "A numeric question needs the right value."})
-        if self.kind == QuestionKind.SHORT_TEXT and not [a for a in self.accepted_answers or [] if str(a).strip()]:
-            raise ValidationError({"accepted_answers": "A short-text question needs at least one accepted answer."})
+        # The answer-key rules every way into the bank shares (the choices are checked by their formset).
+        if self.kind == QuestionKind.NUMERIC:
+            errors.update(numeric_errors(self.numeric_answer, self.numeric_tolerance))
+        if self.kind == QuestionKind.SHORT_TEXT:
+            errors.update(accepted_answer_errors(self.accepted_answers or []))
+        if errors:
+            raise ValidationError(errors)
 
     def citation_url(self) -> str:
         """The reader page, scrolled to the passage, with the quote highlighted."""
-        return citation_url(self.passage.source.slug, self.passage.position, self.quote)
+        return reader_url(self.passage.source.slug, self.passage.position, self.quote)
 
     def grade(self, answer: SubmittedAnswer, choices: list["Choice"] | None = None) -> Decimal:
         """The fraction of the points this answer earns (see quiz.scoring for each rule)."""
@@ -173,12 +166,6 @@ def _format_number(value: Decimal) -> str:
     return f"{value:,f}" if abs(value) >= 10000 else f"{value:f}"
 
 
-def citation_url(source_slug: str, position: int, quote: str) -> str:
-    from urllib.parse import urlencode
-
-    return f"{reverse('source_reader', args=[source_slug])}?{urlencode({'quote': quote, 'p': position})}#p{position}"
-
-
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField(default=0)
@@ -199,6 +186,14 @@ class FeedbackMode(models.TextChoices):
     AT_END = "at_end", "At the end of the quiz"
 
 
+class GradingMethod(models.TextChoices):
+    """Which finished attempt stands for a student's grade on a quiz (Moodle's "grading method")."""
+
+    BEST = "best", "Highest attempt"
+    FIRST = "first", "First attempt"
+    LAST = "last", "Last attempt"
+
+
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -217,6 +212,12 @@ class Quiz(models.Model):
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty for unlimited attempts."
+    )
+    grading_method = models.CharField(
+        max_length=10,
+        choices=GradingMethod.choices,
+        default=GradingMethod.BEST,
+        help_text="Which attempt counts as the grade when a student has several (sent to the LMS, for one).",
     )
     pass_mark = models.PositiveSmallIntegerField(
         default=60, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
@@ -257,6 +258,18 @@ class Quiz(models.Model):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "The quiz must close after it opens."})
+
+    def graded_attempt(self, student) -> "Attempt | None":
+        """The finished attempt that is this student's grade, by the quiz's grading method."""
+        finished = list(Attempt.objects.for_student(student).finished().filter(quiz=self).order_by("number"))
+        if not finished:
+            return None
+        if self.grading_method == GradingMethod.FIRST:
+            return finished[0]
+        if self.grading_method == GradingMethod.LAST:
+            return finished[-1]
+        # Highest share of the marks; the earlier attempt on a tie, as the gradebook shows it.
+        return max(finished, key=lambda attempt: (attempt.score / (attempt.max_score or 1), -attempt.number))
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -426,6 +426,7 @@ def _quiz_form(quiz, links, **overrides) -> dict:
         "feedback_mode": "immediate",
         "time_limit_minutes": "",
         "attempts_allowed": "",
+        "grading_method": "best",
         "pass_mark": "60",
         "is_published": "on",
         "opens_at_0": "",

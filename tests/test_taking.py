@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from quiz.forms import MAX_TEXT_ANSWER
 from quiz.models import Attempt, Question, Quiz, Response
+from quiz.scoring import MAX_NUMERIC_INPUT
 from tests.conftest import HTMX
 from tests.factories import AttemptFactory, QuestionFactory, QuizFactory, UserFactory
 
@@ -354,3 +356,10 @@ def test_results_view_query_count_does_not_grow_with_quiz_length(db, client, dja
     # session, user, attempt+quiz, responses, unanswered questions+passages, their choices
     with django_assert_max_num_queries(6):
         assert client.get(reverse("attempt_results", args=[attempt.public_id])).status_code == 200
+
+
+@pytest.mark.parametrize(("trait", "limit"), [("numeric", MAX_NUMERIC_INPUT), ("short_text", MAX_TEXT_ANSWER)])
+def test_the_answer_box_allows_as_many_characters_as_the_form_accepts(student_client, student, trait, limit):
+    attempt = AttemptFactory(quiz=QuizFactory(questions=[QuestionFactory(**{trait: True})]), student=student)
+    html = student_client.get(answer_url(attempt, 1)).content.decode()
+    assert f'maxlength="{limit}"' in html

@@ -351,7 +351,7 @@ class QuizAdmin(admin.ModelAdmin):
             },
         ),
         ("How it plays", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes")}),
-        ("Attempts and passing", {"fields": ("attempts_allowed", "pass_mark")}),
+        ("Attempts and passing", {"fields": ("attempts_allowed", "grading_method", "pass_mark")}),
         (
             "Availability",
             {

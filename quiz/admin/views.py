@@ -21,8 +21,8 @@ from quiz.bank.citations import BROKEN, STALE, citation_problems, mark_rechecked
 from quiz.bank.leaks import leaks_by_quiz
 from quiz.bank.records import BankFormatError
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response
-from quiz.services import question_snapshot
+from quiz.models import Attempt, FeedbackMode, Question, Quiz
+from quiz.services import graded_response
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -60,7 +60,9 @@ def question_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     response, status = None, 200
     if request.method == "POST" and form is not None:
         if form.is_valid():
-            response = _graded_response(question, choices, form)
+            response = graded_response(
+                attempt=attempt, question=question, choices=choices, answer=form.submitted_answer(), now=timezone.now()
+            )
             form = None
         else:
             status = 422
@@ -80,23 +82,6 @@ def question_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     template = "quiz/take.html#panel" if request.htmx else "admin/quiz/question/preview.html"
     return render(request, template, context, status=status)
-
-
-def _graded_response(question: Question, choices: list, form: AnswerForm) -> Response:
-    answer = form.submitted_answer()
-    fraction = question.grade(answer, choices)
-    chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
-    return Response(
-        question=question,
-        selected_choice_ids=sorted(answer.choice_ids),
-        answer_text=answer.text,
-        answer_display="; ".join(chosen) if question.has_choices else answer.text,
-        is_correct=fraction == 1,
-        fraction=fraction,
-        points_awarded=fraction * question.points,
-        question_snapshot=question_snapshot(question, choices),
-        answered_at=timezone.now(),
-    )
 
 
 @require_http_methods(["GET", "POST"])
