@@ -22,6 +22,8 @@ from content.splitting import BULLETS, NAVIGATION_LINES, is_heading_line
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_WORDS = 100_000
+# A .docx is a zip: 5 MB of it may unpack to far more. Real documents stay well under this.
+MAX_DOCX_UNPACKED_BYTES = 60 * 1024 * 1024
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 FORMATS |= {".pdf": "pdf", ".docx": "docx"}
 ACCEPTED_SUFFIXES = ".txt, .md, .html, .pdf or .docx"
@@ -401,6 +403,13 @@ def read_docx(data: bytes) -> Extracted:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise IntakeError("This file is not a Word document (.docx) we can open. Save it again as .docx.") from error
+    if unpacked > MAX_DOCX_UNPACKED_BYTES:
+        raise IntakeError("This document unpacks to more than 60 MB, far more than its text needs; we do not open it.")
     try:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
