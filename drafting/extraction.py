@@ -24,6 +24,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_WORDS = 100_000
 # A .docx is a zip: 5 MB of it may unpack to far more. Real documents stay well under this.
 MAX_DOCX_UNPACKED_BYTES = 60 * 1024 * 1024
+# Reading a page takes about 30 ms; past this a PDF holds more than the word limit anyway.
+MAX_PDF_PAGES = 400
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 FORMATS |= {".pdf": "pdf", ".docx": "docx"}
 ACCEPTED_SUFFIXES = ".txt, .md, .html, .pdf or .docx"
@@ -371,6 +373,11 @@ def read_pdf(data: bytes) -> Extracted:
             raise IntakeError(
                 "This PDF is protected by a password, so we cannot read it. "
                 "Save a copy without the password, or paste its text."
+            )
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise IntakeError(
+                f"This PDF has {len(reader.pages)} pages; the limit is {MAX_PDF_PAGES}. "
+                "Bring in the chapters you need as separate sources."
             )
         pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
     except (DependencyError, FileNotDecryptedError) as error:

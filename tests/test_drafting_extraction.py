@@ -196,3 +196,9 @@ def test_a_docx_that_unpacks_to_a_huge_size_is_refused_unopened():
     assert len(packed.getvalue()) < 1024 * 1024
     with pytest.raises(IntakeError, match="unpacks to more than 60 MB"):
         extract_file("bomb.docx", packed.getvalue())
+
+
+def test_a_pdf_of_more_pages_than_the_limit_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr("drafting.extraction.MAX_PDF_PAGES", 2)
+    with pytest.raises(IntakeError, match="has 3 pages; the limit is 2"):
+        extract_file("long.pdf", make_pdf([[("paragraph", "Words.")]] * 3))
