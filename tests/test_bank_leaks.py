@@ -58,7 +58,8 @@ def test_an_answer_only_in_another_questions_explanation_leaks_under_immediate_f
         ("9000", "about 9k GPUs"),
         ("500000", "half of 0.5 million"),
         ("28", "ranked 28th of 36"),
-        ("Ministry of Labor", "the ministry of labor's forecast"),
+        ("Ministry of Labor", "the MINISTRY OF LABOR's forecast"),
+        ("Labor", "Labor Ministry figures"),
         ("Yerevan", "hubs in YEREVAN."),
         ("GPUs", "one GPU"),
         ("Grigorenko", "Dmitry Grigorénko"),
@@ -78,6 +79,8 @@ def test_answers_match_as_people_write_them(term, text):
         ("Alice", "Alicetown"),
         ("the US", "let us compare"),
         ("Deputy Prime Minister Grigorenko", "the Prime Minister"),
+        ("the States", "the state's narrative on history"),
+        ("Labor", "the labor shortage is acute"),
     ],
 )
 def test_near_words_and_small_words_are_not_leaks(term, text):
@@ -190,3 +193,50 @@ def test_saving_a_quiz_that_leaks_warns_with_a_link_to_the_list(teacher_client):
     page = response.content.decode()
     assert "In “Chips”, 1 time(s) a question gives away another's answer." in page
     assert f'href="{reverse("admin:quiz_quiz_change", args=[quiz.pk])}">See which' in page
+
+
+def test_the_leaks_the_review_found_in_the_old_bank_are_flagged():
+    """Prompts and choices as they stood before the rewrite, for pairs the review named."""
+    old = [
+        item(
+            "labor-ministry",
+            ["Labor", "Labour"],
+            before="Complete the name of the ministry that predicts a deficit of over 400,000 IT workers by 2030: "
+            '"the Ministry of ____".',
+        ),
+        item(
+            "it-worker-deficit-2030",
+            ["400000"],
+            before="The Ministry of Labor predicts a deficit of over how many IT workers by 2030?",
+        ),
+        item(
+            "chip-node-target",
+            ["28"],
+            before="What size of chip (in nanometres) is Russia aiming to manufacture by 2030?",
+        ),
+        item("chip-target-year", ["2030"], before="By which year is Russia aiming to manufacture 28-nanometre chips?"),
+        item(
+            "third-country-routes",
+            distinctive_terms(
+                "Through which third countries does the article say Russian companies source chips?",
+                [("Kazakhstan", True), ("The United Arab Emirates", True), ("Armenia", False), ("Belarus", False)],
+            ),
+            before="Through which third countries does the article say Russian companies source chips?\n"
+            "Kazakhstan\nThe United Arab Emirates\nArmenia\nBelarus",
+        ),
+        item(
+            "uae-chip-route",
+            ["UAE", "United Arab Emirates"],
+            before="Besides Kazakhstan, which third country does the article name as a route through which Russian "
+            "companies source chips?",
+        ),
+    ]
+    found = {(leak.giver, leak.taker) for leak in find_leaks(old)}
+    assert {
+        ("labor-ministry", "it-worker-deficit-2030"),
+        ("it-worker-deficit-2030", "labor-ministry"),
+        ("chip-node-target", "chip-target-year"),
+        ("chip-target-year", "chip-node-target"),
+        ("third-country-routes", "uae-chip-route"),
+        ("uae-chip-route", "third-country-routes"),
+    } <= found

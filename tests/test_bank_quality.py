@@ -107,6 +107,7 @@ def test_bank_report_prints_levels_key_positions_and_leaks(loaded_bank):
     report = out.getvalue()
     assert "Cognitive levels: remember" in report and "beyond recall" in report
     assert "Single-choice keys by stored position: 1:" in report
+    assert "Questions per passage: russia-ai-chips ¶1 " in report
     assert report.rstrip().endswith("total 0")
 
 
@@ -124,6 +125,7 @@ def test_bank_figures_count_levels_positions_and_leaks():
     assert (figures.multiple_right_first, figures.multiple_questions) == (1, 1)
     assert (figures.true_false_keyed_true, figures.true_false_questions) == (0, 1)
     assert figures.leaks == {"leaky": 1}
+    assert sum(figures.per_passage.values()) == 5
 
 
 @pytest.mark.parametrize(
@@ -183,3 +185,42 @@ def test_every_untested_claim_of_the_review_is_now_asked(loaded_bank):
         "prioritizes AI for national security",
     ):
         assert claim in quotes, claim
+
+
+# The three questions the review named, as they stood before the rewrite.
+REVIEWED_CUES = [
+    (
+        'What does the article mean by saying Russia is "running a race with its shoelaces tied together"?',
+        [
+            (
+                "Russia is badly handicapped in a fast-moving field, held back by problems such as its inability to "
+                "produce cutting-edge chips.",
+                True,
+            ),
+            ("Russia is deliberately slowing down to let China lead AI development.", False),
+            ("Russia is ahead of the West but has become complacent.", False),
+            ("Russia has stopped competing in AI altogether.", False),
+        ],
+        LONGEST,
+    ),
+    (
+        "What kind of censorship does the summary say Moscow forces domestic AI models to adhere to?",
+        [
+            ("Strict ideological censorship", True),
+            ("Copyright filtering of training data", False),
+            ("Military secrecy rules", False),
+            ("Consumer privacy restrictions", False),
+        ],
+        ECHO,
+    ),
+    (
+        "According to the article, who swiftly followed the US in banning high-tech exports to Russia?",
+        [("Key US allies in Asia", True), ("China", False), ("Kazakhstan", False), ("Armenia", False)],
+        LONGEST,
+    ),
+]
+
+
+@pytest.mark.parametrize(("prompt", "choices", "cue"), REVIEWED_CUES)
+def test_the_cues_the_review_found_are_flagged(prompt, choices, cue):
+    assert any(found.startswith(cue) for found in answer_key_cues(prompt, choices))

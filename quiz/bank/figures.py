@@ -21,6 +21,7 @@ class BankFigures:
     true_false_keyed_true: int = 0
     true_false_questions: int = 0
     leaks: dict[str, int] = field(default_factory=dict)  # quiz slug → leaks
+    per_passage: Counter = field(default_factory=Counter)  # (source slug, passage position) → questions
 
     @property
     def higher_level_percent(self) -> float:
@@ -46,6 +47,8 @@ class BankFigures:
             f"Multiple-choice questions whose first stored choice is right: "
             f"{self.multiple_right_first} of {self.multiple_questions}",
             f"True/false keyed true: {self.true_false_keyed_true} of {self.true_false_questions}",
+            "Questions per passage: "
+            + ", ".join(f"{slug} ¶{position} {count}" for (slug, position), count in sorted(self.per_passage.items())),
             "Leaks: "
             + (", ".join(f"{slug} {count}" for slug, count in self.leaks.items()) or "no quizzes")
             + f"; total {self.leak_count}",
@@ -57,8 +60,9 @@ def bank_figures(questions=None, quizzes=None) -> BankFigures:
     questions = Question.objects.published() if questions is None else questions
     quizzes = Quiz.objects.published() if quizzes is None else quizzes
     figures = BankFigures()
-    for question in questions.prefetch_related("choices").order_by("key"):
+    for question in questions.select_related("passage__source").prefetch_related("choices").order_by("key"):
         figures.questions += 1
+        figures.per_passage[(question.passage.source.slug, question.passage.position)] += 1
         figures.levels[question.cognitive_level] += 1
         right = [choice.is_correct for choice in question.choices.all()]
         if question.kind == QuestionKind.SINGLE and True in right:

@@ -10,8 +10,11 @@ gives feedback after each question.
 Matching is on words, read as people write them: case, punctuation, curly
 quotes and accents are ignored; 84% and 84 percent, 100,000 and 100000,
 "100 thousand", "9k" and "eighty-four" all read as the same number; "28th" is
-the number 28; a plural reads as its singular; and small words ("the", "of",
-"us") never count, so an answer only leaks through the words that carry it.
+the number 28; a plural reads as its singular; small words ("the", "of", "us")
+never count, so an answer only leaks through the words that carry it; and a name
+in an answer ("Labor", "the States") leaks only through a word written with a
+capital ("Ministry of Labor", "United States"), not through the common word
+("the labor shortage", "the state's narrative").
 
 The quote is not counted: it is the article's own sentence, and the article is
 open to students in the reader anyway.
@@ -85,12 +88,12 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _fold(text: str) -> str:
-    """Lower case, no accents, look-alike punctuation unified, % and per cent spelt "percent"."""
+    """No accents, look-alike punctuation unified, % and per cent spelt "percent" (case kept)."""
     text = unicodedata.normalize("NFKD", text.translate(_LOOKALIKES))
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = "".join(char for char in text if not unicodedata.combining(char))
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 100,000 → 100000
     text = re.sub(r"(?<=\d)[ ](?=\d{3}(?![\d.,]))", "", text)  # 100 000 → 100000
-    text = re.sub(r"\bper\s+cent\b", " percent ", text)
+    text = re.sub(r"\bper\s+cent\b", " percent ", text, flags=re.IGNORECASE)
     return text.replace("%", " percent ")
 
 
@@ -99,19 +102,23 @@ def _plain_number(value: Decimal) -> str:
     return f"{value:f}"
 
 
-def _read_numbers(tokens: list[str]) -> list[str]:
-    """Runs of number words and digits with multipliers become one number written in digits."""
-    words: list[str] = []
+def _read_numbers(tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Runs of number words and digits with multipliers become one number written in digits.
+
+    Tokens are (lower-cased word, written with a capital) pairs; a number is never a name.
+    """
+    words: list[tuple[str, bool]] = []
     index = 0
     while index < len(tokens):
-        token = tokens[index]
+        token = tokens[index][0]
         if not (_NUMBER.fullmatch(token) or token in _UNITS or token in _TENS):
-            words.append(token)
+            words.append(tokens[index])
             index += 1
             continue
         total, current = Decimal(0), Decimal(0)
         while index < len(tokens):
-            token = tokens[index]
+            token = tokens[index][0]
+            following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
             if _NUMBER.fullmatch(token) and current == 0:
                 current = Decimal(token)
             elif token in _UNITS:
@@ -123,12 +130,12 @@ def _read_numbers(tokens: list[str]) -> list[str]:
             elif token in _MULTIPLIERS and current:
                 total += current * _MULTIPLIERS[token]
                 current = Decimal(0)
-            elif token == "and" and total and index + 1 < len(tokens) and tokens[index + 1] in _UNITS | _TENS:
+            elif token == "and" and total and (following in _UNITS or following in _TENS):
                 pass  # "one thousand and five"
             else:
                 break
             index += 1
-        words.append(_plain_number(total + current))
+        words.append((_plain_number(total + current), False))
     return words
 
 
@@ -138,10 +145,35 @@ def _singular(word: str) -> str:
     return word
 
 
+def _words_with_case(text: str) -> list[tuple[str, bool]]:
+    tokens = re.findall(r"\d+(?:\.\d+)?|[A-Za-z]+", _fold(text))
+    pairs = _read_numbers([(token.lower(), token[0].isupper()) for token in tokens])
+    return [(_singular(word), capital) for word, capital in pairs if word not in STOP_WORDS]
+
+
 def words_of(text: str) -> list[str]:
     """The words of ``text`` that can carry an answer, normalised as described above."""
-    tokens = re.findall(r"\d+(?:\.\d+)?|[a-z]+", _fold(text))
-    return [_singular(word) for word in _read_numbers(tokens) if word not in STOP_WORDS]
+    return [word for word, _ in _words_with_case(text)]
+
+
+# A name in an answer ("Labor", "the States") only leaks through a word written with a capital
+# ("Ministry of Labor", "United States"), not through the common word ("labor shortage", "the
+# state's narrative"). A word written with a capital therefore also stands in a text's word set
+# with this mark in front, and a capitalised word of an answer asks for the marked form.
+_NAME = "^"
+
+
+def _text_words(text: str) -> set[str]:
+    words = set()
+    for word, capital in _words_with_case(text):
+        words.add(word)
+        if capital:
+            words.add(_NAME + word)
+    return words
+
+
+def _term_words(term: str) -> set[str]:
+    return {_NAME + word if capital else word for word, capital in _words_with_case(term)}
 
 
 def leak_item_for(question: Question) -> LeakItem:
@@ -179,30 +211,31 @@ def distinctive_terms(prompt: str, choices: Iterable[tuple[str, bool]]) -> list[
 
 
 def find_leaks(items: Sequence[LeakItem]) -> list[Leak]:
-    """Every pair where one item's text reveals another's answer; at most one leak per pair, the worse first."""
-    before = {item.key: set(words_of(item.shown_before)) for item in items}
-    after = {item.key: set(words_of(item.shown_after)) for item in items}
-    leaks = []
-    for taker in items:
-        terms = [(term, set(words_of(term))) for term in taker.answer_terms]
-        terms = [(term, words) for term, words in terms if words]
-        for giver in items:
-            if giver.key == taker.key:
-                continue
-            leak = _first_leak(giver.key, taker.key, terms, before[giver.key], after[giver.key])
-            if leak is not None:
-                leaks.append(leak)
-    return leaks
+    """Every pair where one item's text reveals another's answer; at most one leak per pair, the worse first.
+
+    Texts are indexed by word, so each answer term is looked up among the texts holding all its words
+    instead of being compared with every text (the check grows with the bank's leaks, not with its square).
+    """
+    order = {item.key: index for index, item in enumerate(items)}
+    before = _index_by_word({item.key: _text_words(item.shown_before) for item in items})
+    after = _index_by_word({item.key: _text_words(item.shown_after) for item in items})
+    terms = [(taker.key, term, _term_words(term)) for taker in items for term in taker.answer_terms]
+    found: dict[tuple[str, str], Leak] = {}
+    for index, immediate_only in ((before, False), (after, True)):
+        for taker, term, words in terms:
+            if words:
+                givers = set.intersection(*(index.get(word, set()) for word in words))
+                for giver in givers - {taker}:
+                    found.setdefault((giver, taker), Leak(giver, taker, term, immediate_only))
+    return sorted(found.values(), key=lambda leak: (order[leak.taker], order[leak.giver]))
 
 
-def _first_leak(giver: str, taker: str, terms, before: set[str], after: set[str]) -> Leak | None:
-    for term, words in terms:
-        if words <= before:
-            return Leak(giver=giver, taker=taker, term=term, immediate_only=False)
-    for term, words in terms:
-        if words <= after:
-            return Leak(giver=giver, taker=taker, term=term, immediate_only=True)
-    return None
+def _index_by_word(texts: dict[str, set[str]]) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for key, words in texts.items():
+        for word in words:
+            index.setdefault(word, set()).add(key)
+    return index
 
 
 def leaks_in_quiz(quiz: Quiz) -> list[Leak]:
