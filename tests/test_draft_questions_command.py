@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.fake_model_server import model_server_fixture  # noqa: F401 (the fixture, for pytest)
+
 ARTICLE = Path(__file__).resolve().parent.parent / "content" / "sources" / "russia-ai-chips" / "article.txt"
 
 
@@ -125,3 +127,20 @@ def test_a_saved_web_page_is_read_for_its_article_text_only(tmp_path):
     assert drafts
     for draft in drafts:
         assert "secret" not in draft["quote"] and "Advertisement" not in draft["quote"]
+
+
+def test_the_model_engine_drafts_through_the_configured_endpoint(monkeypatch, model_server):
+    monkeypatch.setenv("DRAFTING_MODEL_BASE_URL", model_server)
+    monkeypatch.setenv("DRAFTING_MODEL_NAME", "good")
+    printed = json.loads(run(str(ARTICLE), "--engine", "model"))
+    assert printed["engine"] == "model" and printed["drafts"]
+    assert {draft["rule"].split(".")[0] for draft in printed["drafts"]} == {"model"}
+    assert printed["dropped"]["choices_not_distinct"] > 0
+
+
+def test_a_failing_model_endpoint_exits_with_a_message(monkeypatch, model_server):
+    monkeypatch.setenv("DRAFTING_MODEL_BASE_URL", model_server)
+    monkeypatch.setenv("DRAFTING_MODEL_NAME", "failing")
+    monkeypatch.setenv("DRAFTING_MODEL_RETRIES", "0")
+    with pytest.raises(CommandError, match="did not answer usefully"):
+        run(str(ARTICLE), "--engine", "model")
