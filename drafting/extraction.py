@@ -22,6 +22,10 @@ from content.splitting import BULLETS, NAVIGATION_LINES, is_heading_line
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_WORDS = 100_000
+# A .docx is a zip: 5 MB of it may unpack to far more. Real documents stay well under this.
+MAX_DOCX_UNPACKED_BYTES = 60 * 1024 * 1024
+# Reading a page takes about 30 ms; past this a PDF holds more than the word limit anyway.
+MAX_PDF_PAGES = 400
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 FORMATS |= {".pdf": "pdf", ".docx": "docx"}
 ACCEPTED_SUFFIXES = ".txt, .md, .html, .pdf or .docx"
@@ -370,6 +374,11 @@ def read_pdf(data: bytes) -> Extracted:
                 "This PDF is protected by a password, so we cannot read it. "
                 "Save a copy without the password, or paste its text."
             )
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise IntakeError(
+                f"This PDF has {len(reader.pages)} pages; the limit is {MAX_PDF_PAGES}. "
+                "Bring in the chapters you need as separate sources."
+            )
         pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
     except (DependencyError, FileNotDecryptedError) as error:
         raise IntakeError(
@@ -401,6 +410,13 @@ def read_docx(data: bytes) -> Extracted:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise IntakeError("This file is not a Word document (.docx) we can open. Save it again as .docx.") from error
+    if unpacked > MAX_DOCX_UNPACKED_BYTES:
+        raise IntakeError("This document unpacks to more than 60 MB, far more than its text needs; we do not open it.")
     try:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
@@ -220,12 +221,16 @@ def job_start(*, source: Source, requested_by, engine: str | None = None) -> Dra
     if job.passages_total <= settings.DRAFTING_INLINE_PASSAGES:
         job_run(job_id=job.pk)
     else:
-        from drafting.tasks import run_drafting_job
-
         result = run_drafting_job.enqueue(job.pk)
         DraftingJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
+
+
+@task()
+def run_drafting_job(job_id: int) -> None:
+    """The background task (``django.tasks``) a worker runs for a long source: ``job_run`` itself."""
+    job_run(job_id=job_id)
 
 
 ABANDONED_MESSAGE = (
@@ -269,7 +274,7 @@ FAILED_MESSAGE = (
 def job_run(*, job_id: int) -> None:
     """Run a drafting job to its end: progress after each passage, a cancel honoured, a failure explained.
 
-    The worker calls this (``drafting.tasks``); a short source runs it inside the request.
+    The worker runs it through ``run_drafting_job``; a short source runs it inside the request.
     """
     now = timezone.now()
     started = DraftingJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(

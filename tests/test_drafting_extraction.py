@@ -184,3 +184,21 @@ def test_more_than_the_word_limit_is_refused():
 def test_pasted_text_without_a_heading_gets_its_first_words_as_title():
     extracted = extract_text("Only one long sentence about chips and sanctions that ends here.")
     assert extracted.blocks[0].kind == "title"
+
+
+def test_a_docx_that_unpacks_to_a_huge_size_is_refused_unopened():
+    import io
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:p/>" + b" " * (61 * 1024 * 1024))
+    assert len(packed.getvalue()) < 1024 * 1024
+    with pytest.raises(IntakeError, match="unpacks to more than 60 MB"):
+        extract_file("bomb.docx", packed.getvalue())
+
+
+def test_a_pdf_of_more_pages_than_the_limit_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr("drafting.extraction.MAX_PDF_PAGES", 2)
+    with pytest.raises(IntakeError, match="has 3 pages; the limit is 2"):
+        extract_file("long.pdf", make_pdf([[("paragraph", "Words.")]] * 3))
