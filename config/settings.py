@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "content",
     "quiz",
     "drafting",
+    "practice",
     "lti_tool",
     "lti",
 ]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("sources/", include("content.urls")),
     path("teach/sources/", include("drafting.urls")),
+    path("practice/", include("practice.urls")),
     path("lti/", include("lti.urls")),
     path("", include("quiz.urls")),
 ]
