@@ -52,13 +52,18 @@ def generated_passages(words: int) -> tuple[list, int]:
     count, copy = 0, 0
     while count < words:
         for text in paragraphs:
-            shifted = re.sub(r"\d+", lambda match: str(int(match.group()) + copy), text)  # noqa: B023 (used at once)
+            shifted = re.sub(r"\d[\d,]*\d|\d", lambda match: _shifted(match.group(), copy), text)  # noqa: B023
             passages.append(PassageText(len(passages) + 1, "paragraph", shifted))
             count += len(shifted.split())
             if count >= words:
                 break
         copy += 1
     return passages, count
+
+
+def _shifted(number: str, by: int) -> str:
+    value = int(number.replace(",", "")) + by
+    return f"{value:,}" if "," in number else str(value)
 
 
 def _words(text: str) -> list[str]:

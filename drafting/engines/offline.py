@@ -45,6 +45,7 @@ SKIPPED_PASSAGE_KINDS = {"title", "heading"}
 TOPIC_SENTENCES = 3
 TOPIC_SHARE = 0.05
 MIN_STEM_WORDS = 5
+MIN_SENTENCE_WORDS = 6  # shorter lines are bylines, captions and labels
 MAX_DISTRACTOR_CHOICE = 6  # distractors looked for before the closest in length are picked
 
 
@@ -70,7 +71,7 @@ class SourceIndex:
             if passage.kind in SKIPPED_PASSAGE_KINDS:
                 continue
             for sentence in split_sentences(passage.text):
-                if reads_as_prose(sentence.text):
+                if reads_as_prose(sentence.text) and len(sentence.text.split()) >= MIN_SENTENCE_WORDS:
                     self.sentences.append(self._read(passage, sentence))
         self.word_counts = Counter(word for facts in self.sentences for word in content_words(facts.sentence.text))
         self.sentence_words = [content_words(facts.sentence.text) for facts in self.sentences]
@@ -224,7 +225,8 @@ def cloze(facts: SentenceFacts, target: Span, avoid: Sequence[Span] = ()) -> str
     """
     text = facts.passage.text
     sentence = facts.sentence
-    avoid = sorted(avoid, key=lambda span: min(abs(span.end - target.start), abs(span.start - target.end)))
+    distinct = {(span.start, span.end): span for span in avoid}.values()
+    avoid = sorted(distinct, key=lambda span: min(abs(span.end - target.start), abs(span.start - target.end)))
     masked: list[Span] = []
     while True:
         start = max([span.end for span in avoid if span.end <= target.start] + [sentence.start])

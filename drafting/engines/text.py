@@ -91,7 +91,7 @@ def normalise(text: str) -> str:
 _QUANTITY = re.compile(
     r"""(?<![\w.,$€£])
     (?P<currency>[$€£])?
-    (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+    (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d)
     (?P<ordinal>st|nd|rd|th)?
     (?:\s(?P<scale>thousand|million|billion|trillion)\b)?
     (?:\s?(?P<percent>%|percent\b|per\scent\b))?
@@ -113,7 +113,7 @@ MEASURE_UNITS = _word_set(
 )
 _YEAR_PREPOSITIONS = {"in", "by", "since", "from", "until", "before", "after", "during", "of", "to", "between", "year"}
 _CURRENCY_UNITS = {"$": "dollars", "€": "euros", "£": "pounds"}
-_UNIT_AFTER = re.compile(r"\s+(?P<unit>(?:[A-Z]{2,5}\s+)?[A-Za-z][a-z-]*[A-Za-z]s?|[A-Z]{2,6}s?)\b")
+_WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){1,3}")
 
 
 @dataclass(frozen=True)
@@ -167,10 +167,7 @@ def _kind_and_unit(text: str, match: re.Match[str], value: Decimal) -> tuple[str
         return "rank", ""
     if match["currency"]:
         return "money", f"{scale}{_CURRENCY_UNITS[match['currency']]}"
-    after = _UNIT_AFTER.match(text, match.end())
-    unit = after["unit"] if after else ""
-    if unit.casefold() in STOPWORDS:
-        unit = ""
+    unit = _unit_after(text, match.end())
     if not scale and "," not in match["number"] and "." not in match["number"] and 1500 <= value <= 2100:
         preceding = text[: match.start()].split()[-1:]
         if not unit or not unit.endswith("s") or (preceding and preceding[0].casefold() in _YEAR_PREPOSITIONS):
@@ -178,6 +175,29 @@ def _kind_and_unit(text: str, match: re.Match[str], value: Decimal) -> tuple[str
     if unit.casefold() in MEASURE_UNITS:
         return "measure", f"{scale}{unit}"
     return "count", f"{scale}{unit}".strip()
+
+
+def _small_word(word: str) -> bool:
+    return word.casefold() in STOPWORDS and not word.isupper()  # "IT specialists": IT is no "it"
+
+
+def _unit_after(text: str, end: int) -> str:
+    """What a count counts: "GPUs", "IT specialists", "car ferries" (after "70 battery-powered car ferries")."""
+    after = _WORDS_AFTER.match(text, end)
+    words = after.group().split() if after else []
+    if not words or _small_word(words[0]):
+        return ""
+    if words[0].casefold() in MEASURE_UNITS:
+        return words[0]
+    for index, word in enumerate(words):
+        if _small_word(word):
+            break
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            before = words[index - 1] if index else ""
+            if before and "-" not in before and not before.endswith(("ed", "al", "ive", "ful", "ous")):
+                return f"{before} {word}"
+            return word
+    return "" if "-" in words[0] or words[0].endswith("ed") else words[0]
 
 
 def _hedge_before(before: str) -> tuple[str, str]:
@@ -213,6 +233,10 @@ ORGANISATION_WORDS = _word_set(
     office bureau service services authority board school college laboratory lab labs academy federation
     fund organisation organization network technologies systems
     """
+)
+CALENDAR_WORDS = _word_set(
+    "january february march april may june july august september october november december jan feb mar apr jun "
+    "jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"
 )
 # A short list of countries, regions and large cities, so "Kazakhstan" and "Dubai" count as places and can stand in
 # for each other as distractors; anything else is typed by its context.
@@ -263,6 +287,8 @@ def find_names(sentence: Span, passage_text: str, source_text: str) -> list[Name
     for match in _NAME.finditer(sentence.text):
         names.extend(_read_name(sentence, match, source_text))
     for match in _QUOTED.finditer(sentence.text):
+        if len(match[1].split()) > 4:
+            continue  # a quoted remark, not a term
         start = sentence.start + match.start(1)
         names.append(Name(Span(start, start + len(match[1]), match[1]), "term", (match[1],)))
     return [name for name in names if passage_text[name.span.start : name.span.end] == name.span.text]
@@ -272,8 +298,20 @@ def _read_name(sentence: Span, match: re.Match[str], source_text: str) -> list[N
     tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", match.group())]
     # A capitalised first word of a sentence is usually just a capital letter, unless the text capitalises it elsewhere.
     opens_sentence = match.start() == 0 or sentence.text[: match.start()].rstrip().endswith((":", '"', "“"))
-    if opens_sentence and tokens and _ordinary_word(tokens[0][1], source_text):
+    # "Siemens Energy supplied…": a first word followed by another capitalised one is part of the name unless the
+    # text writes it in lower case elsewhere ("The Ministry…"); a lone first word must also not look common.
+    if (
+        opens_sentence
+        and tokens
+        and (
+            _ordinary_word(tokens[0][1], source_text)
+            if len(tokens) == 1
+            else _lower_case_word(tokens[0][1], source_text)
+        )
+    ):
         tokens = tokens[1:]
+    if len(tokens) == 1 and tokens[0][1].casefold().rstrip(".") in CALENDAR_WORDS:
+        return []
     had_title = False
     while tokens and tokens[0][1].casefold().rstrip(".") in TITLES:
         tokens, had_title = tokens[1:], True
@@ -307,6 +345,11 @@ _COMMON_ENDINGS = ("ly", "ing", "ed", "al", "ary", "ive", "ous", "ful", "ic", "t
 
 
 @cache
+def _lower_case_word(word: str, source_text: str) -> bool:
+    lowered = re.sub(r"[’']s$", "", word).casefold()
+    return lowered in STOPWORDS or lowered in _lowercase_words(source_text) or lowered.rstrip(".") in TITLES
+
+
 def _ordinary_word(word: str, source_text: str) -> bool:
     """A capitalised first word that is probably just a word: the text uses it in lower case, or it looks common."""
     bare = re.sub(r"[’']s$", "", word)
@@ -318,7 +361,7 @@ def _ordinary_word(word: str, source_text: str) -> bool:
 
 @cache
 def _capitalised_inside(word: str, source_text: str) -> bool:
-    return re.search(rf"[a-z,]\s+{re.escape(word)}\b", source_text) is not None
+    return re.search(rf"[a-z,][ \t]+{re.escape(word)}\b", source_text) is not None  # within one passage
 
 
 @cache
@@ -479,6 +522,8 @@ def _parallel(items: list[Span]) -> bool:
     lengths = [len(item.text.split()) for item in items]
     capitalised = {item.text.removeprefix("the ")[:1].isupper() for item in items}
     verb_like = {item.text.split()[-1].endswith("ed") for item in items}
+    if any(re.search(r"\d", item.text) for item in items):
+        return False  # "between 2016 and 2022" is a span of time, not a list
     return max(lengths) - min(lengths) <= 2 and len(capitalised) == 1 and len(verb_like) == 1
 
 
