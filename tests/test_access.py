@@ -95,6 +95,18 @@ def build_world() -> World:
     )
 
 
+def _drafted_source(teacher):
+    from content.models import Passage
+    from drafting.models import Draft, DraftingJob, JobStatus
+
+    source = Source.objects.create(slug="tess-own", title="Tess's own", text="Ferries carry 120 cars.", owner=teacher)
+    passage = Passage.objects.create(source=source, position=1, kind="paragraph", text="Ferries carry 120 cars.")
+    question = QuestionFactory(passage=passage, quote="carry 120 cars", is_published=False, author=teacher)
+    job = DraftingJob.objects.create(source=source, engine="offline", status=JobStatus.DONE, passages_total=1)
+    draft = Draft.objects.create(question=question, source=source, job=job, engine="offline", rule="test.rule")
+    return source, draft, job
+
+
 def alices_card(world: World, *, practised: bool = False):
     """Alice's review card for the world's question, made when a row first asks; practised once if asked."""
     from django.utils import timezone
@@ -117,18 +129,6 @@ def alices_card(world: World, *, practised: bool = False):
             card=card, question=world.question, choices=choices, answer=answer, guessed=False, now=timezone.now()
         )
     return card
-
-
-def _drafted_source(teacher):
-    from content.models import Passage
-    from drafting.models import Draft, DraftingJob, JobStatus
-
-    source = Source.objects.create(slug="tess-own", title="Tess's own", text="Ferries carry 120 cars.", owner=teacher)
-    passage = Passage.objects.create(source=source, position=1, kind="paragraph", text="Ferries carry 120 cars.")
-    question = QuestionFactory(passage=passage, quote="carry 120 cars", is_published=False, author=teacher)
-    job = DraftingJob.objects.create(source=source, engine="offline", status=JobStatus.DONE, passages_total=1)
-    draft = Draft.objects.create(question=question, source=source, job=job, engine="offline", rule="test.rule")
-    return source, draft, job
 
 
 def clear_world() -> None:
@@ -276,28 +276,6 @@ TABLE = [
         lambda w: reverse("quiz_statistics_csv", args=[w.quiz.slug]),
         teachers(OK, others=404, superuser=404),
     ),
-    # Practice: a card and its reviews are Alice's alone; the switch is her teacher's.
-    Row("practice_session", lambda w: reverse("practice_session"), everyone(OK, anonymous=LOGIN)),
-    Row("practice_card", lambda w: reverse("practice_card", args=[alices_card(w).pk]), owner_only(OK)),
-    Row(
-        "practice_card",
-        lambda w: reverse("practice_card", args=[alices_card(w).pk]),
-        owner_only(POSTED),
-        "post",
-        lambda w: {"choice": str(w.question.choices.get(is_correct=True).pk), "reps": 1},
-    ),
-    Row(
-        "practice_review",
-        lambda w: reverse("practice_review", args=[alices_card(w, practised=True).pk, 2]),
-        owner_only(OK),
-    ),
-    Row(
-        "practice_pause",
-        lambda w: reverse("practice_pause", args=[w.classroom.pk]),
-        teachers(AWAY, others=404, superuser=404),
-        "post",
-        lambda w: {"paused": "on"},
-    ),
     # Drafting: a teacher's own sources and their drafts; another teacher's are a 404 like unknown ones.
     Row("source_list", lambda w: reverse("source_list"), teachers(OK)),
     Row("source_new", lambda w: reverse("source_new"), teachers(OK)),
@@ -338,6 +316,28 @@ TABLE = [
         teachers(AWAY, others=404),
         "post",
         lambda w: {"title": "Tess's quiz"},
+    ),
+    # Practice: a card and its reviews are Alice's alone; the switch is her teacher's.
+    Row("practice_session", lambda w: reverse("practice_session"), everyone(OK, anonymous=LOGIN)),
+    Row("practice_card", lambda w: reverse("practice_card", args=[alices_card(w).pk]), owner_only(OK)),
+    Row(
+        "practice_card",
+        lambda w: reverse("practice_card", args=[alices_card(w).pk]),
+        owner_only(POSTED),
+        "post",
+        lambda w: {"choice": str(w.question.choices.get(is_correct=True).pk), "reps": 1},
+    ),
+    Row(
+        "practice_review",
+        lambda w: reverse("practice_review", args=[alices_card(w, practised=True).pk, 2]),
+        owner_only(OK),
+    ),
+    Row(
+        "practice_pause",
+        lambda w: reverse("practice_pause", args=[w.classroom.pk]),
+        teachers(AWAY, others=404, superuser=404),
+        "post",
+        lambda w: {"paused": "on"},
     ),
     # The LMS connection (LTI 1.3): its public endpoints refuse what is not a real LMS's request.
     Row("lti_jwks", lambda w: reverse("lti_jwks"), everyone(OK)),

@@ -14,14 +14,13 @@ from content.models import Source
 from drafting.models import Draft, DraftingJob, JobStatus, ReviewState
 from quiz.models import Quiz
 from tests.drafting_engines import TEST_ENGINES, database_worker
-from tests.e2e.conftest import BASE_DIR
+from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.e2e.news_article import NEWS_HTML, report_pdf
 from tests.e2e.steps import PASSWORD, answer_with_mouse, current_attempt, expect_cited_feedback, log_in, plan_answer
 from tests.factories import ClassroomFactory, TeacherFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
 
-DOCS_SCREENSHOTS = BASE_DIR / "docs" / "screenshots"
 REJECT_REASONS = ["Gives the answer away in the stem", "Asks about the byline, not the story", "Too trivial"]
 
 
@@ -37,17 +36,17 @@ def drafting_class(live_server, settings):
 
 
 def keep_screenshots(screenshot, page, name, axe_check=None):
-    """Save the page at both widths (whole pages for the test output, the first screenful for the
-    docs), and check that it fits a phone without scrolling sideways."""
+    """Save the page at both widths (whole pages, and the first screenful as the docs show it) into the
+    test output, and check that it fits a phone without scrolling sideways."""
     shots = screenshot(page, name)
     assert shots.phone_overflow <= 0, f"{name} scrolls sideways on a phone"
     if axe_check is not None:
         axe_check(name)
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size
     for width_name, size in {"phone": (360, 800), "desktop": (1280, 1000)}.items():
         page.set_viewport_size({"width": size[0], "height": size[1]})
-        page.screenshot(path=DOCS_SCREENSHOTS / f"{name}-{width_name}.png", animations="disabled", caret="hide")
+        path = SCREENSHOT_DIR / f"{name}-first-{width_name}.png"
+        page.screenshot(path=path, animations="disabled", caret="hide")
     if original:
         page.set_viewport_size(original)
 
