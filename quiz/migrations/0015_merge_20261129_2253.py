@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quiz', '0012_merge_20261129_2212'),
-        ('quiz', '0014_merge_20261129_2228'),
+        ("quiz", "0012_merge_20261129_2212"),
+        ("quiz", "0014_merge_20261129_2228"),
     ]
 
-    operations = [
-    ]
+    operations = []
