@@ -238,11 +238,12 @@ def test_dashboard_query_count_does_not_grow_with_students_quizzes_or_attempts(
     grow_class(classroom, small, students=2, attempts_each=1)
     # session, user, Teachers group check, the teacher's classes, assignments, roster count,
     # one page of the roster, the matrix cells, started/completed per quiz, average best per
-    # quiz, the published quizzes for the "Assign a quiz" form
-    with django_assert_num_queries(11):
+    # quiz, the published quizzes for the "Assign a quiz" form; practice: whether it is paused,
+    # recall per passage, those passages, the most forgotten questions
+    with django_assert_num_queries(15):
         teacher_client.get(dashboard_url(classroom))
     grow_class(classroom, small + [QuizFactory(questions=3), QuizFactory(questions=3)], students=8, attempts_each=2)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(15):
         response = teacher_client.get(dashboard_url(classroom))
     assert len(response.context["rows"]) == 10 and len(response.context["shown"]) == 3
 
@@ -276,6 +277,20 @@ def test_statistics_match_the_hand_computed_data_set(teacher_client, class_a, qu
     assert [b.count for b in report.histogram] == [1, 0, 0, 1, 0, 0, 2, 0, 0, 1]
     assert (b"<html" in response.content) == (not headers)
     assert 'id="stats"' in response.content.decode()
+
+
+def test_statistics_show_each_questions_cognitive_level_and_facility_per_level(teacher_client, class_a, quiz):
+    first, second, _ = [link.question for link in quiz.quiz_questions.order_by("position")]
+    first.cognitive_level = second.cognitive_level = "analyse"
+    first.save()
+    second.save()
+    response = teacher_client.get(stats_url(quiz))
+    # Facilities 80, 60 (analyse) and 20 (remember).
+    levels = [(level.label, level.questions, level.mean_facility) for level in response.context["report"].by_level]
+    assert levels == [("Remember", 1, pytest.approx(20)), ("Analyse", 2, pytest.approx(70))]
+    page = response.content.decode()
+    assert "Single choice · Analyse · ¶" in page
+    assert 'id="levels-heading">By cognitive level' in page
 
 
 def test_distractor_analysis_splits_picks_by_top_and_bottom_third(teacher_client, class_a, quiz):

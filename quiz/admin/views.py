@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +18,7 @@ from config.requests import HtmxHttpRequest
 from quiz.admin.regrade import regrade_apply, regrade_plan
 from quiz.bank import gift, importer, json_format
 from quiz.bank.citations import BROKEN, STALE, citation_problems, mark_rechecked
+from quiz.bank.leaks import leaks_by_quiz
 from quiz.bank.records import BankFormatError
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, FeedbackMode, Question, Quiz
@@ -84,7 +86,8 @@ def question_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def citation_check(request: HtmxHttpRequest) -> HttpResponse:
-    """Every broken citation in the bank, and every one whose passage changed since it was checked."""
+    """Every broken citation in the bank, every one whose passage changed since it was checked,
+    and every quiz where a question gives away another's answer."""
     _require(request, "quiz.view_question")
     if request.method == "POST":
         _require(request, "quiz.change_question")
@@ -101,6 +104,7 @@ def citation_check(request: HtmxHttpRequest) -> HttpResponse:
         **_admin_context(request, "Citation check"),
         "broken": [p for p in problems if p.kind == BROKEN],
         "stale": [p for p in problems if p.kind == STALE],
+        "leaks_by_quiz": leaks_by_quiz(Quiz.objects.order_by("title")),
         "can_change": request.user.has_perm("quiz.change_question"),
     }
     return render(request, "admin/quiz/question/citation_check.html", context)
@@ -191,4 +195,14 @@ def bank_import(request: HtmxHttpRequest) -> HttpResponse:
         context.update(error=error, chosen_format=fmt)
         return render(request, "admin/quiz/question/import.html", context, status=400)
     messages.success(request, f"Imported {upload.name}: {report.summary()}.")
+    leaky = [quiz.title for quiz, leaks in leaks_by_quiz(Quiz.objects.order_by("title")) if leaks]
+    if leaky:
+        messages.warning(
+            request,
+            format_html(
+                'In {}, a question gives away another\'s answer. <a href="{}">See the leak check</a>.',
+                ", ".join(f"“{title}”" for title in leaky),
+                reverse("admin:quiz_question_citations"),
+            ),
+        )
     return redirect("admin:quiz_question_changelist")

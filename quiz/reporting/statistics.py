@@ -18,7 +18,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.urls import reverse
 
 from quiz.bank import cache as bank_cache
-from quiz.models import BankStamp, Choice, Question, Quiz, RegradeLog, Response
+from quiz.models import BankStamp, Choice, CognitiveLevel, Question, Quiz, RegradeLog, Response
 from quiz.reporting import stats
 from quiz.reporting.attempts import AttemptChoice, chosen_attempts
 
@@ -144,6 +144,13 @@ class QuestionReport:
         ]
 
 
+@dataclass(frozen=True)
+class LevelSummary:
+    label: str
+    questions: int
+    mean_facility: float | None  # percent
+
+
 @dataclass
 class QuizReport:
     quiz: Quiz
@@ -168,6 +175,18 @@ class QuizReport:
     @property
     def flagged(self) -> list[QuestionReport]:
         return [question for question in self.questions if question.is_flagged]
+
+    @property
+    def by_level(self) -> list[LevelSummary]:
+        """Questions and mean facility per cognitive level, in the levels' order (levels with no question left out)."""
+        summaries = []
+        for level in CognitiveLevel:
+            rows = [row for row in self.questions if row.question.cognitive_level == level]
+            facilities = [row.statistics.facility for row in rows if row.statistics.facility is not None]
+            if rows:
+                mean_facility = sum(facilities) / len(facilities) if facilities else None
+                summaries.append(LevelSummary(level.label, len(rows), mean_facility))
+        return summaries
 
 
 def _as_percent(value: float | None, max_mark: float) -> float | None:
