@@ -28,6 +28,7 @@ class ResponseChange:
     question: Question
     new_fraction: Decimal
     new_points: Decimal
+    new_note: str = ""
 
     @property
     def old_points(self) -> Decimal:
@@ -60,7 +61,8 @@ def regrade_plan(questions) -> list[AttemptChange]:
     """The attempts whose score a regrade of ``questions`` would change, in three queries."""
     by_id = {question.pk: question for question in questions.prefetch_related("choices")}
     responses = (
-        Response.objects.filter(question__in=list(by_id))
+        # A mark a teacher set by hand stands: the key may say otherwise, the teacher judged this answer.
+        Response.objects.filter(question__in=list(by_id), marked_by_hand=False)
         .select_related("attempt__quiz", "attempt__student")
         .order_by("attempt__quiz__title", "attempt__student__username", "attempt__number", "question_id")
     )
@@ -70,12 +72,15 @@ def regrade_plan(questions) -> list[AttemptChange]:
         answer = SubmittedAnswer(
             choice_ids=frozenset(int(pk) for pk in response.selected_choice_ids), text=response.answer_text
         )
-        fraction = question.grade(answer, response.attempt.shown_choices(question.pk, question.choices.all()))
+        mark = question.mark(answer, response.attempt.shown_choices(question.pk, question.choices.all()))
+        fraction = mark.fraction
         points = Decimal(response.question_snapshot.get("points", question.points))
         new_points = (fraction * points).quantize(CENT)
         if new_points == response.points_awarded and fraction == response.fraction:
             continue
-        change = ResponseChange(response=response, question=question, new_fraction=fraction, new_points=new_points)
+        change = ResponseChange(
+            response=response, question=question, new_fraction=fraction, new_points=new_points, new_note=mark.note
+        )
         plan.setdefault(response.attempt_id, AttemptChange(attempt=response.attempt)).changes.append(change)
     return list(plan.values())
 
@@ -121,6 +126,7 @@ def regrade_apply(*, questions, by, reason: str = "", now=None) -> list[RegradeL
                 response.fraction = change.new_fraction
                 response.points_awarded = change.new_points
                 response.is_correct = change.new_fraction == 1
+                response.grading_note = change.new_note
                 responses.append(response)
                 logs.append(
                     RegradeLog(
@@ -134,7 +140,9 @@ def regrade_apply(*, questions, by, reason: str = "", now=None) -> list[RegradeL
                     )
                 )
             attempts.append(attempt)
-        Response.objects.bulk_update(responses, ["question_snapshot", "fraction", "points_awarded", "is_correct"])
+        Response.objects.bulk_update(
+            responses, ["question_snapshot", "fraction", "points_awarded", "is_correct", "grading_note"]
+        )
         Attempt.objects.bulk_update(attempts, ["score"])
         for attempt in attempts:
             if attempt.finished_at is not None:
