@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from content.splitting import split_passages
 from drafting.engines import EngineUnavailable, get_engine
 from drafting.engines.base import DraftChoice, DraftQuestion, PassageText
-from drafting.engines.offline import OfflineEngine, SourceIndex, candidates_for
+from drafting.engines.offline import OfflineEngine, SourceIndex, _misreadings, candidates_for
 from drafting.engines.text import find_names, find_quantities, split_sentences
 from drafting.engines.validation import numeral_in, problem_with, validated
 from quiz.bank.leaks import LeakItem, distinctive_terms, find_leaks
@@ -611,3 +611,16 @@ def test_a_span_of_years_is_no_list_and_a_long_quotation_no_term():
     assert not [d for d in drafts if d.rule == "multiple.listing"]
     assert not [d for d in drafts if "the quiet workhorses of the green shift" in d.accepted_answers]
     assert all("[…][…]" not in d.prompt for d in drafts)
+
+
+def test_a_false_statement_is_reworded_too_but_a_statement_questions_altered_choice_reads_like_the_source():
+    passages = passages_of(
+        "By last year the share of imports from China had surged to a record high for the whole sector.",
+        "Critics argue that this top down approach stifles the entrepreneurial risk taking in the sector.",
+    )
+    index = SourceIndex(passages)
+    for facts in index.sentences:
+        for text, _, _, _ in _misreadings(index, facts):
+            assert text.rstrip(".") not in facts.sentence.text  # never the source's words with one changed
+        for text, _, _, _ in _misreadings(index, facts, reworded=False):
+            assert text[1:] not in facts.sentence.text and len(text.split()) == len(facts.sentence.text.split())

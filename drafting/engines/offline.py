@@ -94,6 +94,9 @@ class SourceIndex:
         self._listing_pool: tuple[list[str], set[str]] | None = None
         self._phrase_pools: dict[str, list[str]] = {}
         self.quantities = [quantity for facts in self.sentences for quantity in facts.quantities]
+        self.name_words = frozenset(
+            word.casefold() for facts in self.sentences for name in facts.names for word in name.span.text.split()
+        )
         self.lowercase_words = frozenset(re.findall(r"\b[a-z][a-z'-]*\b", self.source_text))
         self.listing_texts = [item.text for facts in self.sentences for lst in facts.listings for item in lst.items]
 
@@ -642,37 +645,52 @@ def _standalone(text: str) -> str:
 
 
 def _as_claim(index: SourceIndex, text: str) -> str:
-    return f"According to the source, {lower_first(text, index.lowercase_words)}."
+    return f"According to the source, {lower_first(text, index.lowercase_words, index.name_words)}."
 
 
-def _misreadings(index: SourceIndex, facts: SentenceFacts) -> Iterator[tuple[str, str, str, str | None]]:
-    """Plausible misreadings, reworded: another quantity of the source, another name of the same kind, the opposite
-    direction. Each changes one claim; the rewording keeps it from being the source's sentence with one word changed.
+def _misreadings(
+    index: SourceIndex, facts: SentenceFacts, *, reworded: bool = True
+) -> Iterator[tuple[str, str, str, str | None]]:
+    """Plausible misreadings: another quantity of the source, another name of the same kind, the opposite direction.
+
+    Each changes one claim. For a true/false statement it is also reworded, and dropped when it cannot be, so that no
+    false statement is the source's sentence with one word changed; beside the source's own sentences (a statement
+    question), it is left in the source's words so that true and false choices read alike.
     """
     raw, offset = _claim_text(facts), facts.sentence.start
+    changes: list[tuple[str, str, str, str | None]] = []
     for quantity in facts.quantities:
         start, end = quantity.span.start - offset, quantity.span.end - offset
         for value in _misread_values(index, quantity, fact_context(facts, quantity.span)):
-            changed = _standalone(_with_article(raw[:start] + written_like(quantity, value) + raw[end:]))
+            changed = _with_article(raw[:start] + written_like(quantity, value) + raw[end:])
             correction = f"the source gives {quantity.span.text}, not {written_like(quantity, value)}"
-            reworded = reword(changed, index.lowercase_words) or changed
-            yield reworded, "true_false.changed_quantity", correction, _quantity_fact(quantity)
+            changes.append((changed, "true_false.changed_quantity", correction, _quantity_fact(quantity)))
     for name in facts.names:
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
             continue
         for other in same_kind_names(index, facts, name, wanted=1):
             start, end = name.span.start - offset, name.span.end - offset
-            changed = _standalone(raw[:start] + other.span.text + raw[end:])
             correction = f"the source names {name.span.text}, not {other.span.text}"
-            reworded = reword(changed, index.lowercase_words) or changed
-            yield reworded, "true_false.swapped_entity", correction, _name_fact(name, facts)
+            changes.append(
+                (
+                    raw[:start] + other.span.text + raw[end:],
+                    "true_false.swapped_entity",
+                    correction,
+                    _name_fact(name, facts),
+                )
+            )
     for word in re.finditer(r"[A-Za-z]+", raw):
         opposite = OPPOSITES.get(word.group().casefold())
         if opposite and word.group().islower():
-            changed = _standalone(raw[: word.start()] + opposite + raw[word.end() :])
             correction = f"the source says “{word.group()}”, not “{opposite}”"
-            yield reword(changed, index.lowercase_words) or changed, "true_false.reversed_direction", correction, None
-            break
+            changes.append(
+                (raw[: word.start()] + opposite + raw[word.end() :], "true_false.reversed_direction", correction, None)
+            )
+    for changed, rule, correction, fact in changes:
+        statement = _standalone(changed)
+        text = reword(statement, index.lowercase_words) if reworded else statement
+        if text is not None:
+            yield text, rule, correction, fact
 
 
 def _with_article(text: str) -> str:
@@ -784,9 +802,10 @@ def statement_candidates(
         text = _statement(facts)
         if text is None or not _holds_no_fact(index, facts) or any(facts is chosen for chosen, _ in true_ones):
             continue
-        for wrong, rule, *_ in _misreadings(index, facts):
+        for wrong, rule, *_ in _misreadings(index, facts, reworded=False):
             if rule == "true_false.reversed_direction":
                 altered.append((facts, upper_first(wrong)))
+                break
         altered.extend((facts, upper_first(wrong)) for wrong in _subjects_swapped(index, facts))
         if len(altered) >= MAX_DISTRACTOR_CHOICE:
             break
@@ -829,7 +848,7 @@ def _subjects_swapped(index: SourceIndex, facts: SentenceFacts) -> Iterator[str]
             start, end = name.span.start - offset, name.span.end - offset
             changed = _standalone(raw[:start] + other.span.text + raw[end:])
             if not index.true_in_text(other.span.text, fact_context(facts, name.span)):
-                yield reword(changed, index.lowercase_words) or changed
+                yield changed  # in the source's words, like the true statements beside it
                 return
 
 

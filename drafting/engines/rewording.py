@@ -149,16 +149,22 @@ def _time_moved(text: str, lowercase_words: frozenset[str]) -> str | None:
     return None
 
 
-def lower_first(text: str, lowercase_words: frozenset[str]) -> str:
-    """The text with its first letter in lower case, unless the first word is a name (the source never writes it so)."""
+def lower_first(text: str, lowercase_words: frozenset[str], name_words: frozenset[str] | None = None) -> str:
+    """The text with its first letter in lower case, unless the first word is a name.
+
+    A word the source writes in lower case somewhere is no name. When the source's names are given (`name_words`,
+    their words in lower case), any other word is no name either: "Supporters contend…" after a reversal.
+    """
     words = text.split(maxsplit=1)
     if not words:
         return text
     first = words[0]
     bare = re.sub(r"[’']s$", "", first).casefold()
-    if (len(first) > 1 and first.isupper()) or any(char.isupper() for char in first[1:]) or bare not in lowercase_words:
+    if (len(first) > 1 and first.isupper()) or any(char.isupper() for char in first[1:]):
         return text
-    return text[:1].lower() + text[1:]
+    if bare in lowercase_words or (name_words is not None and bare not in name_words):
+        return text[:1].lower() + text[1:]
+    return text
 
 
 def upper_first(text: str) -> str:
