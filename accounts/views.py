@@ -12,16 +12,22 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import throttle
 from accounts.forms import SignUpForm
+from accounts.roles import is_teacher
 
 
-def _next_url(request: HttpRequest) -> str:
-    """Where to go after logging in: ``next`` when it stays on this site, else home."""
+def _next_url(request: HttpRequest, user=None) -> str:
+    """Where to go after logging in: ``next`` when it stays on this site, else a teacher's
+    dashboard or a student's home."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return next_url
+    if user is not None and is_teacher(user):
+        return resolve_url("teach_dashboard")
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+@sensitive_post_parameters("password1", "password2")
+@never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -49,7 +55,7 @@ def log_in(request: HttpRequest) -> HttpResponse:
         return render(request, "registration/login.html", context)
     if form.is_valid():
         login(request, form.get_user())
-        return redirect(_next_url(request))
+        return redirect(_next_url(request, form.get_user()))
     # The cleaned username: the raw one may hold what no database column accepts (a NUL byte).
     wait = throttle.seconds_until_allowed(request, form.cleaned_data.get("username") or "")
     if wait:

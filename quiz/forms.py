@@ -98,6 +98,7 @@ class JoinClassForm(forms.Form):
         label="Class code",
         help_text="The code your teacher gave you, for example K7QM2XPA.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={"required": "Type the class code your teacher gave you."},
     )
 
     def clean_join_code(self) -> str:
@@ -159,6 +160,18 @@ class AssignmentForm(forms.Form):
         self.fields["quiz"].error_messages["invalid_choice"] = "Choose one of the published quizzes in the list."
 
 
+class ExtensionForm(forms.Form):
+    """One student's own due date for one of the class's quizzes; blank removes it."""
+
+    quiz = forms.IntegerField(min_value=1)
+    due_at = forms.DateTimeField(
+        required=False,
+        label="Due for this student",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
 class ClassroomForm(forms.ModelForm):
     class Meta:
         model = Classroom
@@ -181,3 +194,4 @@ class ClassroomForm(forms.ModelForm):
 
 class StudentFilters(forms.Form):
     quiz = forms.IntegerField(required=False, min_value=1)
+    wrong_only = forms.BooleanField(required=False, label="Wrong answers only")

@@ -99,7 +99,8 @@ class Question(models.Model):
         help_text="What the question asks of the student: recall, or understanding, comparing, inferring, judging.",
     )
     points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
-    is_published = models.BooleanField(default=True)
+    # A new question is a draft until a teacher publishes it; students never see a draft.
+    is_published = models.BooleanField(default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="authored_questions"
     )
@@ -217,14 +218,24 @@ class Question(models.Model):
                 shown += f" ({_range_display(self.numeric_min, self.numeric_max)})"
             elif self.numeric_tolerance:
                 shown += f" (± {_format_number(self.numeric_tolerance)})"
+            if self.numeric_unit == "place" and not self.numeric_tolerance and self.numeric_answer is not None:
+                return f"{_ordinal(self.numeric_answer)} place"  # "25th place", not "25 place"
             return f"{shown} {self.numeric_unit}".strip()
         return " / ".join(self.accepted_answers)
 
 
 def _format_number(value: Decimal) -> str:
-    # Thousands separators help read 500,000 but would turn the year 2022 into "2,022".
+    """Thousands separators from 1,000 up (9,000 like 500,000), except whole numbers that read as
+    years (1000 to 2999), which would otherwise become "2,022"."""
     value = value.normalize()
-    return f"{value:,f}" if abs(value) >= 10000 else f"{value:f}"
+    looks_like_a_year = value == value.to_integral_value() and 1000 <= value <= 2999
+    return f"{value:f}" if abs(value) < 1000 or looks_like_a_year else f"{value:,f}"
+
+
+def _ordinal(value: Decimal) -> str:
+    number = int(value)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def _range_display(minimum: Decimal | None, maximum: Decimal | None) -> str:
@@ -392,6 +403,10 @@ class Attempt(models.Model):
     answered_count = models.PositiveSmallIntegerField(default=0)
     question_ids = models.JSONField(default=list)
     choice_order = models.JSONField(default=dict, help_text="Question id → choice ids in the order shown.")
+    # Kept on the attempt (not in the browser) so flags work with JavaScript off and on any device.
+    flagged_question_ids = models.JSONField(
+        default=list, blank=True, help_text="Questions the student flagged to come back to."
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -460,6 +475,9 @@ class Attempt(models.Model):
             return self.question_ids.index(question_id) + 1
         except ValueError:
             return None
+
+    def is_flagged(self, question_id: int) -> bool:
+        return question_id in self.flagged_question_ids
 
     def seconds_left(self, now=None) -> int | None:
         if self.deadline is None:
@@ -565,7 +583,9 @@ class Classroom(models.Model):
     name = models.CharField(max_length=120)
     teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classrooms_taught")
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
-    students = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classrooms", blank=True)
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="classrooms", blank=True, through="Membership"
+    )
     quizzes = models.ManyToManyField(Quiz, through="Assignment", related_name="classrooms", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -576,6 +596,25 @@ class Classroom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Membership(models.Model):
+    """A student in a class, and since when: a quiz due before they joined is not overdue for them.
+
+    The table is the one the plain many-to-many had; ``joined_at`` is empty for students
+    who joined before it was recorded.
+    """
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_memberships")
+    joined_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+
+    class Meta:
+        db_table = "quiz_classroom_students"
+        unique_together = [("classroom", "user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.classroom}"
 
 
 class Assignment(models.Model):
@@ -590,6 +629,20 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quiz} → {self.classroom}"
+
+
+class Extension(models.Model):
+    """A later due date for one student on one assigned quiz (illness, a late joiner)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="extensions")
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="extension_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.assignment} until {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class BankStamp(models.Model):

@@ -31,12 +31,19 @@ FINISHED = "This attempt is finished; answers can no longer be changed."
 TIME_UP = "Time is up: this attempt was submitted with the answers you had given."
 QUIZ_CLOSED = "This quiz has closed: your attempt was submitted with the answers you had given."
 
+# How long after a timed attempt's deadline an answer is still accepted. The page sends a
+# typed-but-unsent answer by itself when its timer reaches zero; on a slow phone network
+# that request can reach the server a few seconds late, and the student's answer is
+# kept rather than dropped with "Time is up". Short, so it buys no real extra time.
+ANSWER_GRACE = timedelta(seconds=10)
+
 
 def attempt_time_is_up(attempt: Attempt, now=None) -> bool:
-    """Past the attempt's deadline, or its quiz closed since it started (a teacher may move the date)."""
+    """Past the attempt's deadline (and its grace period), or its quiz closed since it started
+    (a teacher may move the date)."""
     now = now or timezone.now()
     closes_at = attempt.quiz.closes_at
-    return attempt.is_expired(now) or (closes_at is not None and now >= closes_at)
+    return attempt.is_expired(now - ANSWER_GRACE) or (closes_at is not None and now >= closes_at)
 
 
 def attempt_refusal(attempt: Attempt, now=None) -> str | None:
@@ -50,7 +57,7 @@ def attempt_refusal(attempt: Attempt, now=None) -> str | None:
         return FINISHED
     if attempt_time_is_up(attempt, now):
         attempt_finish(attempt=attempt, now=now)
-        return TIME_UP if attempt.is_expired(now) else QUIZ_CLOSED
+        return TIME_UP if attempt.is_expired(now - ANSWER_GRACE) else QUIZ_CLOSED
     return None
 
 
@@ -145,6 +152,8 @@ def question_snapshot(question: Question, choices: list[Choice]) -> dict:
         "points": question.points,
         "choices": [{"id": c.pk, "text": c.text, "is_correct": c.is_correct, "feedback": c.feedback} for c in choices],
         "correct_answer": question.correct_answer_display(choices),
+        # The main answer first, the other spellings shown as "also accepted".
+        "accepted_answers": list(question.accepted_answers) if question.kind == QuestionKind.SHORT_TEXT else None,
         "numeric_unit": question.numeric_unit,
         "explanation": question.explanation,
         "quote": question.quote,
@@ -223,7 +232,7 @@ def _add_to_attempt(*, attempt: Attempt, points: Decimal, now) -> bool:
     when the attempt was already finished or past its deadline.
     """
     open_attempt = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).filter(
-        Q(deadline__isnull=True) | Q(deadline__gt=now)
+        Q(deadline__isnull=True) | Q(deadline__gt=now - ANSWER_GRACE)
     )
     updated = open_attempt.update(
         score=F("score") + points,
@@ -262,6 +271,23 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
     return attempt
+
+
+def attempt_flag_toggle(*, attempt: Attempt, question_id: int) -> bool:
+    """Flag a question of the attempt to come back to, or clear its flag; return whether it is flagged now.
+
+    The row is locked while its list changes, so two tabs flagging at once both count.
+    """
+    if attempt.position_of(question_id) is None:
+        raise AttemptRefused("That question is not part of this attempt.")
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().only("flagged_question_ids").get(pk=attempt.pk)
+        flagged = [pk for pk in locked.flagged_question_ids if pk != question_id]
+        if question_id not in locked.flagged_question_ids:
+            flagged.append(question_id)
+        Attempt.objects.filter(pk=attempt.pk).update(flagged_question_ids=flagged)
+    attempt.flagged_question_ids = flagged
+    return question_id in flagged
 
 
 def quiz_add_questions(*, quiz: Quiz, questions) -> int:

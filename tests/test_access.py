@@ -47,6 +47,9 @@ class World:
     finished: Attempt
     classroom: object
     other_classroom: object
+    own_source: object  # Tess's own source, with one draft and a finished drafting job
+    draft: object
+    job: object
 
     def choice_for(self, position: int) -> str:
         return str(self.in_progress.choice_order[str(self.in_progress.question_ids[position - 1])][0])
@@ -67,6 +70,7 @@ def build_world() -> World:
     for assigned in (quiz, other_quiz):
         Assignment.objects.create(classroom=classroom, quiz=assigned)
     finished = attempt_finish(attempt=attempt_start(quiz=other_quiz, student=student))
+    own_source, draft, job = _drafted_source(teacher)
     return World(
         users={
             "anonymous": None,
@@ -85,7 +89,22 @@ def build_world() -> World:
         finished=finished,
         classroom=classroom,
         other_classroom=other_classroom,
+        own_source=own_source,
+        draft=draft,
+        job=job,
     )
+
+
+def _drafted_source(teacher):
+    from content.models import Passage
+    from drafting.models import Draft, DraftingJob, JobStatus
+
+    source = Source.objects.create(slug="tess-own", title="Tess's own", text="Ferries carry 120 cars.", owner=teacher)
+    passage = Passage.objects.create(source=source, position=1, kind="paragraph", text="Ferries carry 120 cars.")
+    question = QuestionFactory(passage=passage, quote="carry 120 cars", is_published=False, author=teacher)
+    job = DraftingJob.objects.create(source=source, engine="offline", status=JobStatus.DONE, passages_total=1)
+    draft = Draft.objects.create(question=question, source=source, job=job, engine="offline", rule="test.rule")
+    return source, draft, job
 
 
 def alices_card(world: World, *, practised: bool = False):
@@ -206,6 +225,10 @@ TABLE = [
         lambda w: {"choice": w.choice_for(1)},
     ),
     Row(
+        "attempt_flag", lambda w: reverse("attempt_flag", args=[w.in_progress.public_id, 1]), owner_only(POSTED), "post"
+    ),
+    Row("attempt_summary", lambda w: reverse("attempt_summary", args=[w.in_progress.public_id]), owner_only(OK)),
+    Row(
         "attempt_submit", lambda w: reverse("attempt_submit", args=[w.in_progress.public_id]), owner_only(AWAY), "post"
     ),
     Row("attempt_results", lambda w: reverse("attempt_results", args=[w.finished.public_id]), owner_only(OK)),
@@ -216,7 +239,7 @@ TABLE = [
     Row(
         "join_class",
         lambda w: reverse("join_class"),
-        everyone(POSTED, anonymous=LOGIN, teacher=400),
+        everyone(POSTED, anonymous=LOGIN, teacher=422),
         "post",
         lambda w: {"join_code": w.classroom.join_code},
     ),
@@ -224,6 +247,17 @@ TABLE = [
     Row("signup", lambda w: reverse("signup"), everyone(AWAY, anonymous=OK)),
     Row("login", lambda w: reverse("login"), everyone(AWAY, anonymous=OK)),
     Row("logout", lambda w: reverse("logout"), everyone(AWAY), "post"),
+    Row("password_reset", lambda w: reverse("password_reset"), everyone(OK)),
+    Row("password_reset_done", lambda w: reverse("password_reset_done"), everyone(OK)),
+    Row(
+        "password_reset_confirm",
+        lambda w: reverse("password_reset_confirm", args=["MQ", "not-a-token"]),
+        everyone(OK),  # the page that says the link no longer works
+    ),
+    Row("password_reset_complete", lambda w: reverse("password_reset_complete"), everyone(OK)),
+    Row("password_change", lambda w: reverse("password_change"), everyone(OK, anonymous=LOGIN)),
+    Row("password_change_done", lambda w: reverse("password_change_done"), everyone(OK, anonymous=LOGIN)),
+    Row("favicon", lambda w: reverse("favicon"), everyone(OK)),
     # The teacher's side
     Row("teach_dashboard", lambda w: reverse("teach_dashboard"), teachers(OK)),
     Row(
@@ -264,6 +298,19 @@ TABLE = [
         teachers(404),
     ),
     Row(
+        "student_extension",
+        lambda w: reverse("student_extension", args=[w.classroom.pk, w.users["student"].pk]),
+        teachers(AWAY, others=404, superuser=404),
+        "post",
+        lambda w: {"quiz": w.quiz.pk, "due_at": ""},
+    ),
+    Row(
+        "student_password_reset",
+        lambda w: reverse("student_password_reset", args=[w.classroom.pk, w.users["student"].pk]),
+        teachers(AWAY, others=404, superuser=404),
+        "post",
+    ),
+    Row(
         "quiz_statistics",
         lambda w: reverse("quiz_statistics", args=[w.quiz.slug]),
         teachers(OK, others=404, superuser=404),
@@ -288,6 +335,47 @@ TABLE = [
         "quiz_statistics_csv",
         lambda w: reverse("quiz_statistics_csv", args=[w.quiz.slug]),
         teachers(OK, others=404, superuser=404),
+    ),
+    # Drafting: a teacher's own sources and their drafts; another teacher's are a 404 like unknown ones.
+    Row("source_list", lambda w: reverse("source_list"), teachers(OK)),
+    Row("source_new", lambda w: reverse("source_new"), teachers(OK)),
+    Row("source_new", lambda w: reverse("source_new"), teachers(AWAY), "post", lambda w: {"text": "Title\n\nWords."}),
+    # A preview lives in the session that made it: from any other session it does not exist.
+    Row("intake_preview", lambda w: reverse("intake_preview", args=["not-mine"]), teachers(404)),
+    Row("intake_block", lambda w: reverse("intake_block", args=["not-mine", 0]), teachers(404), "post"),
+    Row("intake_save", lambda w: reverse("intake_save", args=["not-mine"]), teachers(404), "post"),
+    Row("source_drafts", lambda w: reverse("source_drafts", args=[w.own_source.slug]), teachers(OK, others=404)),
+    Row("draft_start", lambda w: reverse("draft_start", args=[w.own_source.slug]), teachers(AWAY, others=404), "post"),
+    Row(
+        "drafts_accept",
+        lambda w: reverse("drafts_accept", args=[w.own_source.slug]),
+        teachers(AWAY, others=404),
+        "post",
+        lambda w: {"all": "1"},
+    ),
+    Row(
+        "draft_review",
+        lambda w: reverse("draft_review", args=[w.own_source.slug, w.draft.pk, "accept"]),
+        teachers(POSTED, others=404),
+        "post",
+    ),
+    Row(
+        "job_detail",
+        lambda w: reverse("job_detail", args=[w.own_source.slug, w.job.pk]),
+        teachers(OK, others=404),
+    ),
+    Row(
+        "job_cancel",
+        lambda w: reverse("job_cancel", args=[w.own_source.slug, w.job.pk]),
+        teachers(POSTED, others=404),
+        "post",
+    ),
+    Row(
+        "quiz_make",
+        lambda w: reverse("quiz_make", args=[w.own_source.slug]),
+        teachers(AWAY, others=404),
+        "post",
+        lambda w: {"title": "Tess's quiz"},
     ),
     # Practice: a card and its reviews are Alice's alone; the switch is her teacher's.
     Row("practice_session", lambda w: reverse("practice_session"), everyone(OK, anonymous=LOGIN)),

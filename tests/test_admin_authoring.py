@@ -379,7 +379,7 @@ def test_preview_shows_the_question_as_a_student_sees_it(teacher_client):
     page = teacher_client.get(url)
     html = page.content.decode()
     assert page.status_code == 200
-    assert '<h1 id="question-heading" class="prompt">How far did imports fall?</h1>' in html
+    assert '<h1 id="question-heading" class="prompt" tabindex="-1">How far did imports fall?</h1>' in html
     assert 'class="preview-banner"' in html and "Nothing is saved." in html
     for choice in question.choices.all():
         assert f'value="{choice.pk}"' in html
@@ -404,7 +404,7 @@ def test_preview_in_htmx_returns_only_the_panel(teacher_client):
     url = reverse("admin:quiz_question_preview", args=[question.pk])
     fragment = teacher_client.post(url, {"choice": wrong.pk}, headers={"HX-Request": "true"}).content.decode()
     assert fragment.lstrip().startswith('<section id="question-panel"')
-    assert "Not quite" in fragment and "<html" not in fragment
+    assert "Wrong" in fragment and "<html" not in fragment
 
 
 def test_preview_of_an_unanswerable_form_says_what_is_missing(teacher_client):

@@ -383,7 +383,10 @@ def test_upload_that_is_not_utf8_is_refused_clearly(teacher_client):
 
 def test_upload_without_a_file_is_refused_clearly(teacher_client):
     response = teacher_client.post(IMPORT_URL, {"format": "json"})
-    assert response.status_code == 400 and "Choose a file to import." in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "Choose a file to import, or paste the questions into the box." in response.content.decode()
+    )
 
 
 def test_import_page_is_for_teachers_only(client, student):

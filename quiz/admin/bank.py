@@ -35,6 +35,7 @@ from quiz.models import (
     Attempt,
     Choice,
     Classroom,
+    Membership,
     Question,
     Quiz,
     QuizQuestion,
@@ -475,12 +476,26 @@ class AssignmentInline(admin.TabularInline):
     extra = 0
 
 
+class MembershipInline(admin.TabularInline):
+    """The class's students, with the date each joined (a superuser's tool: see get_inlines)."""
+
+    model = Membership
+    extra = 0
+    raw_id_fields = ("user",)
+    fields = ("user", "joined_at")
+    verbose_name = "student"
+    verbose_name_plural = "students"
+
+
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
     list_display = ("name", "teacher", "join_code")
     list_select_related = ("teacher",)
-    filter_horizontal = ("students",)
     inlines = [AssignmentInline]
+
+    def get_inlines(self, request, obj=None):
+        # Students join with the class code; only a superuser adds or removes them here.
+        return [AssignmentInline, MembershipInline] if request.user.is_superuser else [AssignmentInline]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -493,7 +508,7 @@ class ClassroomAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Students join with the class code; listing every account on the site to pick
         # from would show teachers people who are not theirs.
-        return () if request.user.is_superuser else ("students", "join_code")
+        return ("students",) if request.user.is_superuser else ("students", "join_code")
 
     def save_model(self, request, obj, form, change):
         if not change and not request.user.is_superuser:

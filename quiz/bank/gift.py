@@ -392,7 +392,9 @@ def _apply_settings(settings: dict, record: QuestionRecord) -> None:
     if level not in CognitiveLevel.values:
         raise ValueError(f"“level” in the settings comment should be one of {', '.join(CognitiveLevel.values)}.")
     record.cognitive_level = level
-    published = settings.get("published", True)
+    # Questions from elsewhere start as drafts, for a teacher to check and publish;
+    # this app's own export always says "published", so a round trip keeps the flag.
+    published = settings.get("published", False)
     if not isinstance(published, bool):
         raise ValueError("“published” in the settings comment should be true or false.")
     record.published = published

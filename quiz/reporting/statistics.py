@@ -181,6 +181,14 @@ class QuizReport:
         return [question for question in self.questions if question.is_flagged]
 
     @property
+    def too_few_to_judge(self) -> bool:
+        return self.attempts < stats.MIN_ATTEMPTS_TO_JUDGE
+
+    @property
+    def attempts_to_judge(self) -> int:
+        return stats.MIN_ATTEMPTS_TO_JUDGE
+
+    @property
     def by_level(self) -> list[LevelSummary]:
         """Questions and mean facility per cognitive level, in the levels' order (levels with no question left out)."""
         summaries = []
@@ -257,7 +265,9 @@ def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizRepo
                 random_guess_score=stats.random_guess_score(question.kind, [c.is_correct for c in choices]),
                 median_seconds=stats.median(times.get(question.pk, [])),
                 distractors=distractors,
-                reasons=stats.review_reasons(statistics, distractor_beats_key=beats_key),
+                reasons=[]
+                if report.too_few_to_judge
+                else stats.review_reasons(statistics, distractor_beats_key=beats_key),
             )
         )
 
