@@ -14,6 +14,7 @@ from content.splitting import split_passages
 from drafting.engines import EngineUnavailable, get_engine
 from drafting.engines.base import DraftChoice, DraftQuestion, PassageText
 from drafting.engines.offline import OfflineEngine, SourceIndex, _misreadings, candidates_for
+from drafting.engines.quality import Candidate, select
 from drafting.engines.text import find_names, find_quantities, split_sentences
 from drafting.engines.validation import numeral_in, problem_with, validated
 from quiz.bank.leaks import LeakItem, distinctive_terms, find_leaks
@@ -34,6 +35,12 @@ def candidates(*paragraphs: str) -> list[DraftQuestion]:
     passages = passages_of(*paragraphs)
     index = SourceIndex(passages)
     return [candidate.draft for passage in passages for candidate in candidates_for(index, passage)]
+
+
+def candidates_for_all(*paragraphs: str) -> list[Candidate]:
+    passages = passages_of(*paragraphs)
+    index = SourceIndex(passages)
+    return [candidate for passage in passages for candidate in candidates_for(index, passage)]
 
 
 def key_of(draft: DraftQuestion) -> list[str]:
@@ -145,6 +152,18 @@ def test_a_numeric_stem_does_not_show_the_sentences_other_number():
     assert "2024" not in draft.prompt
 
 
+def test_a_stem_does_not_show_the_sentences_closing_phrase_which_another_draft_asks_for():
+    sentence = "Russia's ambition has been crippled by Western sanctions that caused an 84 percent drop in imports."
+    drafts = candidates(
+        sentence,
+        "It is surviving on scraps of technology smuggled through backchannels.",
+        "Developers turned to a shadowy network of intermediaries.",
+    )
+    assert any(d.rule == "single.phrase" and key_of(d) == ["Western sanctions"] for d in drafts)
+    draft = numeric_for(sentence, "84")
+    assert "Western sanctions" not in draft.prompt and "___ drop in imports" in draft.prompt
+
+
 # --- Short text ---------------------------------------------------------------------------------------------------
 
 
@@ -181,6 +200,33 @@ def test_single_choice_distractors_are_of_the_same_kind_and_never_true_in_the_te
     assert "UAE" not in wrong  # the text says the UAE supplies chips too
     assert set(wrong) <= {"Armenia", "Georgia"}
     assert len(wrong) >= 2
+
+
+MORE_SUPPLY = (
+    "Chile exports copper from large mines in the north.",
+    "Peru grows coffee on steep hillsides near the coast.",
+)
+
+
+def test_a_single_choice_keeps_spare_distractors_for_when_the_first_ones_would_cost_another_question():
+    single = next(
+        c
+        for c in candidates_for_all(*SUPPLY, *MORE_SUPPLY)
+        if c.draft.kind == "single" and key_of(c.draft) == ["Armenia"]
+    )
+    first = {choice.text for choice in single.draft.choices if not choice.is_correct}
+    assert single.redraw is not None
+    redrawn = single.redraw(lambda text: text in first)
+    assert redrawn is not None and key_of(redrawn) == ["Armenia"] and redrawn.prompt == single.draft.prompt
+    again = {choice.text for choice in redrawn.choices if not choice.is_correct}
+    assert len(again) == 2 and not again & first
+
+
+def test_a_redraw_with_too_few_distractors_left_gives_nothing():
+    single = next(
+        c for c in candidates_for_all(*SUPPLY, *MORE_SUPPLY) if c.draft.kind == "single" and key_of(c.draft) == ["Peru"]
+    )
+    assert single.redraw is not None and single.redraw(lambda text: True) is None
 
 
 def test_single_choice_on_a_quantity_offers_the_sources_other_figures_in_the_same_unit():
@@ -319,6 +365,59 @@ def test_a_fact_the_summary_repeats_is_asked_once():
         .drafts
     )
     assert sum(d.kind == "numeric" and d.numeric_answer == 84 for d in drafts) <= 1
+
+
+NEIGHBOURS = "Belarus buys chips for Russian buyers. Armenia hosts engineers who left after the war began."
+
+
+def neighbour_drafts(*, spares: bool) -> list[Candidate]:
+    """A typed question on Armenia, and a single choice on Belarus whose first distractors show Armenia."""
+    typed = DraftQuestion(
+        kind="short_text",
+        prompt="Which place is named in the gap? “___ hosts engineers who left after the war began”",
+        explanation="The source says so.",
+        passage_position=1,
+        quote="Armenia hosts engineers who left after the war began.",
+        cognitive_level="remember",
+        rule="short_text.name",
+        accepted_answers=["Armenia"],
+        centrality=2.0,
+    )
+
+    def single(refused) -> DraftQuestion | None:
+        texts = [text for text in ("Armenia", "Georgia", "Moldova", "Estonia") if not refused(text)][:2]
+        if len(texts) < 2:
+            return None
+        return DraftQuestion(
+            kind="single",
+            prompt="Which of these completes the source's statement? “___ buys chips for Russian buyers”",
+            explanation="The source says so.",
+            passage_position=1,
+            quote="Belarus buys chips for Russian buyers.",
+            cognitive_level="remember",
+            rule="single.name",
+            choices=[DraftChoice(text, text == "Belarus", "Feedback.") for text in ["Belarus", *texts]],
+            centrality=3.0,
+        )
+
+    first = single(lambda _text: False)
+    assert first is not None
+    return [
+        Candidate(first, "name:belarus", ("Belarus",), redraw=single if spares else None),
+        Candidate(typed, "name:armenia", ("Armenia",)),
+    ]
+
+
+def test_a_choice_question_draws_distractors_that_are_no_other_questions_answer():
+    batch = select(neighbour_drafts(spares=True), passages_of(NEIGHBOURS), per_passage_cap=8)
+    assert sorted(draft.kind for draft in batch.drafts) == ["short_text", "single"]
+    single = next(draft for draft in batch.drafts if draft.kind == "single")
+    assert [choice.text for choice in single.choices] == ["Belarus", "Georgia", "Moldova"]
+
+
+def test_without_spare_distractors_a_choice_question_that_shows_another_answer_costs_one_of_the_two():
+    batch = select(neighbour_drafts(spares=False), passages_of(NEIGHBOURS), per_passage_cap=8)
+    assert len(batch.drafts) == 1 and batch.dropped["leaks_answer"] == 1
 
 
 def test_choices_are_distinct_and_of_similar_length():

@@ -10,13 +10,16 @@ the most central facts first. Every candidate that falls out is counted by the r
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence, Set
+from dataclasses import dataclass, field, replace
 
 from drafting.engines.base import DraftBatch, DraftQuestion, PassageText
 from drafting.engines.validation import answer_words as _words
 from drafting.engines.validation import problem_with
 from quiz.bank.leaks import LeakItem, find_leaks
+
+# Says whether a choice may not be shown (it would show another draft's answer).
+Refusal = Callable[[str], bool]
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Candidate:
     answer_terms: tuple[str, ...]  # what would give its answer away, for the leak check
     context: frozenset[str] = field(default_factory=frozenset)  # content words around the key, to spot repeats
     covers: frozenset[str] = field(default_factory=frozenset)  # the sentences a statement question restates
+    # The same question with other distractors from the source, none refused; None when it has no others to offer.
+    redraw: Callable[[Refusal], DraftQuestion | None] | None = field(default=None, compare=False, repr=False)
 
 
 def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, per_passage_cap: int) -> DraftBatch:
@@ -40,6 +45,7 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
             sound.append(candidate)
         else:
             batch.dropped[reason] += 1
+    sound = _spare_other_answers(sound, by_position)
     by_fact: dict[tuple[str, int, str], list[Candidate]] = defaultdict(list)
     for candidate in sorted(sound, key=_rank):
         by_fact[(candidate.fact, candidate.draft.passage_position, candidate.draft.quote)].append(candidate)
@@ -51,13 +57,16 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
     # sentences whose facts are not asked otherwise.
     reasons: dict[tuple[str, int, str], str | None] = {}
     costly = _costly(sound)
+    answers = _Answers(_typed_answers(sound, set(KIND_WEIGHTS)), _typed_answers(sound), kept, by_position)
     for stage in STAGES:
         for fact, group in by_fact.items():
             if reasons.get(fact, "") is None:
                 continue
             options = [candidate for candidate in group if _stage(candidate) == stage]
             if options:
-                reasons[fact] = _keep_one(options, kept, kinds, per_passage, per_passage_cap, costly)
+                reasons[fact] = _keep_one(options, kept, kinds, per_passage, per_passage_cap, costly, answers)
+                if reasons[fact] is not None:
+                    answers.closed.add(fact[0])
     for fact, group in by_fact.items():
         reason = reasons[fact]
         if reason is not None:
@@ -85,16 +94,79 @@ def _stage(candidate: Candidate) -> str:
 TYPED_KINDS = {"numeric", "short_text"}
 
 
-def _costly(candidates: Sequence[Candidate]) -> set[int]:
-    """Choice questions whose choices show another fact's typed answer: kept, each costs that fact its question."""
+def _typed_answers(
+    candidates: Sequence[Candidate], kinds: set[str] | None = None
+) -> dict[str, list[tuple[frozenset[str], str]]]:
+    """The words of every answer of the `kinds` (typed answers by default), with its fact, indexed by one of them."""
     answers: dict[str, list[tuple[frozenset[str], str]]] = defaultdict(list)
     for candidate in candidates:
-        if candidate.draft.kind not in TYPED_KINDS:
-            continue  # only typed answers are sure to be asked; another choice question may never be kept
+        if candidate.draft.kind not in (kinds or TYPED_KINDS):
+            continue  # by default only typed answers: they are sure to be asked; a choice question may not be kept
         for term in candidate.answer_terms:
             words = frozenset(_words(term))
             if words:
                 answers[min(words)].append((words, candidate.fact))
+    return answers
+
+
+def _shows_answer[T](
+    text: str, answers: dict[str, list[tuple[frozenset[str], T]]], but: T | None = None, closed: Set[T] = frozenset()
+) -> bool:
+    """Whether `text` holds every word of one of the `answers` (other than those of `but` and the `closed` ones)."""
+    shown = set(_words(text))
+    return any(
+        words <= shown and owner != but and owner not in closed
+        for word in shown
+        for words, owner in answers.get(word, [])
+    )
+
+
+@dataclass
+class _Answers:
+    """What a choice question's distractors had best not show, most careful first: any answer of a fact still open
+    (kept or not yet decided), any typed answer of one, a kept draft's answer (which would leak for sure)."""
+
+    any_kind: dict[str, list[tuple[frozenset[str], str]]]
+    typed: dict[str, list[tuple[frozenset[str], str]]]
+    kept: _KeptSet
+    by_position: dict[int, PassageText]
+    closed: set[str] = field(default_factory=set)  # facts dropped: their answers cost nothing as distractors
+
+    def redrawn(self, candidate: Candidate) -> Iterator[Candidate]:
+        """The candidate with distractors that cost as little as they can: each tier's redraw that is valid."""
+        if candidate.redraw is None:
+            return
+        for answers in (self.any_kind, self.typed, None):
+            refused: Refusal = (
+                self.kept.shows_answer
+                if answers is None
+                else lambda text: (  # noqa: B023
+                    _shows_answer(text, answers, candidate.fact, self.closed) or self.kept.shows_answer(text)  # noqa: B023
+                )
+            )
+            draft = candidate.redraw(refused)
+            if draft is not None and problem_with(draft, self.by_position) is None:
+                yield replace(candidate, draft=draft)
+
+
+def _spare_other_answers(candidates: list[Candidate], by_position: dict[int, PassageText]) -> list[Candidate]:
+    """Choice questions redrawn, where they can be, so that no distractor is another fact's answer (or, failing
+    that, another fact's typed answer): a distractor that is one would cost that fact its question."""
+    tiers = [_typed_answers(candidates, set(KIND_WEIGHTS)), _typed_answers(candidates)]
+    spared = []
+    for candidate in candidates:
+        for answers in tiers if candidate.redraw is not None else []:
+            draft = candidate.redraw(lambda text: _shows_answer(text, answers, but=candidate.fact))  # noqa: B023
+            if draft is not None and problem_with(draft, by_position) is None:
+                candidate = replace(candidate, draft=draft)
+                break
+        spared.append(candidate)
+    return spared
+
+
+def _costly(candidates: Sequence[Candidate]) -> set[int]:
+    """Choice questions whose choices show another fact's typed answer: kept, each costs that fact its question."""
+    answers = _typed_answers(candidates)
     costly = set()
     for candidate in candidates:
         if not candidate.draft.choices or candidate.draft.kind == "true_false":
@@ -122,7 +194,13 @@ def _share(candidate: Candidate, kinds: Counter[str], costly: set[int]) -> tuple
 
 
 def _keep_one(
-    group: list[Candidate], kept: _KeptSet, kinds: Counter[str], per_passage: Counter[int], cap: int, costly: set[int]
+    group: list[Candidate],
+    kept: _KeptSet,
+    kinds: Counter[str],
+    per_passage: Counter[int],
+    cap: int,
+    costly: set[int],
+    answers: _Answers,
 ) -> str | None:
     """Keep the fact's candidate of the kind the set has least of, unless it repeats or leaks; else say why not."""
     position = group[0].draft.passage_position
@@ -134,12 +212,15 @@ def _keep_one(
     for candidate in sorted(group, key=lambda candidate: _share(candidate, kinds, costly)):
         if candidate.covers & kept.covered:
             reason = "duplicate_fact"  # a statement question already restates this sentence, or the other way round
-        elif not kept.leaks_with(candidate):
-            kept.add(candidate)
-            kinds[candidate.draft.kind] += 1
-            kinds[_mix_label(candidate)] += candidate.draft.kind == "true_false"
-            per_passage[position] += 1
-            return None
+            continue
+        # Distractors that cost no other question first, then the ones first drawn.
+        for version in [*answers.redrawn(candidate), candidate]:
+            if not kept.leaks_with(version):
+                kept.add(version)
+                kinds[version.draft.kind] += 1
+                kinds[_mix_label(version)] += version.draft.kind == "true_false"
+                per_passage[position] += 1
+                return None
     return reason
 
 
@@ -188,6 +269,10 @@ class _KeptSet:
             words = frozenset(_words(term))
             if words:
                 self.answers_with_word[min(words)].append((words, number))
+
+    def shows_answer(self, text: str) -> bool:
+        """Whether `text` holds a kept draft's answer."""
+        return _shows_answer(text, self.answers_with_word)
 
     def leaks_with(self, candidate: Candidate) -> bool:
         item = _leak_item(len(self.candidates), candidate)
