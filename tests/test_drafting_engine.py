@@ -15,7 +15,7 @@ from drafting.engines import EngineUnavailable, get_engine
 from drafting.engines.base import DraftChoice, DraftQuestion, PassageText
 from drafting.engines.offline import OfflineEngine, SourceIndex, _misreadings, candidates_for
 from drafting.engines.quality import Candidate, select
-from drafting.engines.text import find_names, find_quantities, split_sentences
+from drafting.engines.text import find_names, find_phrases, find_quantities, split_sentences
 from drafting.engines.validation import numeral_in, problem_with, validated
 from quiz.bank.leaks import LeakItem, distinctive_terms, find_leaks
 
@@ -646,6 +646,34 @@ def test_a_phrase_closing_a_clause_becomes_a_single_choice_among_phrases_of_its_
         "the hardware supply chain",
     }
     assert "Western sanctions" not in draft.prompt
+
+
+def test_what_a_clause_leaves_behind_is_a_phrase_but_leaving_a_place_or_manner_is_not():
+    sentences = [
+        "A brain drain saw engineers flee the country leaving a talent void that slows research.",
+        "The engineers were leaving Moscow for good after the ban.",
+        "Officials watched them leaving quickly after the war began.",
+    ]
+    found = [phrase.span.text for sentence in sentences for phrase in find_phrases(split_sentences(sentence)[0])]
+    assert "a talent void" in found
+    assert not any("Moscow" in text or "quickly" in text for text in found)
+
+
+def test_a_list_of_names_and_the_questions_on_each_name_compete_for_one_place():
+    paragraphs = (
+        "They source chips through third countries like Kazakhstan and the UAE at inflated prices.",
+        "Armenia hosts engineers who left after the war began.",
+        "Georgia welcomed programmers who moved from the capital.",
+    )
+    found = candidates_for_all(*paragraphs)
+    listing = next(c for c in found if c.draft.rule == "multiple.listing" and "Kazakhstan" in c.answer_terms)
+    on_each = [c for c in found if c.draft.kind == "short_text" and c.draft.quote == listing.draft.quote]
+    assert {tuple(c.draft.accepted_answers) for c in on_each} == {("Kazakhstan",), ("UAE",)}
+    assert {c.fact for c in on_each} == {listing.fact}
+    assert {c.fact for c in found if "Armenia" in c.answer_terms} == {"name:armenia"}
+    batch = get_engine("offline").draft(passages_of(*paragraphs))
+    asked = [d for d in batch.drafts if d.quote == listing.draft.quote]
+    assert len(asked) == 1  # one question on the list, not one on a name that shows the other
 
 
 def test_statement_questions_use_sentences_that_hold_no_other_drafts_answer():

@@ -47,7 +47,7 @@ TOPIC_SHARE = 0.05
 MIN_STEM_WORDS = 5
 MIN_SENTENCE_WORDS = 6  # shorter lines are bylines, captions and labels
 MAX_DISTRACTOR_CHOICE = 6  # distractors looked for before the closest in length are picked
-SPARE_DISTRACTORS = 8  # names and phrases looked for, the first three used unless they would show another's answer
+SPARE_DISTRACTORS = 12  # names and phrases looked for, the first three used unless they would show another's answer
 
 
 @dataclass
@@ -756,8 +756,46 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
         draft = build(lambda _option: False)
         if draft is None:
             continue
-        fact = f"listing:{facts.passage.position}:{listing.span.start}"
+        names = _named_items(index, facts, listing)
+        fact = _names_fact(names, facts) if names else f"listing:{facts.passage.position}:{listing.span.start}"
         yield Candidate(draft, fact, tuple(keys), fact_context(facts, listing.span), redraw=build)
+
+
+def _names_fact(names: list[Name], facts: SentenceFacts) -> str:
+    return "names:" + "|".join(_name_fact(name, facts) for name in names)
+
+
+def _one_fact_per_list_of_names(index: SourceIndex, passage_facts: list[SentenceFacts], found: list[Candidate]) -> None:
+    """A list of names ("Kazakhstan and the UAE") is one fact: a question on one of its names shows the others in its
+    stem and costs them their questions, so the list's question and the questions on each name compete for one
+    place, where the mix of kinds decides."""
+    for facts in passage_facts:
+        for listing in facts.listings:
+            names = _named_items(index, facts, listing)
+            if not names:
+                continue
+            each = {_name_fact(name, facts) for name in names}
+            for candidate in found:
+                if candidate.fact in each and candidate.draft.quote == facts.sentence.text:
+                    candidate.fact = _names_fact(names, facts)
+
+
+def _named_items(index: SourceIndex, facts: SentenceFacts, listing: Listing) -> list[Name]:
+    """The names the list's items are ("Kazakhstan and the UAE"), or none when an item is not one."""
+    names = []
+    for item in listing.items:
+        name = next(
+            (n for n in facts.names if item.start <= n.span.start and n.span.end <= item.end and n.kind != "term"),
+            None,
+        )
+        if (
+            name is None
+            or normalise(name.span.text) in index.topic_names
+            or normalise(name.span.text) != normalise(item.text).removeprefix("the ")
+        ):
+            return []
+        names.append(name)
+    return names
 
 
 def _listing_builder(
@@ -927,6 +965,7 @@ RULES = (
 def candidates_for(index: SourceIndex, passage: PassageText) -> list[Candidate]:
     passage_facts = index.in_passage(passage.position)
     candidates = [candidate for facts in passage_facts for rule in RULES for candidate in rule(index, facts)]
+    _one_fact_per_list_of_names(index, passage_facts, candidates)
     neighbours = [facts for near in (-1, 0, 1) for facts in index.in_passage(passage.position + near)]
     candidates.extend(statement_candidates(index, passage_facts, neighbours))
     return candidates
