@@ -420,6 +420,55 @@ def test_without_spare_distractors_a_choice_question_that_shows_another_answer_c
     assert len(batch.drafts) == 1 and batch.dropped["leaks_answer"] == 1
 
 
+def test_a_distractor_may_be_the_answer_of_a_fact_a_kept_draft_already_gives_away():
+    text = "Belarus buys chips for Russian buyers. Armenia and Georgia host engineers who left after the war began."
+    armenia_quote = "Armenia and Georgia host engineers who left after the war began."
+
+    def typed(answer: str, prompt: str, centrality: float) -> Candidate:
+        draft = DraftQuestion(
+            kind="short_text",
+            prompt=prompt,
+            explanation="The source says so.",
+            passage_position=1,
+            quote=armenia_quote,
+            cognitive_level="remember",
+            rule="short_text.name",
+            accepted_answers=[answer],
+            centrality=centrality,
+        )
+        return Candidate(draft, f"name:{answer.lower()}", (answer,))
+
+    def single(refused) -> DraftQuestion | None:
+        texts = [text for text in ("Georgia", "Moldova", "Estonia") if not refused(text)][:2]
+        return DraftQuestion(
+            kind="single",
+            prompt="Which of these completes the source's statement? “___ buys chips for Russian buyers”",
+            explanation="The source says so.",
+            passage_position=1,
+            quote="Belarus buys chips for Russian buyers.",
+            cognitive_level="remember",
+            rule="single.name",
+            choices=[DraftChoice(text, text == "Belarus", "Feedback.") for text in ["Belarus", *texts]],
+            centrality=2.0,
+        )
+
+    first = single(lambda text: text == "Georgia")
+    assert first is not None
+    batch = select(
+        [
+            typed("Armenia", "Which place is named in the gap? “___ and Georgia host engineers”", 3.0),
+            Candidate(first, "name:belarus", ("Belarus",), redraw=single),
+            typed("Georgia", "Which place is named in the gap? “Armenia and ___ host engineers”", 1.0),
+        ],
+        passages_of(text),
+        per_passage_cap=8,
+    )
+    chosen = next(draft for draft in batch.drafts if draft.kind == "single")
+    # The question on Georgia cannot be kept (the one on Armenia shows it), so Georgia costs nothing as a distractor.
+    assert "Georgia" in [choice.text for choice in chosen.choices]
+    assert [tuple(draft.accepted_answers) for draft in batch.drafts if draft.kind == "short_text"] == [("Armenia",)]
+
+
 def test_choices_are_distinct_and_of_similar_length():
     for draft in get_engine("offline").draft(article_passages()).drafts:
         texts = [choice.text.casefold() for choice in draft.choices]

@@ -801,11 +801,21 @@ def _named_items(index: SourceIndex, facts: SentenceFacts, listing: Listing) -> 
 def _listing_builder(
     index: SourceIndex, facts: SentenceFacts, listing: Listing, keys: list[str], stem: str
 ) -> Callable[[Refusal], DraftQuestion | None]:
-    """Makes the listing's draft with distractors that are not refused (see `Candidate.redraw`)."""
+    """Makes the listing's draft with distractors that are not refused (see `Candidate.redraw`).
+
+    A list of names takes other names of the same kind, the source's subjects first (never asked about, they cost
+    no other question), like a single choice on one name; other lists take items of other lists.
+    """
     pool, listed = index.listing_pool()
+    names = _named_items(index, facts, listing)
+    same_kind = (
+        [other.span.text for other in same_kind_names(index, facts, names[0], SPARE_DISTRACTORS)] if names else []
+    )
 
     def build(refused: Refusal) -> DraftQuestion | None:
-        distractors = _listing_distractors(index, facts, listing, keys, pool, listed, refused)
+        distractors = [text for text in same_kind if not refused(text)][:2]
+        if len(distractors) < 2:
+            distractors = _listing_distractors(index, facts, listing, keys, pool, listed, refused)
         if len(distractors) < 2:
             return None
         texts = sorted([*keys, *distractors], key=lambda text: _stable(text + facts.sentence.text))

@@ -10,7 +10,7 @@ the most central facts first. Every candidate that falls out is counted by the r
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from drafting.engines.base import DraftBatch, DraftQuestion, PassageText
@@ -38,14 +38,7 @@ class Candidate:
 def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, per_passage_cap: int) -> DraftBatch:
     batch = DraftBatch()
     by_position = {passage.position: passage for passage in passages}
-    sound = []
-    for candidate in candidates:
-        reason = problem_with(candidate.draft, by_position)
-        if reason is None:
-            sound.append(candidate)
-        else:
-            batch.dropped[reason] += 1
-    sound = _spare_other_answers(sound, by_position)
+    sound = _spare_other_answers(_valid(candidates, by_position, batch.dropped), by_position)
     by_fact: dict[tuple[str, int, str], list[Candidate]] = defaultdict(list)
     for candidate in sorted(sound, key=_rank):
         by_fact[(candidate.fact, candidate.draft.passage_position, candidate.draft.quote)].append(candidate)
@@ -57,7 +50,7 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
     # sentences whose facts are not asked otherwise.
     reasons: dict[tuple[str, int, str], str | None] = {}
     costly = _costly(sound)
-    answers = _Answers(_typed_answers(sound, set(KIND_WEIGHTS)), _typed_answers(sound), kept, by_position)
+    answers = _Answers.of(sound, kept, by_position)
     for stage in STAGES:
         for fact, group in by_fact.items():
             if reasons.get(fact, "") is None:
@@ -75,6 +68,20 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
             batch.dropped["same_fact_other_kind"] += len(group) - 1
     batch.drafts = sorted((candidate.draft for candidate in kept.candidates), key=lambda draft: -draft.centrality)
     return batch
+
+
+def _valid(
+    candidates: Sequence[Candidate], by_position: dict[int, PassageText], dropped: Counter[str]
+) -> list[Candidate]:
+    """The candidates that pass validation; the others counted by reason."""
+    sound = []
+    for candidate in candidates:
+        reason = problem_with(candidate.draft, by_position)
+        if reason is None:
+            sound.append(candidate)
+        else:
+            dropped[reason] += 1
+    return sound
 
 
 STAGES = ("facts", "statements")
@@ -110,12 +117,15 @@ def _typed_answers(
 
 
 def _shows_answer[T](
-    text: str, answers: dict[str, list[tuple[frozenset[str], T]]], but: T | None = None, closed: Set[T] = frozenset()
+    text: str,
+    answers: dict[str, list[tuple[frozenset[str], T]]],
+    but: T | None = None,
+    closed: Callable[[T], bool] = lambda _owner: False,
 ) -> bool:
     """Whether `text` holds every word of one of the `answers` (other than those of `but` and the `closed` ones)."""
     shown = set(_words(text))
     return any(
-        words <= shown and owner != but and owner not in closed
+        words <= shown and owner != but and not closed(owner)
         for word in shown
         for words, owner in answers.get(word, [])
     )
@@ -130,7 +140,23 @@ class _Answers:
     typed: dict[str, list[tuple[frozenset[str], str]]]
     kept: _KeptSet
     by_position: dict[int, PassageText]
+    by_fact: dict[str, list[Candidate]]
     closed: set[str] = field(default_factory=set)  # facts dropped: their answers cost nothing as distractors
+
+    @classmethod
+    def of(cls, candidates: list[Candidate], kept: _KeptSet, by_position: dict[int, PassageText]) -> _Answers:
+        by_fact: dict[str, list[Candidate]] = defaultdict(list)
+        for candidate in candidates:
+            by_fact[candidate.fact].append(candidate)
+        return cls(
+            _typed_answers(candidates, set(KIND_WEIGHTS)), _typed_answers(candidates), kept, by_position, by_fact
+        )
+
+    def is_closed(self, fact: str) -> bool:
+        """Whether the fact is dropped, or will be: a kept draft already shows the answer of each of its questions."""
+        if fact not in self.closed and all(self.kept.shows_answer_of(other) for other in self.by_fact.get(fact, [])):
+            self.closed.add(fact)
+        return fact in self.closed
 
     def redrawn(self, candidate: Candidate) -> Iterator[Candidate]:
         """The candidate with distractors that cost as little as they can: each tier's redraw that is valid."""
@@ -141,7 +167,7 @@ class _Answers:
                 self.kept.shows_answer
                 if answers is None
                 else lambda text: (  # noqa: B023
-                    _shows_answer(text, answers, candidate.fact, self.closed) or self.kept.shows_answer(text)  # noqa: B023
+                    _shows_answer(text, answers, candidate.fact, self.is_closed) or self.kept.shows_answer(text)  # noqa: B023
                 )
             )
             draft = candidate.redraw(refused)
@@ -269,6 +295,14 @@ class _KeptSet:
             words = frozenset(_words(term))
             if words:
                 self.answers_with_word[min(words)].append((words, number))
+
+    def shows_answer_of(self, candidate: Candidate) -> bool:
+        """Whether a kept draft shows one of the candidate's answers (whole words; the leak check may say more)."""
+        for term in candidate.answer_terms:
+            words = set(_words(term))
+            if words and set.intersection(*(self.shown_with_word.get(word, set()) for word in words)):
+                return True
+        return False
 
     def shows_answer(self, text: str) -> bool:
         """Whether `text` holds a kept draft's answer."""
