@@ -113,6 +113,19 @@ def test_an_adjective_of_nationality_is_not_a_name():
     assert [name.span.text for name in find_names(sentence, source, source)] == ["Kazakhstan"]
 
 
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        ("When the US imposed a ban on exports the flow of chips stopped.", ["US"]),
+        ("Catching up to US and Chinese advancements is nearly impossible.", ["US"]),
+        ("They told us that IT specialists left the country.", []),  # "us" is a word; "IT" is no place
+    ],
+)
+def test_a_country_written_in_capitals_is_a_name_though_it_spells_a_common_word(source, names):
+    sentence = split_sentences(source)[0]
+    assert [name.span.text for name in find_names(sentence, source, source) if name.kind == "place"] == names
+
+
 # --- Numeric ------------------------------------------------------------------------------------------------------
 
 
@@ -469,6 +482,56 @@ def test_a_distractor_may_be_the_answer_of_a_fact_a_kept_draft_already_gives_awa
     assert [tuple(draft.accepted_answers) for draft in batch.drafts if draft.kind == "short_text"] == [("Armenia",)]
 
 
+def test_when_every_distractor_costs_a_question_the_least_central_ones_are_spent():
+    text = (
+        "Belarus buys chips for Russian buyers. Armenia hosts engineers who left after the war began. "
+        "Georgia welcomed programmers. Moldova hosts startups. Estonia trains developers."
+    )
+
+    def typed(answer: str, centrality: float) -> Candidate:
+        quote = next(sentence for sentence in text.split(". ") if sentence.startswith(answer)).rstrip(".") + "."
+        draft = DraftQuestion(
+            kind="short_text",
+            prompt=f"Which place is named in the gap? “___ {quote.split(' ', 1)[1].rstrip('.')}”",
+            explanation="The source says so.",
+            passage_position=1,
+            quote=quote,
+            cognitive_level="remember",
+            rule="short_text.name",
+            accepted_answers=[answer],
+            centrality=centrality,
+        )
+        return Candidate(draft, f"name:{answer.lower()}", (answer,))
+
+    def single(refused) -> DraftQuestion | None:
+        texts = [text for text in ("Armenia", "Georgia", "Moldova", "Estonia") if not refused(text)][:2]
+        if len(texts) < 2:
+            return None
+        return DraftQuestion(
+            kind="single",
+            prompt="Which of these completes the source's statement? “___ buys chips for Russian buyers”",
+            explanation="The source says so.",
+            passage_position=1,
+            quote="Belarus buys chips for Russian buyers.",
+            cognitive_level="remember",
+            rule="single.name",
+            choices=[DraftChoice(text, text == "Belarus", "Feedback.") for text in ["Belarus", *texts]],
+            centrality=5.0,
+        )
+
+    first = single(lambda _text: False)
+    assert first is not None
+    others = [typed("Armenia", 4.0), typed("Georgia", 3.0), typed("Moldova", 1.0), typed("Estonia", 0.5)]
+    batch = select(
+        [Candidate(first, "name:belarus", ("Belarus",), redraw=single), *others],
+        passages_of(text),
+        per_passage_cap=8,
+    )
+    chosen = next(draft for draft in batch.drafts if draft.kind == "single")
+    assert [choice.text for choice in chosen.choices] == ["Belarus", "Moldova", "Estonia"]
+    assert sorted(answer for draft in batch.drafts for answer in draft.accepted_answers) == ["Armenia", "Georgia"]
+
+
 def test_choices_are_distinct_and_of_similar_length():
     for draft in get_engine("offline").draft(article_passages()).drafts:
         texts = [choice.text.casefold() for choice in draft.choices]
@@ -723,6 +786,22 @@ def test_a_list_of_names_and_the_questions_on_each_name_compete_for_one_place():
     batch = get_engine("offline").draft(passages_of(*paragraphs))
     asked = [d for d in batch.drafts if d.quote == listing.draft.quote]
     assert len(asked) == 1  # one question on the list, not one on a name that shows the other
+
+
+def test_a_list_of_names_takes_names_of_the_same_kind_as_distractors_the_sources_subjects_first():
+    paragraphs = (
+        "They source chips through third countries like Kazakhstan and the UAE at inflated prices.",
+        "Russia buys its chips abroad these days. Russia builds its models at home now. Russia trains many engineers.",
+        "Engineers use ChatGPT and Google Gemini every single day.",
+        "Armenia hosts engineers who left after the war began.",
+    )
+    listing = next(
+        c.draft
+        for c in candidates_for_all(*paragraphs)
+        if c.draft.rule == "multiple.listing" and "Kazakhstan" in key_of(c.draft)
+    )
+    wrong = [choice.text for choice in listing.choices if not choice.is_correct]
+    assert "Russia" in wrong and not {"ChatGPT", "Google Gemini"} & set(wrong)
 
 
 def test_statement_questions_use_sentences_that_hold_no_other_drafts_answer():

@@ -134,7 +134,8 @@ def _shows_answer[T](
 @dataclass
 class _Answers:
     """What a choice question's distractors had best not show, most careful first: any answer of a fact still open
-    (kept or not yet decided), any typed answer of one, a kept draft's answer (which would leak for sure)."""
+    (kept or not yet decided); failing that, only the answers of the least central open facts (the bottom quarter,
+    then half, then three quarters); any typed answer of one; a kept draft's answer (which would leak for sure)."""
 
     any_kind: dict[str, list[tuple[frozenset[str], str]]]
     typed: dict[str, list[tuple[frozenset[str], str]]]
@@ -142,14 +143,22 @@ class _Answers:
     by_position: dict[int, PassageText]
     by_fact: dict[str, list[Candidate]]
     closed: set[str] = field(default_factory=set)  # facts dropped: their answers cost nothing as distractors
+    cutoffs: tuple[float, ...] = ()  # centralities below which a fact's answer may be shown, tier by tier
 
     @classmethod
     def of(cls, candidates: list[Candidate], kept: _KeptSet, by_position: dict[int, PassageText]) -> _Answers:
         by_fact: dict[str, list[Candidate]] = defaultdict(list)
         for candidate in candidates:
             by_fact[candidate.fact].append(candidate)
+        centralities = sorted(max(c.draft.centrality for c in group) for group in by_fact.values())
+        cutoffs = tuple(centralities[len(centralities) * share // 4] for share in (1, 2, 3)) if centralities else ()
         return cls(
-            _typed_answers(candidates, set(KIND_WEIGHTS)), _typed_answers(candidates), kept, by_position, by_fact
+            _typed_answers(candidates, set(KIND_WEIGHTS)),
+            _typed_answers(candidates),
+            kept,
+            by_position,
+            by_fact,
+            cutoffs=cutoffs,
         )
 
     def is_closed(self, fact: str) -> bool:
@@ -158,18 +167,29 @@ class _Answers:
             self.closed.add(fact)
         return fact in self.closed
 
+    def centrality(self, fact: str) -> float:
+        return (
+            max(candidate.draft.centrality for candidate in self.by_fact.get(fact, [])) if fact in self.by_fact else 0
+        )
+
+    def refusals(self, candidate: Candidate) -> Iterator[Refusal]:
+        def refusing(answers: dict[str, list[tuple[frozenset[str], str]]], cutoff: float | None) -> Refusal:
+            def closed(fact: str) -> bool:
+                return self.is_closed(fact) or (cutoff is not None and self.centrality(fact) < cutoff)
+
+            return lambda text: _shows_answer(text, answers, candidate.fact, closed) or self.kept.shows_answer(text)
+
+        yield refusing(self.any_kind, None)
+        for cutoff in self.cutoffs:
+            yield refusing(self.any_kind, cutoff)
+        yield refusing(self.typed, None)
+        yield self.kept.shows_answer
+
     def redrawn(self, candidate: Candidate) -> Iterator[Candidate]:
         """The candidate with distractors that cost as little as they can: each tier's redraw that is valid."""
         if candidate.redraw is None:
             return
-        for answers in (self.any_kind, self.typed, None):
-            refused: Refusal = (
-                self.kept.shows_answer
-                if answers is None
-                else lambda text: (  # noqa: B023
-                    _shows_answer(text, answers, candidate.fact, self.is_closed) or self.kept.shows_answer(text)  # noqa: B023
-                )
-            )
+        for refused in self.refusals(candidate):
             draft = candidate.redraw(refused)
             if draft is not None and problem_with(draft, self.by_position) is None:
                 yield replace(candidate, draft=draft)

@@ -322,7 +322,8 @@ def _read_name(sentence: Span, match: re.Match[str], source_text: str) -> list[N
     start = sentence.start + match.start() + tokens[0][0]
     text = match.group()[tokens[0][0] : tokens[-1][0] + len(tokens[-1][1])]
     text = re.sub(r"[’']s$", "", text)
-    if len(text) < 2 or text.casefold() in STOPWORDS:
+    # "US" in capitals is a country the gazetteer knows, though "us" is a common word.
+    if len(text) < 2 or (text.casefold() in STOPWORDS and not (text.isupper() and text.casefold() in PLACES)):
         return []
     following = sentence.text[match.start() + tokens[-1][0] + len(tokens[-1][1]) :].lstrip()
     if (
