@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from content.splitting import split_passages
 from drafting.engines import EngineUnavailable, get_engine
 from drafting.engines.base import DraftChoice, DraftQuestion, PassageText
 from drafting.engines.offline import OfflineEngine, SourceIndex, _misreadings, candidates_for
-from drafting.engines.quality import Candidate, select
+from drafting.engines.quality import Candidate, Refusal, select
 from drafting.engines.text import find_names, find_phrases, find_quantities, split_sentences
 from drafting.engines.validation import numeral_in, problem_with, validated
 from quiz.bank.leaks import LeakItem, distinctive_terms, find_leaks
@@ -380,25 +381,31 @@ def test_a_fact_the_summary_repeats_is_asked_once():
     assert sum(d.kind == "numeric" and d.numeric_answer == 84 for d in drafts) <= 1
 
 
-NEIGHBOURS = "Belarus buys chips for Russian buyers. Armenia hosts engineers who left after the war began."
+BELARUS = "Belarus buys chips for Russian buyers."
 
 
-def neighbour_drafts(*, spares: bool) -> list[Candidate]:
-    """A typed question on Armenia, and a single choice on Belarus whose first distractors show Armenia."""
-    typed = DraftQuestion(
+def typed_place(answer: str, quote: str, centrality: float, prompt: str = "") -> Candidate:
+    """A short-text question on a place, quoting `quote` (its stem the quote with the answer blanked)."""
+    stem = prompt or quote.replace(answer, "___").rstrip(".")
+    draft = DraftQuestion(
         kind="short_text",
-        prompt="Which place is named in the gap? “___ hosts engineers who left after the war began”",
+        prompt=f"Which place is named in the gap? “{stem}”",
         explanation="The source says so.",
         passage_position=1,
-        quote="Armenia hosts engineers who left after the war began.",
+        quote=quote,
         cognitive_level="remember",
         rule="short_text.name",
-        accepted_answers=["Armenia"],
-        centrality=2.0,
+        accepted_answers=[answer],
+        centrality=centrality,
     )
+    return Candidate(draft, f"name:{answer.lower()}", (answer,))
 
-    def single(refused) -> DraftQuestion | None:
-        texts = [text for text in ("Armenia", "Georgia", "Moldova", "Estonia") if not refused(text)][:2]
+
+def single_on_belarus(options: tuple[str, ...], centrality: float) -> Callable[[Refusal], DraftQuestion | None]:
+    """Makes a single choice on Belarus with the first two `options` that are not refused (a `Candidate.redraw`)."""
+
+    def build(refused: Refusal) -> DraftQuestion | None:
+        texts = [text for text in options if not refused(text)][:2]
         if len(texts) < 2:
             return None
         return DraftQuestion(
@@ -406,74 +413,56 @@ def neighbour_drafts(*, spares: bool) -> list[Candidate]:
             prompt="Which of these completes the source's statement? “___ buys chips for Russian buyers”",
             explanation="The source says so.",
             passage_position=1,
-            quote="Belarus buys chips for Russian buyers.",
+            quote=BELARUS,
             cognitive_level="remember",
             rule="single.name",
             choices=[DraftChoice(text, text == "Belarus", "Feedback.") for text in ["Belarus", *texts]],
-            centrality=3.0,
+            centrality=centrality,
         )
 
-    first = single(lambda _text: False)
-    assert first is not None
+    return build
+
+
+def belarus_candidate(build: Callable[[Refusal], DraftQuestion | None], *, first: Refusal, spares: bool = True):
+    draft = build(first)
+    assert draft is not None
+    return Candidate(draft, "name:belarus", ("Belarus",), redraw=build if spares else None)
+
+
+ARMENIA = "Armenia hosts engineers who left after the war began."
+
+
+def neighbour_drafts(*, spares: bool) -> list[Candidate]:
+    """A typed question on Armenia, and a single choice on Belarus whose first distractors show Armenia."""
+    build = single_on_belarus(("Armenia", "Georgia", "Moldova", "Estonia"), 3.0)
     return [
-        Candidate(first, "name:belarus", ("Belarus",), redraw=single if spares else None),
-        Candidate(typed, "name:armenia", ("Armenia",)),
+        belarus_candidate(build, first=lambda _text: False, spares=spares),
+        typed_place("Armenia", ARMENIA, 2.0),
     ]
 
 
 def test_a_choice_question_draws_distractors_that_are_no_other_questions_answer():
-    batch = select(neighbour_drafts(spares=True), passages_of(NEIGHBOURS), per_passage_cap=8)
+    batch = select(neighbour_drafts(spares=True), passages_of(f"{BELARUS} {ARMENIA}"), per_passage_cap=8)
     assert sorted(draft.kind for draft in batch.drafts) == ["short_text", "single"]
     single = next(draft for draft in batch.drafts if draft.kind == "single")
     assert [choice.text for choice in single.choices] == ["Belarus", "Georgia", "Moldova"]
 
 
 def test_without_spare_distractors_a_choice_question_that_shows_another_answer_costs_one_of_the_two():
-    batch = select(neighbour_drafts(spares=False), passages_of(NEIGHBOURS), per_passage_cap=8)
+    batch = select(neighbour_drafts(spares=False), passages_of(f"{BELARUS} {ARMENIA}"), per_passage_cap=8)
     assert len(batch.drafts) == 1 and batch.dropped["leaks_answer"] == 1
 
 
 def test_a_distractor_may_be_the_answer_of_a_fact_a_kept_draft_already_gives_away():
-    text = "Belarus buys chips for Russian buyers. Armenia and Georgia host engineers who left after the war began."
-    armenia_quote = "Armenia and Georgia host engineers who left after the war began."
-
-    def typed(answer: str, prompt: str, centrality: float) -> Candidate:
-        draft = DraftQuestion(
-            kind="short_text",
-            prompt=prompt,
-            explanation="The source says so.",
-            passage_position=1,
-            quote=armenia_quote,
-            cognitive_level="remember",
-            rule="short_text.name",
-            accepted_answers=[answer],
-            centrality=centrality,
-        )
-        return Candidate(draft, f"name:{answer.lower()}", (answer,))
-
-    def single(refused) -> DraftQuestion | None:
-        texts = [text for text in ("Georgia", "Moldova", "Estonia") if not refused(text)][:2]
-        return DraftQuestion(
-            kind="single",
-            prompt="Which of these completes the source's statement? “___ buys chips for Russian buyers”",
-            explanation="The source says so.",
-            passage_position=1,
-            quote="Belarus buys chips for Russian buyers.",
-            cognitive_level="remember",
-            rule="single.name",
-            choices=[DraftChoice(text, text == "Belarus", "Feedback.") for text in ["Belarus", *texts]],
-            centrality=2.0,
-        )
-
-    first = single(lambda text: text == "Georgia")
-    assert first is not None
+    both = "Armenia and Georgia host engineers who left after the war began."
+    build = single_on_belarus(("Georgia", "Moldova", "Estonia"), 2.0)
     batch = select(
         [
-            typed("Armenia", "Which place is named in the gap? “___ and Georgia host engineers”", 3.0),
-            Candidate(first, "name:belarus", ("Belarus",), redraw=single),
-            typed("Georgia", "Which place is named in the gap? “Armenia and ___ host engineers”", 1.0),
+            typed_place("Armenia", both, 3.0, prompt="___ and Georgia host engineers"),
+            belarus_candidate(build, first=lambda text: text == "Georgia"),
+            typed_place("Georgia", both, 1.0, prompt="Armenia and ___ host engineers"),
         ],
-        passages_of(text),
+        passages_of(f"{BELARUS} {both}"),
         per_passage_cap=8,
     )
     chosen = next(draft for draft in batch.drafts if draft.kind == "single")
@@ -483,48 +472,19 @@ def test_a_distractor_may_be_the_answer_of_a_fact_a_kept_draft_already_gives_awa
 
 
 def test_when_every_distractor_costs_a_question_the_least_central_ones_are_spent():
-    text = (
-        "Belarus buys chips for Russian buyers. Armenia hosts engineers who left after the war began. "
-        "Georgia welcomed programmers. Moldova hosts startups. Estonia trains developers."
-    )
-
-    def typed(answer: str, centrality: float) -> Candidate:
-        quote = next(sentence for sentence in text.split(". ") if sentence.startswith(answer)).rstrip(".") + "."
-        draft = DraftQuestion(
-            kind="short_text",
-            prompt=f"Which place is named in the gap? “___ {quote.split(' ', 1)[1].rstrip('.')}”",
-            explanation="The source says so.",
-            passage_position=1,
-            quote=quote,
-            cognitive_level="remember",
-            rule="short_text.name",
-            accepted_answers=[answer],
-            centrality=centrality,
-        )
-        return Candidate(draft, f"name:{answer.lower()}", (answer,))
-
-    def single(refused) -> DraftQuestion | None:
-        texts = [text for text in ("Armenia", "Georgia", "Moldova", "Estonia") if not refused(text)][:2]
-        if len(texts) < 2:
-            return None
-        return DraftQuestion(
-            kind="single",
-            prompt="Which of these completes the source's statement? “___ buys chips for Russian buyers”",
-            explanation="The source says so.",
-            passage_position=1,
-            quote="Belarus buys chips for Russian buyers.",
-            cognitive_level="remember",
-            rule="single.name",
-            choices=[DraftChoice(text, text == "Belarus", "Feedback.") for text in ["Belarus", *texts]],
-            centrality=5.0,
-        )
-
-    first = single(lambda _text: False)
-    assert first is not None
-    others = [typed("Armenia", 4.0), typed("Georgia", 3.0), typed("Moldova", 1.0), typed("Estonia", 0.5)]
+    places = {
+        "Armenia": (ARMENIA, 4.0),
+        "Georgia": ("Georgia welcomed programmers from the capital.", 3.0),
+        "Moldova": ("Moldova hosts startups from the capital.", 1.0),
+        "Estonia": ("Estonia trains developers from the capital.", 0.5),
+    }
+    build = single_on_belarus(tuple(places), 5.0)
     batch = select(
-        [Candidate(first, "name:belarus", ("Belarus",), redraw=single), *others],
-        passages_of(text),
+        [
+            belarus_candidate(build, first=lambda _text: False),
+            *(typed_place(place, quote, centrality) for place, (quote, centrality) in places.items()),
+        ],
+        passages_of(" ".join([BELARUS, *(quote for quote, _ in places.values())])),
         per_passage_cap=8,
     )
     chosen = next(draft for draft in batch.drafts if draft.kind == "single")

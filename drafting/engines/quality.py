@@ -201,12 +201,14 @@ def _spare_other_answers(candidates: list[Candidate], by_position: dict[int, Pas
     tiers = [_typed_answers(candidates, set(KIND_WEIGHTS)), _typed_answers(candidates)]
     spared = []
     for candidate in candidates:
-        for answers in tiers if candidate.redraw is not None else []:
+        spared.append(candidate)
+        if candidate.redraw is None:
+            continue
+        for answers in tiers:
             draft = candidate.redraw(lambda text: _shows_answer(text, answers, but=candidate.fact))  # noqa: B023
             if draft is not None and problem_with(draft, by_position) is None:
-                candidate = replace(candidate, draft=draft)
+                spared[-1] = replace(candidate, draft=draft)
                 break
-        spared.append(candidate)
     return spared
 
 
@@ -319,8 +321,8 @@ class _KeptSet:
     def shows_answer_of(self, candidate: Candidate) -> bool:
         """Whether a kept draft shows one of the candidate's answers (whole words; the leak check may say more)."""
         for term in candidate.answer_terms:
-            words = set(_words(term))
-            if words and set.intersection(*(self.shown_with_word.get(word, set()) for word in words)):
+            shown_with: list[set[int]] = [self.shown_with_word.get(word, set()) for word in set(_words(term))]
+            if shown_with and set.intersection(*shown_with):
                 return True
         return False
 
