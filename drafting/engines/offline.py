@@ -748,7 +748,6 @@ def _true_false(
 
 def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     """“Which of these does the source name here?” with the items of a list as keys."""
-    pool, listed = index.listing_pool()
     for listing in facts.listings:
         keys = [item.text for item in listing.items]
         stem = cloze(facts, listing.span, other_facts(index, facts, listing.span))
