@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 
 from content.models import PassageKind
 from quiz.bank_io import (
@@ -147,7 +147,10 @@ class _Reader:
         value = self.data.get(name, None)
         if value is None:
             return None
-        moment = parse_datetime(value) if isinstance(value, str) else None
+        try:
+            moment = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well formed but impossible, like 2026-02-30
+            moment = None
         if moment is None:
             self.error(f"{self.what}: “{name}” should be a date and time like 2026-09-01T08:00:00+00:00.")
             return None
@@ -201,7 +204,8 @@ def _source_record(item, problems) -> SourceRecord:
         passages=passages,
         publisher=reader.text("publisher", required=False, max_length=200),
         url=reader.text("url", required=False),
-        published_on=parse_date(published_on) if isinstance(published_on, str) else None,
+        # Kept as written: the model's own validation parses it (and names an impossible date).
+        published_on=published_on if isinstance(published_on, str) else None,
     )
 
 
