@@ -36,9 +36,12 @@ from quiz.models import (
     QuizQuestion,
     RegradeLog,
     Response,
+    students_taught_by,
 )
+from quiz.ownership import may_change, questions_changeable_by, quizzes_changeable_by, why_not
 from quiz.regrade import regrade_plan
 from quiz.roles import make_teacher, remove_teacher
+from quiz.services import quiz_duplicate
 
 AUTHORING_MEDIA_JS = ("quiz/admin-authoring.js",)
 AUTHORING_MEDIA_CSS = {"all": ("quiz/admin-authoring.css",)}
@@ -51,7 +54,54 @@ admin.site.index_title = "Question bank, quizzes and sources"
 admin.site.enable_nav_sidebar = False
 
 
-class ChoiceInline(admin.TabularInline):
+class OwnedContentAdmin(admin.ModelAdmin):
+    """Every author may view and use the whole bank; changing and deleting follow quiz.ownership."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def get_deleted_objects(self, objs, request):
+        # "Delete selected" asks only the model permission: name what this user may not delete, so it is refused.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed |= {str(obj) for obj in objs if not may_change(request.user, obj)}
+        return deleted, counts, perms_needed, protected
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        # Only a superuser hands content over to someone else.
+        return fields if request.user.is_superuser else (*fields, self.owner_field)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None and not may_change(request.user, obj):
+                messages.info(request, why_not(request.user, obj))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        # Whoever creates a quiz, question or source owns it (a superuser may name another owner).
+        if not change and getattr(obj, f"{self.owner_field}_id") is None:
+            setattr(obj, self.owner_field, request.user)
+        super().save_model(request, obj, form, change)
+
+
+class OwnedParentInline:
+    """An inline (choices, a quiz's questions) is changed only by who may change its parent."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+
+class ChoiceInline(OwnedParentInline, admin.TabularInline):
     model = Choice
     formset = ChoiceInlineFormSet
     fields = ("position", "text", "is_correct", "feedback")
@@ -82,7 +132,8 @@ def _answer_stats(queryset):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(OwnedContentAdmin):
+    owner_field = "author"
     form = QuestionAdminForm
     change_list_template = "admin/quiz/question/change_list.html"
     change_form_template = "admin/quiz/question/change_form.html"
@@ -165,16 +216,15 @@ class QuestionAdmin(admin.ModelAdmin):
         url = reverse("admin:quiz_question_preview", args=[question.pk])
         return format_html('<a href="{}">Preview<span class="visually-hidden"> {}</span></a>', url, question.key)
 
-    def save_model(self, request, obj: Question, form, change: bool) -> None:
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
-
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         question = form.instance
         if change and request.user.has_perm("quiz.add_regradelog"):
-            changed = regrade_plan(Question.objects.filter(pk=question.pk))
+            # Counted over this teacher's own students: a regrade never reaches another class.
+            changed = regrade_plan(
+                Question.objects.filter(pk=question.pk),
+                students=None if request.user.is_superuser else students_taught_by(request.user),
+            )
             if changed:
                 url = reverse("admin:quiz_question_regrade") + "?" + urlencode({"ids": question.pk})
                 messages.warning(
@@ -190,14 +240,27 @@ class QuestionAdmin(admin.ModelAdmin):
     def has_regrade_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perms(["quiz.change_question", "quiz.add_regradelog"])
 
+    def _only_changeable(self, request, queryset):
+        """The selected questions this user may change; says how many others were left alone."""
+        changeable = questions_changeable_by(request.user, queryset)
+        skipped = queryset.count() - changeable.count()
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} selected question(s) were left as they are: they are not yours to change "
+                "(duplicate them to adapt them).",
+                messages.WARNING,
+            )
+        return changeable
+
     @admin.action(description="Publish selected questions", permissions=["change"])
     def publish(self, request, queryset) -> None:
-        count = queryset.update(is_published=True)
+        count = self._only_changeable(request, queryset).update(is_published=True)
         self.message_user(request, f"Published {count} question(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected questions", permissions=["change"])
     def unpublish(self, request, queryset) -> None:
-        count = queryset.update(is_published=False)
+        count = self._only_changeable(request, queryset).update(is_published=False)
         self.message_user(request, f"Unpublished {count} question(s); quizzes skip them from the next attempt on.")
 
     @admin.action(description="Duplicate selected questions (copies start unpublished)", permissions=["add"])
@@ -242,7 +305,7 @@ class QuestionAdmin(admin.ModelAdmin):
         if not request.user.has_perm("quiz.add_quizquestion"):
             self.message_user(request, "You may not change quizzes.", messages.ERROR)
             return None
-        form = AddToQuizForm(request.POST if "apply" in request.POST else None)
+        form = AddToQuizForm(request.POST if "apply" in request.POST else None, user=request.user)
         if form.is_bound and form.is_valid():
             quiz = form.cleaned_data["quiz"]
             added = quiz_add_questions(quiz=quiz, questions=queryset)
@@ -288,7 +351,7 @@ def quiz_add_questions(*, quiz: Quiz, questions) -> int:
     return len(new)
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(OwnedParentInline, admin.TabularInline):
     model = QuizQuestion
     formset = PositionedInlineFormSet
     fields = ("position", "question")
@@ -318,7 +381,9 @@ class QuizQuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(OwnedContentAdmin):
+    owner_field = "owner"
+    actions = ["duplicate"]
     list_display = (
         "title",
         "is_published",
@@ -335,7 +400,7 @@ class QuizAdmin(admin.ModelAdmin):
     readonly_fields = ("play",)
     inlines = [QuizQuestionInline]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "description", "play")}),
+        (None, {"fields": ("title", "slug", "description", "owner", "play")}),
         ("How it plays", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes")}),
         ("Attempts and passing", {"fields": ("attempts_allowed", "pass_mark")}),
         (
@@ -359,6 +424,18 @@ class QuizAdmin(admin.ModelAdmin):
     def question_count(self, quiz: Quiz) -> int:
         return quiz.questions_total
 
+    @admin.action(
+        description="Duplicate selected quizzes (copies are yours and start unpublished)", permissions=["add"]
+    )
+    def duplicate(self, request, queryset) -> None:
+        copies = [
+            quiz_duplicate(quiz=quiz, owner=request.user)
+            for quiz in queryset.prefetch_related("quiz_questions").order_by("slug")
+        ]
+        self.message_user(
+            request, f"Made {len(copies)} unpublished copy(ies): {', '.join(c.slug for c in copies)}.", messages.SUCCESS
+        )
+
     @admin.display(description="Play it")
     def play(self, quiz: Quiz) -> str:
         if not quiz.pk:
@@ -366,11 +443,6 @@ class QuizAdmin(admin.ModelAdmin):
         if not quiz.is_published:
             return "Publish the quiz to play it as a student would."
         return format_html('<a href="{}">Play “{}” as a student</a>', quiz.get_absolute_url(), quiz.title)
-
-
-def students_taught_by(teacher):
-    """The students in any class this teacher teaches (a subquery, not a list)."""
-    return get_user_model().objects.filter(classrooms__teacher=teacher).values("pk")
 
 
 class TeacherScopedAdmin(admin.ModelAdmin):

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from quiz import bank_io, gift
 from quiz.citations import BROKEN, STALE, citation_problems, mark_rechecked
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response
+from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response, students_taught_by
+from quiz.ownership import questions_changeable_by
 from quiz.regrade import regrade_apply, regrade_plan
 from quiz.services import question_snapshot
 
@@ -102,7 +103,7 @@ def citation_check(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         _require(request, "quiz.change_question")
         ids = [int(pk) for pk in request.POST.getlist("question") if pk.isdigit()]
-        chosen = Question.objects.filter(pk__in=ids).select_related("passage")
+        chosen = questions_changeable_by(request.user, Question.objects.filter(pk__in=ids)).select_related("passage")
         marked = mark_rechecked(chosen)
         if marked:
             messages.success(request, f"Marked {marked} citation(s) as re-checked against the current passage text.")
@@ -117,6 +118,11 @@ def citation_check(request: HttpRequest) -> HttpResponse:
         "can_change": request.user.has_perm("quiz.change_question"),
     }
     return render(request, "admin/quiz/question/citation_check.html", context)
+
+
+def regrade_scope(user):
+    """Whose attempts ``user`` may regrade: a superuser everyone's (None), a teacher their own students'."""
+    return None if user.is_superuser else students_taught_by(user)
 
 
 def _question_ids(raw: str) -> list[int]:
@@ -136,11 +142,16 @@ def regrade(request: HttpRequest) -> HttpResponse:
         if request.POST.get("confirm") != "yes":
             messages.error(request, "Nothing was changed: confirm the regrade to apply it.")
             return redirect_with_query("admin:quiz_question_regrade", ids=",".join(map(str, ids)))
-        logs = regrade_apply(questions=questions, by=request.user, reason=request.POST.get("reason", "").strip())
+        logs = regrade_apply(
+            questions=questions,
+            by=request.user,
+            students=regrade_scope(request.user),
+            reason=request.POST.get("reason", "").strip(),
+        )
         attempts = len({log.attempt_id for log in logs})
         messages.success(request, f"Regraded: {attempts} attempt(s) changed score; every change is in the regrade log.")
         return redirect("admin:quiz_question_changelist")
-    plan = regrade_plan(questions)
+    plan = regrade_plan(questions, students=regrade_scope(request.user))
     context = {
         **_admin_context(request, "Regrade"),
         "questions": list(questions),

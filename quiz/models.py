@@ -463,6 +463,13 @@ class Classroom(models.Model):
         return self.name
 
 
+def students_taught_by(teacher):
+    """The students in any class this teacher teaches (a subquery of their ids, not a list)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(classrooms__teacher=teacher).values("pk")
+
+
 class Assignment(models.Model):
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="assignments")

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Sum, signals
 from django.utils import timezone
 
-from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, Response, SubmittedAnswer
+from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
 
 
 class AttemptRefused(Exception):
@@ -266,3 +266,30 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
     return attempt
+
+
+def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:
+    """An unpublished copy of ``quiz`` owned by ``owner``, with the same questions in the same order.
+
+    The questions are shared, not copied: using a question is open to every teacher; the copy's
+    settings, dates and question list are the new owner's to change.
+    """
+    base = f"{quiz.slug[:90]}-copy"
+    taken = set(Quiz.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    with transaction.atomic():
+        copy = Quiz.objects.get(pk=quiz.pk)
+        copy.pk = None
+        copy.slug = slug
+        copy.title = f"{quiz.title} (copy)"[: Quiz._meta.get_field("title").max_length]
+        copy.is_published = False
+        copy.owner = owner
+        copy._state.adding = True
+        copy.save(force_insert=True)
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=copy, question_id=link.question_id, position=link.position)
+            for link in quiz.quiz_questions.all()
+        )
+    return copy
