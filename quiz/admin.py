@@ -38,7 +38,7 @@ from quiz.models import (
     Response,
     students_taught_by,
 )
-from quiz.ownership import may_change, questions_changeable_by, quizzes_changeable_by, why_not
+from quiz.ownership import may_change, questions_changeable_by, why_not
 from quiz.regrade import regrade_plan
 from quiz.roles import make_teacher, remove_teacher
 from quiz.services import quiz_duplicate
@@ -403,6 +403,15 @@ class QuizAdmin(OwnedContentAdmin):
         (None, {"fields": ("title", "slug", "description", "owner", "play")}),
         ("How it plays", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes")}),
         ("Attempts and passing", {"fields": ("attempts_allowed", "pass_mark")}),
+        (
+            "Review: what the results page shows, and when",
+            {
+                "fields": ("review_answers", "review_key", "review_feedback"),
+                "description": "For a graded quiz keep the right answers and explanations until the student has "
+                "no attempts left or the quiz has closed, so one attempt cannot feed the next. "
+                "A practice quiz can show everything right after each attempt.",
+            },
+        ),
         (
             "Availability",
             {

@@ -25,7 +25,7 @@ from quiz.bank_io import (
     QuizRecord,
     SourceRecord,
 )
-from quiz.models import FeedbackMode, QuestionKind
+from quiz.models import FeedbackMode, QuestionKind, Quiz, ReviewMoment
 
 
 class _Located(dict):
@@ -272,6 +272,9 @@ def _quiz_record(item, index: int, problems) -> QuizRecord:
         "feedback_mode": reader.choice("feedback_mode", FeedbackMode.values, FeedbackMode.IMMEDIATE),
         "time_limit_minutes": reader.integer("time_limit_minutes", minimum=1),
         "attempts_allowed": reader.integer("attempts_allowed", minimum=1, maximum=32767),
+        "review_answers": reader.choice("review_answers", ReviewMoment.values, Quiz.review_answers.field.default),
+        "review_key": reader.choice("review_key", ReviewMoment.values, Quiz.review_key.field.default),
+        "review_feedback": reader.choice("review_feedback", ReviewMoment.values, Quiz.review_feedback.field.default),
         "is_published": reader.boolean("published", True),
         "opens_at": reader.moment("opens_at"),
         "closes_at": reader.moment("closes_at"),

@@ -11,6 +11,9 @@ QUIZ_SETTINGS = (
     "feedback_mode",
     "time_limit_minutes",
     "attempts_allowed",
+    "review_answers",
+    "review_key",
+    "review_feedback",
 )
 
 

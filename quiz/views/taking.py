@@ -251,4 +251,8 @@ def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
         for item in review:
             if item["response"] is None:
                 item["question"] = by_id.get(item["question_id"])
-    return render(request, "quiz/results.html", {"attempt": attempt, "quiz": attempt.quiz, "review": review})
+    # The quiz's review options decide what this page shows now: a key seen here must not help another attempt.
+    shows = attempt.quiz.review_for(request.user)
+    return render(
+        request, "quiz/results.html", {"attempt": attempt, "quiz": attempt.quiz, "review": review, "shows": shows}
+    )
