@@ -105,9 +105,19 @@ AUTHENTICATION_BACKENDS = [
     "quiz.login_throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Rate limits, each counted in one window (docs/SECURITY.md explains the choices).
+RATE_LIMIT_WINDOW_MINUTES = envint("RATE_LIMIT_WINDOW_MINUTES", os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# Log-in attempts for one account from one address, or from one device it logged in from before.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+# Log-in attempts for one account from every address it never logged in from, together.
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", "50")
+# Failed log-ins from one address (any account); a school's shared address needs room.
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "30")
-LOGIN_FAILURE_WINDOW_MINUTES = envint("LOGIN_FAILURE_WINDOW_MINUTES", "15")
+# Sign-ups tried from one address (a class signing up together shares one).
+SIGNUP_ADDRESS_LIMIT = envint("SIGNUP_ADDRESS_LIMIT", "40")
+# Wrong class codes per student, and per address.
+JOIN_CODE_FAILURE_LIMIT = envint("JOIN_CODE_FAILURE_LIMIT", "10")
+JOIN_CODE_ADDRESS_FAILURE_LIMIT = envint("JOIN_CODE_ADDRESS_FAILURE_LIMIT", "50")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

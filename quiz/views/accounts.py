@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from quiz import login_throttle
+from quiz import login_throttle, rate_limit
 from quiz.forms import SignUpForm
 
 
@@ -26,6 +26,15 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST":
+        # Counted before the form is read: every try (a new account, or a probe for a taken name) costs one.
+        address = rate_limit.counter_key("signup", f"addr:{rate_limit.client_address(request)}")
+        wait = rate_limit.hit({address: settings.SIGNUP_ADDRESS_LIMIT})
+        if wait:
+            refusal = rate_limit.wait_message("Too many sign-ups from this network.", wait)
+            context = {"form": SignUpForm(), "refusal": refusal, "next": request.POST.get("next", "")}
+            response = render(request, "registration/signup.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -47,9 +56,11 @@ def log_in(request: HttpRequest) -> HttpResponse:
         return render(request, "registration/login.html", context)
     if form.is_valid():
         login(request, form.get_user())
-        return redirect(_next_url(request))
-    # The cleaned username: the raw one may hold what no database column accepts (a NUL byte).
-    wait = login_throttle.seconds_until_allowed(request, form.cleaned_data.get("username") or "")
+        response = redirect(_next_url(request))
+        login_throttle.remember_device(response, form.get_user())
+        return response
+    # Counted and decided by the throttle backend inside authenticate(), before the password.
+    wait = getattr(request, login_throttle.PAUSE_ATTRIBUTE, 0)
     if wait:
         form.errors.clear()  # the pause is the news, not "wrong password"
         form.add_error(None, login_throttle.pause_message(wait))

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from quiz import rate_limit
 from quiz.models import Classroom
 from quiz.views.teach import ClassroomForm, teacher_required
 
@@ -45,7 +47,22 @@ def join_class(request: HttpRequest) -> HttpResponse:
     form = JoinClassForm(request.POST)
     if not form.is_valid():
         return _render_join(request, form, status=400)
+    # Counted before the code is looked up, per student and per address; a right code is taken back.
+    counters = {
+        rate_limit.counter_key("join", f"user:{request.user.pk}"): settings.JOIN_CODE_FAILURE_LIMIT,
+        rate_limit.counter_key("join", f"addr:{rate_limit.client_address(request)}"): (
+            settings.JOIN_CODE_ADDRESS_FAILURE_LIMIT
+        ),
+    }
+    wait = rate_limit.hit(counters)
+    if wait:
+        form.add_error("join_code", rate_limit.wait_message("Too many wrong class codes.", wait))
+        response = _render_join(request, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     classroom = Classroom.objects.select_related("teacher").filter(join_code=form.cleaned_data["join_code"]).first()
+    if classroom is not None:
+        rate_limit.refund(*counters)
     if classroom is None:
         form.add_error("join_code", "No class has this code. Check it with your teacher (letters and digits only).")
         return _render_join(request, form, status=404)
