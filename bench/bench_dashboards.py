@@ -41,10 +41,10 @@ def build(students: int, responses_each: int) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from content.loading import load_all
+    from accounts.roles import make_teacher
+    from quiz.bank.shipped import load_all
     from quiz.management.commands.seed_demo import simulated_answer
     from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
-    from quiz.roles import make_teacher
     from quiz.services import question_snapshot
 
     call_command("migrate", verbosity=0)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "accounts",
     "content",
     "quiz",
 ]
@@ -102,7 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     # Checks no password: it refuses every log-in while repeated failures have paused it.
-    "quiz.login_throttle.LoginThrottleBackend",
+    "accounts.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Rate limits, each counted in one window (docs/SECURITY.md explains the choices).

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("quiz.urls_accounts")),
+    path("accounts/", include("accounts.urls")),
     path("sources/", include("content.urls")),
     path("", include("quiz.urls")),
 ]

@@ -1,16 +1,14 @@
-"""Load the shipped sources and their question banks into the database, idempotently.
+"""Load the shipped sources (content/sources/<slug>/) into the database, idempotently.
 
 Running it again updates rows in place by stable keys (source slug, passage
-position, question key, choice position, quiz slug): it never duplicates and never
-deletes anything that students' responses point at.
+position): it never duplicates a passage and never deletes one a question cites.
+The question banks beside the sources are the quiz app's to import
+(``quiz.bank.shipped``); this module only says where each one is.
 """
 
 import json
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
-
-from django.db import transaction
 
 from content.models import Passage, Source
 from content.splitting import split_passages
@@ -18,18 +16,11 @@ from content.splitting import split_passages
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 
 
-class BankError(Exception):
-    """The shipped data is inconsistent; the message says where."""
-
-
-@dataclass
-class LoadReport:
-    sources: int = 0
-    passages: int = 0
-    questions_created: int = 0
-    questions_updated: int = 0
-    quizzes: int = 0
-    notes: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class LoadedSource:
+    source: Source
+    passages: int
+    questions_file: Path | None  # the source's question bank, when it ships one
 
 
 def sync_passages(source: Source) -> list[Passage]:
@@ -55,9 +46,7 @@ def sync_passages(source: Source) -> list[Passage]:
     return passages
 
 
-def load_source_dir(directory: Path, report: LoadReport) -> None:
-    from quiz.loading import load_question_bank
-
+def load_source_dir(directory: Path) -> LoadedSource:
     meta = json.loads((directory / "source.json").read_text(encoding="utf-8"))
     text = (directory / meta["text_file"]).read_text(encoding="utf-8")
     source, _ = Source.objects.update_or_create(
@@ -71,21 +60,13 @@ def load_source_dir(directory: Path, report: LoadReport) -> None:
         },
     )
     passages = sync_passages(source)
-    report.sources += 1
-    report.passages += len(passages)
-    questions_file = meta.get("questions_file")
-    if questions_file and (directory / questions_file).exists():
-        bank = json.loads((directory / questions_file).read_text(encoding="utf-8"))
-        load_question_bank(bank, source=source, report=report)
+    questions_file = directory / meta["questions_file"] if meta.get("questions_file") else None
+    if questions_file is not None and not questions_file.exists():
+        questions_file = None
+    return LoadedSource(source=source, passages=len(passages), questions_file=questions_file)
 
 
-@transaction.atomic
-def load_all(sources_dir: Path = SOURCES_DIR) -> LoadReport:
-    report = LoadReport()
-    for directory in sorted(path for path in sources_dir.iterdir() if (path / "source.json").exists()):
-        load_source_dir(directory, report)
-    return report
-
-
-def as_decimal(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+def load_sources(sources_dir: Path = SOURCES_DIR) -> list[LoadedSource]:
+    """Every shipped source, in slug-directory order (the caller holds the transaction)."""
+    directories = sorted(path for path in sources_dir.iterdir() if (path / "source.json").exists())
+    return [load_source_dir(directory) for directory in directories]

@@ -1,7 +1,13 @@
-from django import forms
-from django.contrib.auth.forms import UserCreationForm
+"""The forms of the student and teacher pages (the admin's authoring forms are in quiz.admin.forms)."""
 
-from quiz.models import QuestionKind, SubmittedAnswer
+import re
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from quiz.models import Classroom, QuestionKind, Quiz, SubmittedAnswer
+from quiz.reporting.attempts import AttemptChoice, DateRange
 from quiz.scoring import MAX_NUMERIC_INPUT, parse_number
 
 MAX_TEXT_ANSWER = 200
@@ -72,6 +78,92 @@ class AnswerForm(forms.Form):
         return SubmittedAnswer(text=data["answer"])
 
 
-class SignUpForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)
+class JoinClassForm(forms.Form):
+    join_code = forms.CharField(
+        max_length=40,
+        label="Class code",
+        help_text="The code your teacher gave you, for example K7QM2XPA.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_join_code(self) -> str:
+        # Codes are read aloud and copied from a board: ignore case, spaces and dashes.
+        code = re.sub(r"[\s\-]", "", self.cleaned_data["join_code"]).upper()
+        if not code:
+            raise forms.ValidationError("Type the class code your teacher gave you.")
+        return code
+
+
+def _day_bounds(start, end) -> DateRange:
+    """Whole days, inclusive at both ends, in the site's time zone."""
+    zone = timezone.get_current_timezone()
+    return DateRange(
+        started_from=datetime.combine(start, time.min, tzinfo=zone) if start else None,
+        started_before=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone) if end else None,
+    )
+
+
+class DateRangeForm(forms.Form):
+    start = forms.DateField(required=False, label="Started from", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="Started until", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise forms.ValidationError("The end date is before the start date; swap them or clear one.")
+        return cleaned
+
+    def dates(self) -> DateRange:
+        return _day_bounds(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+
+
+class DashboardFilters(DateRangeForm):
+    classroom = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    quiz = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class StatisticsFilters(DateRangeForm):
+    classroom = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    attempts = forms.ChoiceField(choices=AttemptChoice.choices, required=False, label="Attempts to analyse")
+
+    def which(self) -> str:
+        return self.cleaned_data.get("attempts") or AttemptChoice.FIRST
+
+
+class AssignmentForm(forms.Form):
+    quiz = forms.ModelChoiceField(queryset=Quiz.objects.published(), empty_label="Choose a quiz…")
+    due_at = forms.DateTimeField(
+        required=False,
+        label="Due (optional)",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].error_messages["invalid_choice"] = "Choose one of the published quizzes in the list."
+
+
+class ClassroomForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = ["name"]
+        labels = {"name": "Class name"}
+        help_texts = {"name": "What your students will see, for example “Year 11 Current Affairs”."}
+
+    def __init__(self, *args, teacher, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teacher = teacher
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the class a name.")
+        if Classroom.objects.taught_by(self.teacher).filter(name__iexact=name).exists():
+            raise forms.ValidationError("You already have a class with this name; choose another.")
+        return name
+
+
+class StudentFilters(forms.Form):
+    quiz = forms.IntegerField(required=False, min_value=1)

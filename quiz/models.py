@@ -524,6 +524,20 @@ class ClassroomQuerySet(models.QuerySet):
     def taught_by(self, teacher):
         return self.filter(teacher=teacher)
 
+    def joined_by(self, student):
+        """The classes a student belongs to, each with its published assignments, soonest due first (two queries)."""
+        assignments = (
+            Assignment.objects.filter(quiz__is_published=True)
+            .select_related("quiz")
+            .order_by(models.F("due_at").asc(nulls_last=True), "quiz__title")
+        )
+        return (
+            self.filter(students=student)
+            .select_related("teacher")
+            .prefetch_related(models.Prefetch("assignments", queryset=assignments))
+            .order_by("name")
+        )
+
 
 class Classroom(models.Model):
     name = models.CharField(max_length=120)
@@ -563,27 +577,12 @@ class Assignment(models.Model):
         return f"{self.quiz} → {self.classroom}"
 
 
-class LoginFailure(models.Model):
-    """Failed log-ins in the current window, for one username or one client address.
-
-    Kept in the database so every app server and worker counts the same failures;
-    a counter in a process's memory would let an attacker spread guesses over workers.
-    """
-
-    key = models.CharField(max_length=300, unique=True, help_text='"user:<name>" or "addr:<ip>".')
-    failures = models.PositiveIntegerField(default=0)
-    window_started_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.failures}"
-
-
 class BankStamp(models.Model):
     """One row whose stamp changes with every write to the question bank.
 
     Database triggers (migration 0004) set a new random stamp on any insert,
     update or delete of questions, choices, passages or sources, whichever way
-    it is made (a form, a queryset update, a bulk import). ``quiz.bank_cache``
+    it is made (a form, a queryset update, a bulk import). ``quiz.bank.cache``
     keys cached questions by it, so an edit reaches every worker at once.
     """
 

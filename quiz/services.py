@@ -1,12 +1,11 @@
 """Writes that touch several models: starting, answering and finishing attempts."""
 
-import functools
 import random
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Sum, signals
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, DateTimeField, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
 from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
@@ -168,7 +167,7 @@ def response_record(
                 answered_at=now,
                 seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
             )
-            _insert_response(response)
+            response.save(force_insert=True)
             if not _add_to_attempt(attempt=attempt, points=points, now=now):
                 raise AttemptRefused(FINISHED)
     except IntegrityError:
@@ -184,65 +183,29 @@ def response_record(
     return response, True
 
 
-@functools.cache
-def _response_insert(vendor: str) -> tuple[str, tuple]:
-    """INSERT of a response with every column but the id, which comes back; and those fields in order."""
-    quote = connection.ops.quote_name
-    fields = tuple(field for field in Response._meta.concrete_fields if not field.primary_key)
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    if connection.features.can_return_columns_from_insert:
-        sql += f" RETURNING {quote(Response._meta.pk.column)}"
-    return sql, fields
-
-
-def _insert_response(response: Response) -> None:
-    """Save a new response as ``save()`` would, with the INSERT composed once per process.
-
-    Each value goes through its field's own preparation (JSON, decimals, dates), and
-    the model signals are sent as ``save()`` sends them; the ORM spent 0.18 ms of CPU
-    composing the same statement on every answer (bench/RESULTS.md, "Request cost").
-    """
-    sql, fields = _response_insert(connection.vendor)
-    signals.pre_save.send(sender=Response, instance=response, raw=False, using=connection.alias, update_fields=None)
-    values = [field.get_db_prep_save(field.pre_save(response, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        # SQLite before 3.35 has no RETURNING; its last row id is the same number.
-        response.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
-    response._state.adding, response._state.db = False, connection.alias
-    signals.post_save.send(
-        sender=Response, instance=response, created=True, update_fields=None, raw=False, using=connection.alias
-    )
-
-
 def _add_to_attempt(*, attempt: Attempt, points: Decimal, now) -> bool:
     """Add an answer's points and count to its attempt, finishing it on the last answer.
 
-    Decided inside one UPDATE from the row's own counter, so two answers racing on
-    the last questions still finish the attempt exactly once. The deadline is
-    checked here too: the row, not this worker's copy, has the last word. False
+    Decided inside one conditional UPDATE from the row's own counter, so two answers
+    racing on the last questions still finish the attempt exactly once. The deadline
+    is checked here too: the row, not this worker's copy, has the last word. False
     when the attempt was already finished or past its deadline.
-
-    Written as SQL, the statement the ORM wrote for the same expressions (SQLite
-    adds decimals as REAL and casts back, as Django does): composing it through
-    the ORM cost 0.7 ms of CPU on every answer, half of Django's whole floor
-    (bench/RESULTS.md, "Request cost").
     """
-    ops = connection.ops
-    names = (Attempt._meta.db_table, "score", "answered_count", "finished_at", "deadline", "id")
-    table, score, answered, finished, deadline, pk = (ops.quote_name(name) for name in names)
-    new_score = f"CAST(({score} + CAST(%s AS REAL)) AS NUMERIC)" if connection.vendor == "sqlite" else f"{score} + %s"
-    moment = ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {score} = {new_score}, {answered} = {answered} + 1, "
-            f"{finished} = CASE WHEN {answered} >= %s THEN %s ELSE NULL END "
-            f"WHERE {pk} = %s AND {finished} IS NULL AND ({deadline} IS NULL OR {deadline} > %s)",
-            [ops.adapt_decimalfield_value(points, 8, 2), attempt.question_count - 1, moment, attempt.pk, moment],
-        )
-        return cursor.rowcount == 1
+    open_attempt = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).filter(
+        Q(deadline__isnull=True) | Q(deadline__gt=now)
+    )
+    updated = open_attempt.update(
+        score=F("score") + points,
+        answered_count=F("answered_count") + 1,
+        # The right-hand side reads the row as it was: this answer is the last one
+        # when the count before it was one short of the quiz.
+        finished_at=Case(
+            When(answered_count__gte=attempt.question_count - 1, then=Value(now)),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+    )
+    return updated == 1
 
 
 def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
@@ -266,6 +229,20 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
     return attempt
+
+
+def quiz_add_questions(*, quiz: Quiz, questions) -> int:
+    """Append ``questions`` not yet in ``quiz`` after its last one; return how many were added."""
+    with transaction.atomic():
+        links = QuizQuestion.objects.select_for_update().filter(quiz=quiz)
+        present = set(links.values_list("question_id", flat=True))
+        last = max(links.values_list("position", flat=True), default=0)
+        new = [q for q in questions.order_by("passage__source", "passage__position", "key") if q.pk not in present]
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=quiz, question=question, position=last + index)
+            for index, question in enumerate(new, start=1)
+        )
+    return len(new)
 
 
 def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:

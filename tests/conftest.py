@@ -38,7 +38,7 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def loaded_bank(db):
     """The shipped article and its whole question bank, as `load_content` loads them."""
-    from content.loading import load_all
+    from quiz.bank.shipped import load_all
 
     return load_all()
 

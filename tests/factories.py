@@ -28,7 +28,7 @@ class TeacherFactory(UserFactory):
     @factory.post_generation
     def teachers_group(self, create, extracted, **kwargs):
         if create:
-            from quiz.roles import make_teacher
+            from accounts.roles import make_teacher
 
             make_teacher(self)
 

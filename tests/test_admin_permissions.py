@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from quiz.roles import TEACHERS_GROUP, is_teacher, make_teacher, teacher_permission_names
+from accounts.roles import TEACHERS_GROUP, is_teacher, make_teacher, teacher_permission_names
 from tests.conftest import MODEL_BACKEND
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, UserFactory
 

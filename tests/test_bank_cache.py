@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from content.models import Passage, Source
-from quiz import bank_cache
+from quiz.bank import cache as bank_cache
 from quiz.models import BankStamp, Choice, Question, Quiz
 from tests.factories import AttemptFactory, PassageFactory, QuestionFactory, QuizFactory, UserFactory
 
@@ -156,3 +156,17 @@ def test_cached_question_is_the_same_as_the_bank_one(question):
     assert second[0].prompt == first[0].prompt == question.prompt
     assert [c.text for c in second[1]] == [c.text for c in question.choices.order_by("position")]
     assert second[0].passage.source.slug == question.passage.source.slug
+
+
+def test_every_bank_table_keeps_its_stamp_triggers_after_migrations(db):
+    """SQLite rebuilds a table to alter a column, dropping its triggers; post_migrate puts them back."""
+    from django.db import connection
+
+    from quiz.bank.triggers import BANK_TABLES
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL alters tables in place")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl_name, COUNT(*) FROM sqlite_master WHERE type = 'trigger' GROUP BY tbl_name")
+        triggers = dict(cursor.fetchall())
+    assert {table: triggers.get(table) for table in BANK_TABLES} == dict.fromkeys(BANK_TABLES, 3)

@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from content.models import Passage, Source
-from quiz import bank_io, gift
-from quiz.bank_io import BankFormatError
+from quiz.bank import gift, importer, json_format
+from quiz.bank.records import BankFormatError
 from quiz.models import Choice, Question, QuestionKind, Quiz, QuizQuestion
 from tests.conftest import MODEL_BACKEND
 from tests.factories import QuestionFactory, QuizFactory
@@ -99,12 +99,12 @@ def mixed_bank(teacher):
 
 
 def test_json_round_trip_into_a_fresh_database_gives_the_same_bank(mixed_bank):
-    before, exported = bank_state(), bank_io.dumps(bank_io.export_bank())
+    before, exported = bank_state(), json_format.dumps(json_format.export_bank())
     wipe_bank()
-    report = bank_io.import_text(exported, fmt="json")
+    report = importer.import_text(exported, fmt="json")
     assert (report.created, report.sources, report.quizzes) == (5, 1, 1)
     assert bank_state() == before
-    assert bank_io.dumps(bank_io.export_bank()) == exported
+    assert json_format.dumps(json_format.export_bank()) == exported
 
 
 def test_gift_round_trip_into_a_fresh_database_gives_the_same_questions(mixed_bank):
@@ -120,7 +120,7 @@ def test_gift_round_trip_into_a_fresh_database_gives_the_same_questions(mixed_ba
     # GIFT carries no sources: the fresh site has the article, as after pasting it in.
     fresh = Source.objects.create(slug=source_data[0], title=source_data[1], text=source_data[2])
     Passage.objects.bulk_create(Passage(source=fresh, position=p, kind=k, text=t) for p, k, t in source_data[3])
-    report = bank_io.import_text(exported, fmt="gift")
+    report = importer.import_text(exported, fmt="gift")
     assert report.created == 5
     assert bank_state() == before
 
@@ -128,8 +128,8 @@ def test_gift_round_trip_into_a_fresh_database_gives_the_same_questions(mixed_ba
 def test_shipped_bank_survives_a_gift_and_a_json_round_trip(loaded_bank):
     before = bank_state()
     assert len(before) == 67
-    assert bank_io.import_text(gift.export_gift(Question.objects.all()), fmt="gift").unchanged == 67
-    assert bank_io.import_text(bank_io.dumps(bank_io.export_bank()), fmt="json").unchanged == 67
+    assert importer.import_text(gift.export_gift(Question.objects.all()), fmt="gift").unchanged == 67
+    assert importer.import_text(json_format.dumps(json_format.export_bank()), fmt="json").unchanged == 67
     assert bank_state() == before
 
 
@@ -146,7 +146,7 @@ def test_gift_export_speaks_moodle(mixed_bank):
 def test_shipped_format_imports_with_a_default_source(loaded_bank):
     shipped = SHIPPED.read_text(encoding="utf-8")
     Question.objects.filter(key="gpu-imports-drop").update(prompt="Edited since")
-    report = bank_io.import_text(shipped, fmt="json", default_source="russia-ai-chips")
+    report = importer.import_text(shipped, fmt="json", default_source="russia-ai-chips")
     assert (report.updated, report.unchanged, report.quizzes) == (1, 66, 4)
     assert Question.objects.get(key="gpu-imports-drop").prompt != "Edited since"
 
@@ -154,9 +154,9 @@ def test_shipped_format_imports_with_a_default_source(loaded_bank):
 def test_reimport_updates_choices_in_place_so_recorded_ids_stay_valid(mixed_bank):
     single = mixed_bank[0]
     ids = list(single.choices.order_by("position").values_list("pk", flat=True))
-    bank = bank_io.export_bank(Question.objects.filter(pk=single.pk))
+    bank = json_format.export_bank(Question.objects.filter(pk=single.pk))
     bank["questions"][0]["choices"][1]["text"] = "B, reworded"
-    report = bank_io.import_text(json.dumps(bank), fmt="json")
+    report = importer.import_text(json.dumps(bank), fmt="json")
     assert report.updated == 1
     assert list(single.choices.order_by("position").values_list("pk", "text")) == [
         (ids[0], "A = {1}"),
@@ -166,11 +166,11 @@ def test_reimport_updates_choices_in_place_so_recorded_ids_stay_valid(mixed_bank
 
 
 def test_import_queries_do_not_grow_with_the_number_of_questions(loaded_bank, django_assert_max_num_queries):
-    exported = bank_io.dumps(bank_io.export_bank())
+    exported = json_format.dumps(json_format.export_bank())
     wipe_bank()
     # Sources, passages, existing questions, authors, then bulk inserts (a batch each) and the quiz links.
     with django_assert_max_num_queries(20):
-        report = bank_io.import_text(exported, fmt="json")
+        report = importer.import_text(exported, fmt="json")
     assert report.created == 67
 
 
@@ -179,24 +179,24 @@ def test_import_queries_do_not_grow_with_the_number_of_questions(loaded_bank, dj
 
 def test_invalid_json_names_its_line_and_writes_nothing(mixed_bank):
     before = bank_state()
-    text = bank_io.dumps(bank_io.export_bank())
+    text = json_format.dumps(json_format.export_bank())
     lines = text.splitlines()
     lines[12] = lines[12].rstrip(",")  # drop a comma inside the first source
     with pytest.raises(BankFormatError) as problem:
-        bank_io.import_text("\n".join(lines), fmt="json")
+        importer.import_text("\n".join(lines), fmt="json")
     assert str(problem.value).startswith("Nothing was imported. Line 14: this is not valid JSON")
     assert bank_state() == before
 
 
 def test_one_bad_question_among_good_ones_imports_none(mixed_bank):
-    bank = bank_io.export_bank()
+    bank = json_format.export_bank()
     wipe_bank()
     by_key = {question["key"]: question for question in bank["questions"]}
     by_key["num"]["quote"] = "words that are nowhere"
     by_key["multi"]["choices"] = [{"text": "Only", "correct": True}]
-    text = bank_io.dumps(bank)
+    text = json_format.dumps(bank)
     with pytest.raises(BankFormatError) as problem:
-        bank_io.import_text(text, fmt="json")
+        importer.import_text(text, fmt="json")
     lines = text.splitlines()
     messages = dict(problem.value.problems)
     multi_line = next(i for i, line in enumerate(lines, 1) if '"key": "multi"' in line) - 1
@@ -219,20 +219,20 @@ def test_one_bad_question_among_good_ones_imports_none(mixed_bank):
     ],
 )
 def test_each_field_problem_is_named(mixed_bank, question, message):
-    bank = bank_io.export_bank(Question.objects.filter(key="num"))
+    bank = json_format.export_bank(Question.objects.filter(key="num"))
     bank["questions"][0].update(question)
     before = bank_state()
     with pytest.raises(BankFormatError) as problem:
-        bank_io.import_text(json.dumps(bank, indent=1), fmt="json")
+        importer.import_text(json.dumps(bank, indent=1), fmt="json")
     assert message in str(problem.value) and "Line " in str(problem.value)
     assert bank_state() == before
 
 
 def test_quiz_listing_an_unknown_question_is_refused(mixed_bank):
-    bank = bank_io.export_bank()
+    bank = json_format.export_bank()
     bank["quizzes"][0]["questions"].append("no-such-question")
     with pytest.raises(BankFormatError, match="lists questions this site does not have: no-such-question"):
-        bank_io.import_text(json.dumps(bank), fmt="json")
+        importer.import_text(json.dumps(bank), fmt="json")
 
 
 def test_answered_question_cannot_change_kind_by_import(mixed_bank, student):
@@ -245,11 +245,11 @@ def test_answered_question_cannot_change_kind_by_import(mixed_bank, student):
     response_record(
         attempt=attempt, question=single, choices=choices, answer=SubmittedAnswer(choice_ids=frozenset({choices[0].pk}))
     )
-    bank = bank_io.export_bank(Question.objects.filter(pk=single.pk))
+    bank = json_format.export_bank(Question.objects.filter(pk=single.pk))
     bank["questions"][0].update(kind="short_text", accepted_answers=["A"])
     del bank["questions"][0]["choices"]
     with pytest.raises(BankFormatError, match="its kind cannot change"):
-        bank_io.import_text(json.dumps(bank), fmt="json")
+        importer.import_text(json.dumps(bank), fmt="json")
 
 
 @pytest.mark.parametrize(
@@ -278,7 +278,7 @@ def test_answered_question_cannot_change_kind_by_import(mixed_bank, student):
 )
 def test_malformed_gift_names_its_line(text, line, message):
     with pytest.raises(BankFormatError) as problem:
-        bank_io.import_text(text, fmt="gift")
+        importer.import_text(text, fmt="gift")
     assert f"Line {line}: " in str(problem.value) and message in str(problem.value)
 
 
@@ -295,7 +295,7 @@ def test_gift_from_moodle_reads_weights_ranges_and_true_false_feedback(db):
         + cite
         + "What number? {#40..44 ####Near 42.}\n"
     )
-    report = bank_io.import_text(text, fmt="gift")
+    report = importer.import_text(text, fmt="gift")
     assert report.created == 3
     tf = Question.objects.get(key="sky-colour")
     assert tf.kind == QuestionKind.TRUE_FALSE
@@ -334,7 +334,7 @@ def test_export_selected_action_downloads_only_those(teacher_client, mixed_bank)
 
 
 def test_teacher_uploads_a_bank(teacher_client, mixed_bank, teacher):
-    exported = bank_io.dumps(bank_io.export_bank())
+    exported = json_format.dumps(json_format.export_bank())
     wipe_bank()
     upload = SimpleUploadedFile("bank.json", exported.encode())
     response = teacher_client.post(IMPORT_URL, {"bank": upload, "format": "auto"}, follow=True)

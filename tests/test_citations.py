@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from content.models import Passage, text_fingerprint
-from quiz.citations import BROKEN, STALE, broken_by_passage_edit, citation_problems, quote_suggestion
+from quiz.bank.citations import BROKEN, STALE, broken_by_passage_edit, citation_problems, quote_suggestion
 from quiz.models import Question
 from tests.conftest import MODEL_BACKEND
 from tests.factories import PASSAGE_TEXT, QuestionFactory

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from quiz.admin.regrade import regrade_apply, regrade_plan
 from quiz.models import Choice, Question, QuestionKind, RegradeLog, SubmittedAnswer
-from quiz.regrade import regrade_apply, regrade_plan
 from quiz.services import attempt_start, response_record
 from tests.conftest import MODEL_BACKEND
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, UserFactory

@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from quiz.models import Attempt, FeedbackMode, LoginFailure, ReviewMoment
+from accounts.models import LoginFailure
+from quiz.models import Attempt, FeedbackMode, ReviewMoment
 from quiz.services import attempt_start
 from tests.factories import QuestionFactory, QuizFactory, TeacherFactory, UserFactory
 

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz import stats
+from quiz.reporting import stats
 
 TOTALS_A = [(3, 1), (2, 2), (1, 1), (0, 1)]
 Q1_A = [(1, 3, 1), (1, 2, 1), (1, 1, 1), (0, 0, 1), (1, 2, 1)]

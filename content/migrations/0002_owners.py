@@ -6,21 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('content', '0001_initial'),
+        ("content", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='source',
-            name='author',
+            model_name="source",
+            name="author",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='source',
-            name='owner',
-            field=models.ForeignKey(blank=True, help_text='The teacher who brought the source in; shipped sources have none.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sources_owned', to=settings.AUTH_USER_MODEL),
+            model_name="source",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The teacher who brought the source in; shipped sources have none.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="sources_owned",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

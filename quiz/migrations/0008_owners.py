@@ -6,16 +6,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quiz', '0007_attempt_covering_index'),
+        ("quiz", "0007_attempt_covering_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='quiz',
-            name='owner',
-            field=models.ForeignKey(blank=True, help_text='The teacher who may change this quiz; shipped quizzes have none.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quizzes_owned', to=settings.AUTH_USER_MODEL),
+            model_name="quiz",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The teacher who may change this quiz; shipped quizzes have none.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="quizzes_owned",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -4,25 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quiz', '0008_owners'),
+        ("quiz", "0008_owners"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='question',
-            name='cognitive_level',
-            field=models.CharField(choices=[('remember', 'Remember'), ('understand', 'Understand'), ('apply', 'Apply'), ('analyse', 'Analyse'), ('evaluate', 'Evaluate')], default='remember', help_text='What the question asks of the student: recall, or understanding, comparing, inferring, judging.', max_length=20),
+            model_name="question",
+            name="cognitive_level",
+            field=models.CharField(
+                choices=[
+                    ("remember", "Remember"),
+                    ("understand", "Understand"),
+                    ("apply", "Apply"),
+                    ("analyse", "Analyse"),
+                    ("evaluate", "Evaluate"),
+                ],
+                default="remember",
+                help_text="What the question asks of the student: recall, or understanding, comparing, inferring, judging.",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='question',
-            name='numeric_max',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text='Numeric: the highest accepted value, for a one-sided or uneven range (instead of ± tolerance).', max_digits=20, null=True),
+            model_name="question",
+            name="numeric_max",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                help_text="Numeric: the highest accepted value, for a one-sided or uneven range (instead of ± tolerance).",
+                max_digits=20,
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='question',
-            name='numeric_min',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text='Numeric: the lowest accepted value, for a one-sided or uneven range (instead of ± tolerance).', max_digits=20, null=True),
+            model_name="question",
+            name="numeric_min",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                help_text="Numeric: the lowest accepted value, for a one-sided or uneven range (instead of ± tolerance).",
+                max_digits=20,
+                null=True,
+            ),
         ),
     ]

@@ -1,29 +1,8 @@
 """Template helpers for classes and dashboards."""
 
 from django import template
-from django.db.models import F, Prefetch
-
-from quiz.models import Assignment, Classroom
 
 register = template.Library()
-
-
-@register.simple_tag
-def classrooms_joined(user):
-    """The classes a student belongs to, with their assigned quizzes: two queries."""
-    if not user.is_authenticated:
-        return []
-    assignments = (
-        Assignment.objects.filter(quiz__is_published=True)
-        .select_related("quiz")
-        .order_by(F("due_at").asc(nulls_last=True), "quiz__title")
-    )
-    return list(
-        Classroom.objects.filter(students=user)
-        .select_related("teacher")
-        .prefetch_related(Prefetch("assignments", queryset=assignments))
-        .order_by("name")
-    )
 
 
 @register.filter

@@ -1,8 +1,5 @@
 """Classes: a teacher creates one and gets a join code; a student joins with the code."""
 
-import re
-
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,30 +9,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from quiz import rate_limit
+from accounts import rate_limit
+from accounts.roles import teacher_required
+from quiz.forms import ClassroomForm, JoinClassForm
 from quiz.models import Classroom
-from quiz.views.teach import ClassroomForm, teacher_required
-
-
-class JoinClassForm(forms.Form):
-    join_code = forms.CharField(
-        max_length=40,
-        label="Class code",
-        help_text="The code your teacher gave you, for example K7QM2XPA.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
-
-    def clean_join_code(self) -> str:
-        # Codes are read aloud and copied from a board: ignore case, spaces and dashes.
-        code = re.sub(r"[\s\-]", "", self.cleaned_data["join_code"]).upper()
-        if not code:
-            raise forms.ValidationError("Type the class code your teacher gave you.")
-        return code
 
 
 def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
     template = "teach/join_class.html#my_classes" if request.htmx else "teach/join_class.html"
-    return render(request, template, {"join_form": form}, status=status)
+    context = {"join_form": form, "joined": list(Classroom.objects.joined_by(request.user))}
+    return render(request, template, context, status=status)
 
 
 @login_required

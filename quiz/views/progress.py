@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from quiz import charts
 from quiz.models import Attempt
-from quiz.reports import missed_questions, passage_mastery
+from quiz.reporting import charts
+from quiz.reporting.progress import missed_questions, passage_mastery
 
 MISSED_PER_PAGE = 10
 

@@ -1,10 +1,7 @@
 """The student's path through a quiz: start, one question per screen, feedback, results."""
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from quiz import bank_cache
+from quiz.bank import cache as bank_cache
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, Choice, FeedbackMode, Question, Quiz, Response
+from quiz.models import Attempt, Choice, Classroom, FeedbackMode, Question, Quiz, Response
 from quiz.services import (
     AttemptRefused,
     attempt_finish,
@@ -25,31 +22,14 @@ from quiz.services import (
 )
 
 
-@functools.cache
-def _attempt_sql(vendor: str) -> str:
-    """SELECT of one student's attempt by its public id, with the bank stamp, from the model's own columns."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in Attempt._meta.concrete_fields)
-    stamp_sql, _ = bank_cache.stamp_subquery().as_sql(None, connection)
-    return (
-        f"SELECT {columns}, ({stamp_sql}) AS {bank_cache.STAMP_FIELD} FROM {quote(Attempt._meta.db_table)} "
-        f"WHERE {quote('public_id')} = %s AND {quote('student_id')} = %s"
-    )
-
-
 def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
     """The signed-in student's own attempt, or 404 (also for other students' ids).
 
     The bank stamp comes in the same query, so the quiz and the questions can come
-    from the cache: no join, and no query for them. The SQL is composed once per
-    process: the ORM took 0.3 ms of CPU to compose it again on every request
-    (bench/RESULTS.md, "Request cost"); raw() still converts every column as the ORM does.
+    from the cache: no join, and no query for them.
     """
-    public_id = Attempt._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    found = list(Attempt.objects.raw(_attempt_sql(connection.vendor), [public_id, request.user.pk]))
-    if not found:
-        raise Http404("No attempt of yours has this id.")
-    attempt = found[0]
+    attempts = Attempt.objects.annotate(**{bank_cache.STAMP_FIELD: bank_cache.stamp_subquery()})
+    attempt = get_object_or_404(attempts, public_id=public_id, student=request.user)
     attempt.quiz = bank_cache.quiz(attempt.quiz_id, getattr(attempt, bank_cache.STAMP_FIELD))
     return attempt
 
@@ -57,6 +37,7 @@ def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     quizzes = Quiz.objects.published().annotate(question_total=Count("quiz_questions", distinct=True))
+    joined: list[Classroom] = []
     if request.user.is_authenticated:
         mine = Q(attempts__student=request.user)
         quizzes = quizzes.annotate(
@@ -64,7 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
             my_best=Max("attempts__score", filter=mine & Q(attempts__finished_at__isnull=False)),
             my_in_progress=Count("attempts", filter=mine & Q(attempts__finished_at__isnull=True), distinct=True),
         )
-    return render(request, "quiz/home.html", {"quizzes": quizzes})
+        joined = list(Classroom.objects.joined_by(request.user))
+    return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined})
 
 
 @require_GET
@@ -154,10 +136,10 @@ def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
     question, choices = _question_with_choices(attempt, next_id)
     url = reverse("attempt_answer", args=[attempt.public_id, attempt.position_of(next_id)])
     form = AnswerForm(question=question, choices=choices)
-    response = _render_panel(request, attempt, question, choices, form=form, question_url=url)
+    page = _render_panel(request, attempt, question, choices, form=form, question_url=url)
     if request.htmx:
-        push_url(response, url)
-    return response
+        push_url(page, url)
+    return page
 
 
 def _redirect_to_results(request: HttpRequest, attempt: Attempt) -> HttpResponse:

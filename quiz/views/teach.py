@@ -5,13 +5,9 @@ class is looked up through ``Classroom.objects.taught_by(teacher)``, so another
 teacher's class id, or a student outside the class, is a 404 like any unknown id.
 """
 
-from datetime import datetime, time, timedelta
-from functools import wraps
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -22,103 +18,20 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
-from quiz import charts, dashboard, exports
+from accounts.roles import teacher_required
+from quiz.forms import AssignmentForm, ClassroomForm, DashboardFilters, StatisticsFilters, StudentFilters
 from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
-from quiz.reports import AttemptChoice, build_quiz_report, chosen_attempts, finished_attempts
-from quiz.roles import is_teacher
+from quiz.reporting import charts, dashboard, exports
+from quiz.reporting.attempts import ALL_DATES, AttemptChoice, chosen_attempts, finished_attempts
+from quiz.reporting.statistics import build_quiz_report
 
 STUDENTS_PER_PAGE = 50
-
-
-def teacher_required(view):
-    """Anonymous visitors log in first; signed-in non-teachers get a 403 that says why."""
-
-    @wraps(view)
-    @login_required
-    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_teacher(request.user):
-            template = "teach/forbidden.html#message" if request.htmx else "teach/forbidden.html"
-            return render(request, template, status=403)
-        return view(request, *args, **kwargs)
-
-    return guarded
 
 
 def _get_classroom_for(request: HttpRequest, classroom_id: int) -> Classroom:
     """The signed-in teacher's own class, or 404 (also for another teacher's class id)."""
     classrooms = Classroom.objects.taught_by(request.user).annotate(student_count=Count("students", distinct=True))
     return get_object_or_404(classrooms, pk=classroom_id)
-
-
-def _day_bounds(start, end) -> dashboard.DateRange:
-    """Whole days, inclusive at both ends, in the site's time zone."""
-    zone = timezone.get_current_timezone()
-    return dashboard.DateRange(
-        started_from=datetime.combine(start, time.min, tzinfo=zone) if start else None,
-        started_before=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone) if end else None,
-    )
-
-
-class DateRangeForm(forms.Form):
-    start = forms.DateField(required=False, label="Started from", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="Started until", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
-            raise forms.ValidationError("The end date is before the start date; swap them or clear one.")
-        return cleaned
-
-    def dates(self) -> dashboard.DateRange:
-        return _day_bounds(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
-
-
-class DashboardFilters(DateRangeForm):
-    classroom = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    quiz = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-
-class StatisticsFilters(DateRangeForm):
-    classroom = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    attempts = forms.ChoiceField(choices=AttemptChoice.choices, required=False, label="Attempts to analyse")
-
-    def which(self) -> str:
-        return self.cleaned_data.get("attempts") or AttemptChoice.FIRST
-
-
-class AssignmentForm(forms.Form):
-    quiz = forms.ModelChoiceField(queryset=Quiz.objects.published(), empty_label="Choose a quiz…")
-    due_at = forms.DateTimeField(
-        required=False,
-        label="Due (optional)",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["quiz"].error_messages["invalid_choice"] = "Choose one of the published quizzes in the list."
-
-
-class ClassroomForm(forms.ModelForm):
-    class Meta:
-        model = Classroom
-        fields = ["name"]
-        labels = {"name": "Class name"}
-        help_texts = {"name": "What your students will see, for example “Year 11 Current Affairs”."}
-
-    def __init__(self, *args, teacher, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.teacher = teacher
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Give the class a name.")
-        if Classroom.objects.taught_by(self.teacher).filter(name__iexact=name).exists():
-            raise forms.ValidationError("You already have a class with this name; choose another.")
-        return name
 
 
 def _ordered_assignments(classroom: Classroom) -> list[Assignment]:
@@ -133,7 +46,7 @@ def _dashboard_context(request, classrooms, classroom, filters, *, assignment_fo
         return context
     assignments = _ordered_assignments(classroom)
     shown = assignments
-    dates = dashboard.DateRange()
+    dates = ALL_DATES
     if filters.is_valid():
         dates = filters.dates()
         quiz_id = filters.cleaned_data.get("quiz")
@@ -300,17 +213,9 @@ def _statistics_scope(request: HttpRequest, slug: str):
             raise Http404("This quiz is not assigned to that class, or the class is not yours.")
     scope = [classroom] if classroom else classrooms
     student_ids = Classroom.students.through.objects.filter(classroom__in=scope).values("user_id")
-    dates = filters.dates() if filters.is_valid() else dashboard.DateRange()
+    dates = filters.dates() if filters.is_valid() else ALL_DATES
     which = filters.which() if filters.is_valid() else AttemptChoice.FIRST
-    attempts = chosen_attempts(
-        finished_attempts(
-            quiz_ids=[quiz.pk],
-            student_ids=student_ids,
-            started_from=dates.started_from,
-            started_before=dates.started_before,
-        ),
-        which,
-    )
+    attempts = chosen_attempts(finished_attempts(quiz_ids=[quiz.pk], student_ids=student_ids, dates=dates), which)
     return quiz, classrooms, classroom, filters, attempts, which
 
 
@@ -369,13 +274,9 @@ def gradebook_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class StudentFilters(forms.Form):
-    quiz = forms.IntegerField(required=False, min_value=1)
+    download = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
+    download["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return download
 
 
 @teacher_required

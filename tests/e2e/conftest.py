@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from content.loading import load_all
+from quiz.bank.shipped import load_all
 from quiz.models import Classroom
 
 BASE_DIR = Path(__file__).resolve().parents[2]

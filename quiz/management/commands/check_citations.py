@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz.citations import BROKEN, STALE, citation_problems
+from quiz.bank.citations import BROKEN, STALE, citation_problems
 from quiz.models import Question
 
 

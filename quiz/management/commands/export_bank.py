@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from quiz import bank_io, gift
+from quiz.bank import gift, json_format
 from quiz.models import Question
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         if format == "gift":
             text = gift.export_gift(Question.objects.all())
         else:
-            text = bank_io.dumps(bank_io.export_bank())
+            text = json_format.dumps(json_format.export_bank())
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text)

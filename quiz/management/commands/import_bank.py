@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz import bank_io
+from quiz.bank import importer
+from quiz.bank.records import BankFormatError
 
 
 class Command(BaseCommand):
@@ -26,9 +27,9 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             raise CommandError(f"{path} is not UTF-8 text.") from None
         if format == "auto":
-            format = bank_io.guess_format(path, text)
+            format = importer.guess_format(path, text)
         try:
-            report = bank_io.import_text(text, fmt=format, default_source=source)
-        except bank_io.BankFormatError as problem:
+            report = importer.import_text(text, fmt=format, default_source=source)
+        except BankFormatError as problem:
             raise CommandError(f"{path}: {problem}") from None
         self.stdout.write(self.style.SUCCESS(f"Imported {path}: {report.summary()}."))

@@ -140,7 +140,7 @@ class Command(BaseCommand):
             user.is_staff = is_teacher
             user.save()
             if is_teacher:
-                from quiz.roles import make_teacher
+                from accounts.roles import make_teacher
 
                 make_teacher(user)
             accounts[username] = user

@@ -1,0 +1,72 @@
+"""Sign-up and log-in pages."""
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from accounts import rate_limit, throttle
+from accounts.forms import SignUpForm
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after logging in: ``next`` when it stays on this site, else home."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return next_url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        # Counted before the form is read: every try (a new account, or a probe for a taken name) costs one.
+        address = rate_limit.counter_key("signup", f"addr:{rate_limit.client_address(request)}")
+        wait = rate_limit.hit({address: settings.SIGNUP_ADDRESS_LIMIT})
+        if wait:
+            refusal = rate_limit.wait_message("Too many sign-ups from this network.", wait)
+            context = {"form": SignUpForm(), "refusal": refusal, "next": request.POST.get("next", "")}
+            response = render(request, "registration/signup.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(_next_url(request))
+        return render(request, "registration/signup.html", {"form": form}, status=400)
+    return render(request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def log_in(request: HttpRequest) -> HttpResponse:
+    """Django's log-in form, with a clear 429 once failures for the account or address pile up."""
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    if request.method == "GET":
+        return render(request, "registration/login.html", context)
+    if form.is_valid():
+        login(request, form.get_user())
+        response = redirect(_next_url(request))
+        throttle.remember_device(response, form.get_user())
+        return response
+    # Counted and decided by the throttle backend inside authenticate(), before the password.
+    wait = getattr(request, throttle.PAUSE_ATTRIBUTE, 0)
+    if wait:
+        form.errors.clear()  # the pause is the news, not "wrong password"
+        form.add_error(None, throttle.pause_message(wait))
+        paused = render(request, "registration/login.html", context, status=429)
+        paused["Retry-After"] = str(wait)
+        return paused
+    return render(request, "registration/login.html", context, status=400)
