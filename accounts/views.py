@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts import rate_limit, throttle
-from accounts.forms import SignUpForm
+from accounts.forms import LogInForm, SignUpForm
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -22,7 +21,7 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -47,17 +46,19 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def log_in(request: HttpRequest) -> HttpResponse:
     """Django's log-in form, with a clear 429 once failures for the account or address pile up."""
     if request.user.is_authenticated:
         return redirect(_next_url(request))
-    form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
+    form = LogInForm(request, data=request.POST if request.method == "POST" else None)
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "registration/login.html", context)
     if form.is_valid():
         login(request, form.get_user())
+        # 0: the session cookie ends with the browser; else it lasts SESSION_COOKIE_AGE.
+        request.session.set_expiry(settings.SESSION_COOKIE_AGE if form.cleaned_data.get("remember_me") else 0)
         response = redirect(_next_url(request))
         throttle.remember_device(response, form.get_user())
         return response

@@ -11,8 +11,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.test import Client
 from django.urls import reverse
 
-from accounts.throttle import DEVICE_COOKIE
 from accounts.models import LoginFailure
+from accounts.throttle import DEVICE_COOKIE
 from quiz.models import Classroom
 from tests.factories import ClassroomFactory, UserFactory
 from tests.test_integrity import run_at_once

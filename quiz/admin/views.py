@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from quiz.admin.regrade import regrade_apply, regrade_plan
 from quiz.bank import gift, importer, json_format
@@ -38,7 +38,7 @@ def redirect_with_query(viewname: str, **query) -> HttpResponseRedirect:
     return redirect(reverse(viewname) + "?" + urlencode(query))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The question exactly as a student sees it; an answer shows the student's feedback.
 
@@ -97,7 +97,7 @@ def _graded_response(question: Question, choices: list, form: AnswerForm) -> Res
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def citation_check(request: HttpRequest) -> HttpResponse:
     """Every broken citation in the bank, and every one whose passage changed since it was checked."""
     _require(request, "quiz.view_question")
@@ -130,7 +130,7 @@ def _question_ids(raw: str) -> list[int]:
     return [int(part) for part in raw.split(",") if part.strip().isdigit()]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def regrade(request: HttpRequest) -> HttpResponse:
     """What a regrade of the chosen questions would change; applied only when confirmed."""
     _require(request, "quiz.change_question", "quiz.add_regradelog")
@@ -177,7 +177,7 @@ def bank_download(questions, fmt: str) -> HttpResponse:
     return download
 
 
-@require_GET
+@require_safe
 def bank_export(request: HttpRequest) -> HttpResponse:
     _require(request, "quiz.view_question")
     fmt = request.GET.get("format", "json")
@@ -186,12 +186,12 @@ def bank_export(request: HttpRequest) -> HttpResponse:
     return bank_download(None, fmt)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def bank_import(request: HttpRequest) -> HttpResponse:
     """Upload a JSON or GIFT bank: all of it is imported, or, on any error, none of it."""
     _require(request, "quiz.add_question", "quiz.change_question")
     context = {**_admin_context(request, "Import questions"), "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024)}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "admin/quiz/question/import.html", context)
     upload = request.FILES.get("bank")
     fmt = request.POST.get("format", "auto")

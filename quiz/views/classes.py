@@ -22,10 +22,10 @@ def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_class(request: HttpRequest) -> HttpResponse:
     """Join a class with its code; without JavaScript the form posts here and redirects home."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render_join(request, JoinClassForm())
     form = JoinClassForm(request.POST)
     if not form.is_valid():
@@ -63,7 +63,7 @@ def join_class(request: HttpRequest) -> HttpResponse:
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def classroom_create(request: HttpRequest) -> HttpResponse:
     """A new class with a fresh join code; then its dashboard."""
     form = ClassroomForm(request.POST or None, teacher=request.user)

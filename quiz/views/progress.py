@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from quiz.models import Attempt
 from quiz.reporting import charts
@@ -14,7 +14,7 @@ MISSED_PER_PAGE = 10
 
 
 @login_required
-@require_GET
+@require_safe
 def my_progress(request: HttpRequest) -> HttpResponse:
     """Only ever the signed-in student's own data: every query filters on request.user."""
     attempts = list(Attempt.objects.for_student(request.user).select_related("quiz").order_by("-started_at"))

@@ -6,7 +6,7 @@ from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from quiz.bank import cache as bank_cache
@@ -34,7 +34,7 @@ def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
     return attempt
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     quizzes = Quiz.objects.published().annotate(question_total=Count("quiz_questions", distinct=True))
     joined: list[Classroom] = []
@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined})
 
 
-@require_GET
+@require_safe
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     attempts = []
@@ -117,7 +117,7 @@ def _render_panel(
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
     """The attempt's next unanswered question; the results once none is left."""
     attempt = _get_attempt_for(request, public_id)
@@ -150,7 +150,7 @@ def _redirect_to_results(request: HttpRequest, attempt: Attempt) -> HttpResponse
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpResponse:
     """Question ``position`` of the attempt: its form, or its feedback once answered.
 
@@ -161,7 +161,7 @@ def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpRespon
     if not 1 <= position <= attempt.question_count:
         raise Http404("This attempt has no such question.")
     question, choices = _question_with_choices(attempt, attempt.question_ids[position - 1])
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         response = Response.objects.filter(attempt=attempt, question=question).first()
         if response is None and attempt.is_finished:
             return _redirect_to_results(request, attempt)
@@ -212,7 +212,7 @@ def attempt_submit(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
 from accounts.roles import teacher_required
@@ -129,7 +129,7 @@ def _render_dashboard(request, context, status=200) -> HttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def teach_dashboard(request: HttpRequest) -> HttpResponse:
     """The class matrix: students × assigned quizzes, with class averages and completion."""
     filters = DashboardFilters(request.GET)
@@ -220,7 +220,7 @@ def _statistics_scope(request: HttpRequest, slug: str):
 
 
 @teacher_required
-@require_GET
+@require_safe
 def quiz_statistics(request: HttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
     quiz, classrooms, classroom, filters, attempts, which = _statistics_scope(request, slug)
@@ -252,7 +252,7 @@ def _histogram_chart(report) -> str:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def quiz_statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
     quiz, _, classroom, filters, attempts, which = _statistics_scope(request, slug)
     if not filters.is_valid():
@@ -264,7 +264,7 @@ def quiz_statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def gradebook_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
     """One row per student, one column per assigned quiz (best finished score, %)."""
     classroom = _get_classroom_for(request, classroom_id)
@@ -280,7 +280,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
     """Every attempt of one student on the class's quizzes, each answer with the right one and its citation."""
     classroom = _get_classroom_for(request, classroom_id)
