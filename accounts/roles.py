@@ -14,8 +14,10 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+
+from config.requests import HtmxHttpRequest
 
 TEACHERS_GROUP = "Teachers"
 
@@ -75,12 +77,12 @@ def is_teacher(user) -> bool:
     )
 
 
-def teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def teacher_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Anonymous visitors log in first; signed-in non-teachers get a 403 that says why."""
 
     @wraps(view)
     @login_required
-    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def guarded(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not is_teacher(request.user):
             template = "teach/forbidden.html#message" if request.htmx else "teach/forbidden.html"
             return render(request, template, status=403)

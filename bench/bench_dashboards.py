@@ -131,7 +131,7 @@ def build(students: int, responses_each: int) -> dict:
                         answered_at=moment,
                         seconds_taken=int((moment - begin).total_seconds()),
                     )
-                    for attempt, (begin, rows) in zip(attempts, answer_sets)
+                    for attempt, (begin, rows) in zip(attempts, answer_sets, strict=True)
                     for question_id, answer, fraction, points, moment in rows
                 ],
                 batch_size=5000,
@@ -253,7 +253,8 @@ def report(results: list[dict]) -> str:
         lines.append("| --- | --- | --- | --- | --- |")
         for page in result["pages"]:
             lines.append(
-                f"| {page['page']} | {page['status']} | {page['queries']} | {page['median_ms']:.0f} | {page['first_ms']:.0f} |"
+                f"| {page['page']} | {page['status']} | {page['queries']} "
+                f"| {page['median_ms']:.0f} | {page['first_ms']:.0f} |"
             )
         lines.append("")
     return "\n".join(lines)

@@ -64,7 +64,7 @@ def child(size: int, runs: int, explain: bool) -> dict:
     results = []
     for name, cookies, path, query, headers in pages:
 
-        def environ():
+        def environ(path=path, cookies=cookies, query=query, headers=headers):
             return cost.wsgi_environ("GET", path, cookies=cookies, query=query, headers=headers)
 
         cost.call(handler, environ())  # untimed: fills the database's caches as a running site has them

@@ -78,6 +78,9 @@ class Passage(models.Model):
         preview = self.text if len(self.text) <= 60 else self.text[:57] + "…"
         return f"¶{self.position} {preview}"
 
+    def get_absolute_url(self) -> str:
+        return f"{reverse('source_reader', args=[self.source.slug])}#{self.anchor}"
+
     @property
     def anchor(self) -> str:
         return f"p{self.position}"
@@ -85,6 +88,3 @@ class Passage(models.Model):
     @property
     def fingerprint(self) -> str:
         return text_fingerprint(self.text)
-
-    def get_absolute_url(self) -> str:
-        return f"{reverse('source_reader', args=[self.source.slug])}#{self.anchor}"

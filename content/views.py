@@ -35,8 +35,9 @@ def source_reader(request: HttpRequest, slug: str) -> HttpResponse:
     found = False
     for passage in passages:
         is_cited = passage.position == cited_position and bool(quote) and quote in passage.text
-        passage.runs = _highlight(passage.text, quote) if is_cited else [(passage.text, False)]
-        passage.is_cited = is_cited
+        # Shown by the template beside the passage's own fields.
+        passage.runs = _highlight(passage.text, quote) if is_cited else [(passage.text, False)]  # type: ignore[attr-defined]
+        passage.is_cited = is_cited  # type: ignore[attr-defined]
         found = found or is_cited
     return render(
         request,

@@ -2,9 +2,11 @@
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import QueryDict
 from django.utils import timezone
 
 from quiz.models import Classroom, QuestionKind, Quiz, SubmittedAnswer
@@ -69,6 +71,13 @@ class AnswerForm(forms.Form):
         if self.question.kind == QuestionKind.NUMERIC and parse_number(answer) is None:
             raise forms.ValidationError("Type a number, such as 84 or 100,000.")
         return answer
+
+    def selected_choice_ids(self) -> list[str]:
+        """What a rejected form had ticked, so the student does not have to pick again."""
+        if not self.is_bound:
+            return []
+        data = cast(QueryDict, self.data)
+        return data.getlist("choices") or [data.get("choice", "")]
 
     def submitted_answer(self) -> SubmittedAnswer:
         data = self.cleaned_data

@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -110,6 +111,11 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.prompt if len(self.prompt) <= 80 else self.prompt[:77] + "…"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.passage_id is not None and self.quote_is_verbatim():
+            self.cited_fingerprint = text_fingerprint(self.passage.text)
+        super().save(*args, **kwargs)
+
     @property
     def has_choices(self) -> bool:
         return self.kind in CHOICE_KINDS
@@ -131,11 +137,6 @@ class Question(models.Model):
         if self.kind == QuestionKind.SHORT_TEXT and not [a for a in self.accepted_answers or [] if str(a).strip()]:
             raise ValidationError({"accepted_answers": "A short-text question needs at least one accepted answer."})
 
-    def save(self, *args, **kwargs) -> None:
-        if self.passage_id is not None and self.quote_is_verbatim():
-            self.cited_fingerprint = text_fingerprint(self.passage.text)
-        super().save(*args, **kwargs)
-
     def citation_url(self) -> str:
         """The reader page, scrolled to the passage, with the quote highlighted."""
         return citation_url(self.passage.source.slug, self.passage.position, self.quote)
@@ -149,6 +150,8 @@ class Question(models.Model):
                 return scoring.score_multiple_choice(set(answer.choice_ids), correct, {c.pk for c in choices})
             return scoring.score_single_choice(set(answer.choice_ids), correct)
         if self.kind == QuestionKind.NUMERIC:
+            if self.numeric_answer is None:
+                return Decimal("0")  # clean() refuses a numeric question without its value
             return scoring.score_numeric(answer.text, self.numeric_answer, self.numeric_tolerance)
         return scoring.score_short_text(answer.text, self.accepted_answers)
 
@@ -157,7 +160,7 @@ class Question(models.Model):
             choices = list(self.choices.all()) if choices is None else choices
             return "; ".join(choice.text for choice in choices if choice.is_correct)
         if self.kind == QuestionKind.NUMERIC:
-            shown = _format_number(self.numeric_answer)
+            shown = _format_number(self.numeric_answer) if self.numeric_answer is not None else ""
             if self.numeric_tolerance:
                 shown += f" (± {_format_number(self.numeric_tolerance)})"
             return f"{shown} {self.numeric_unit}".strip()
@@ -444,6 +447,15 @@ class Attempt(models.Model):
     def question_count(self) -> int:
         return len(self.question_ids)
 
+    def shown_choices(self, question_id: int, choices: "Iterable[Choice]") -> "list[Choice]":
+        """The question's ``choices`` as this attempt showed them: in its order, and only those it showed.
+
+        Choices added after the attempt started were never shown, so they are left
+        out; removed ones simply drop out.
+        """
+        by_id = {choice.pk: choice for choice in choices}
+        return [by_id[pk] for pk in self.choice_order.get(str(question_id), []) if pk in by_id]
+
     def position_of(self, question_id: int) -> int | None:
         """1-based place of a question in this attempt's order, or None if not part of it."""
         try:
@@ -512,6 +524,9 @@ class RegradeLog(models.Model):
 
     class Meta:
         ordering = ["-regraded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · {self.old_score} → {self.new_score}"
 
 
 def new_join_code() -> str:

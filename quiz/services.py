@@ -42,6 +42,38 @@ def attempt_refusal(attempt: Attempt, now=None) -> str | None:
     return None
 
 
+def _question_order(quiz: Quiz, rng: random.Random) -> tuple[list[Question], dict[str, list[int]]]:
+    """The quiz's published questions and each one's choice ids, in the order this attempt shows them."""
+    questions = list(
+        Question.objects.published()
+        .filter(quiz_questions__quiz=quiz)
+        .order_by("quiz_questions__position", "quiz_questions__id")
+        .only("id", "kind", "points")
+    )
+    if not questions:
+        raise AttemptRefused("This quiz has no questions yet.")
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    choice_ids: dict[int, list[int]] = {}
+    for choice in Choice.objects.filter(question__in=questions).only("id", "question_id"):
+        choice_ids.setdefault(choice.question_id, []).append(choice.pk)
+    kinds = {question.pk: question.kind for question in questions}
+    if quiz.shuffle_choices:
+        for question_id, ids in choice_ids.items():
+            # True/false keeps "True" before "False": shuffling two fixed words only confuses.
+            if kinds[question_id] != QuestionKind.TRUE_FALSE:
+                rng.shuffle(ids)
+    return questions, {str(pk): ids for pk, ids in choice_ids.items()}
+
+
+def _deadline(quiz: Quiz, now):
+    """When a timed attempt started now must end; it never runs past the quiz's closing time."""
+    if not quiz.time_limit_minutes:
+        return None
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes)
+    return deadline if quiz.closes_at is None else min(deadline, quiz.closes_at)
+
+
 def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = None) -> Attempt:
     """Resume the student's attempt in progress, or start a new one.
 
@@ -71,31 +103,7 @@ def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = 
             return racing
         raise AttemptRefused(f"You have used all {quiz.attempts_allowed} attempts allowed for this quiz.")
 
-    questions = list(
-        Question.objects.published()
-        .filter(quiz_questions__quiz=quiz)
-        .order_by("quiz_questions__position", "quiz_questions__id")
-        .only("id", "kind", "points")
-    )
-    if not questions:
-        raise AttemptRefused("This quiz has no questions yet.")
-    if quiz.shuffle_questions:
-        rng.shuffle(questions)
-    choice_ids: dict[int, list[int]] = {}
-    for choice in Choice.objects.filter(question__in=questions).only("id", "question_id"):
-        choice_ids.setdefault(choice.question_id, []).append(choice.pk)
-    kinds = {question.pk: question.kind for question in questions}
-    if quiz.shuffle_choices:
-        for question_id, ids in choice_ids.items():
-            # True/false keeps "True" before "False": shuffling two fixed words only confuses.
-            if kinds[question_id] != QuestionKind.TRUE_FALSE:
-                rng.shuffle(ids)
-    deadline = None
-    if quiz.time_limit_minutes:
-        # A timed attempt never runs past the quiz's closing time, so the timer tells the truth.
-        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
-        if quiz.closes_at is not None:
-            deadline = min(deadline, quiz.closes_at)
+    questions, choice_order = _question_order(quiz, rng)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
@@ -103,10 +111,10 @@ def attempt_start(*, quiz: Quiz, student, now=None, rng: random.Random | None = 
                 student=student,
                 number=(earlier["last"] or 0) + 1,
                 started_at=now,
-                deadline=deadline,
+                deadline=_deadline(quiz, now),
                 max_score=sum(Decimal(question.points) for question in questions),
                 question_ids=[question.pk for question in questions],
-                choice_order={str(pk): ids for pk, ids in choice_ids.items()},
+                choice_order=choice_order,
             )
     except IntegrityError:
         # Two tabs pressed "Start" at once: the other request won; resume its attempt.

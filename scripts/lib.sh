@@ -15,6 +15,7 @@ find_python() {
   return 1
 }
 
+# prepare_venv: what the site needs; prepare_venv dev: that, plus the test and developer tools.
 prepare_venv() {
   if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
     local python
@@ -24,5 +25,7 @@ prepare_venv() {
     "$python" -m venv .venv
   fi
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  local requirements=requirements.txt
+  if [ "${1:-}" = dev ]; then requirements=requirements-dev.txt; fi
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
 }

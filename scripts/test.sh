@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-prepare_venv
+prepare_venv dev
 scripts/browser_deps.sh
 export DEBUG=true
 .venv/bin/python manage.py check

@@ -3,10 +3,28 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM then
 # refuses sync calls during test database set-up and tear-down without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests: 50 examples each on a laptop, 300 in CI (.ci/run sets HYPOTHESIS_PROFILE=ci).
+# No deadline and no example database: the examples run against a real database, whose
+# timing varies, and every run should draw afresh.
+hypothesis_settings.register_profile(
+    "dev",
+    max_examples=50,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile("ci", parent=hypothesis_settings.get_profile("dev"), max_examples=300)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# The header htmx sends with every request it makes.
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +116,11 @@ def superuser(db, django_user_model):
 def superuser_client(client, superuser):
     client.force_login(superuser, backend=MODEL_BACKEND)
     return client
+
+
+def shown_choices(attempt, position: int) -> list:
+    """The choices of the attempt's question ``position`` (1-based), as the attempt shows them."""
+    from quiz.models import Choice
+
+    question_id = attempt.question_ids[position - 1]
+    return attempt.shown_choices(question_id, Choice.objects.filter(question_id=question_id))

@@ -161,7 +161,7 @@ def sit_quiz(quiz, student, marks, *, started_at=None, seconds_each=30, finish=F
     started_at = started_at or timezone.now() - timedelta(hours=1)
     attempt = attempt_start(quiz=quiz, student=student, now=started_at)
     moment = started_at
-    for question_id, right in zip(attempt.question_ids, marks):
+    for question_id, right in zip(attempt.question_ids, marks, strict=False):
         if right is None:
             continue
         question = Question.objects.select_related("passage__source").get(pk=question_id)

@@ -11,27 +11,30 @@ by a redirect or htmx's HX-Redirect), or a status code. The visitors:
 - teacher: Tess, Alice's teacher
 - superuser
 
-Every row runs as a plain request and as an htmx one (``HX-Request: true``), each on
-a fresh world. A guard test fails when a URL of the site has no row here.
+Every row runs as a plain request and as an htmx one (``HX-Request: true``). The world
+(users, quizzes, classes, attempts) is built once for the module and committed; each
+case runs in a transaction that is rolled back afterwards, so what one case writes
+never reaches the next. A guard test fails when a URL of the site has no row here.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from content.models import Source
-from quiz.models import Assignment, Attempt, Quiz
+from quiz.models import Assignment, Attempt, Classroom, Question, Quiz
 from quiz.services import attempt_finish, attempt_start
+from tests.conftest import HTMX, MODEL_BACKEND
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, TeacherFactory, UserFactory
 from tests.test_admin_authoring import question_form
 from tests.test_ownership import closing_yesterday
 
 OK, LOGIN, AWAY = "ok", "login", "away"
 ROLES = ["anonymous", "student", "other_student", "other_teacher", "teacher", "superuser"]
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @dataclass
@@ -94,6 +97,27 @@ def build_world() -> World:
         classroom=classroom,
         other_classroom=other_classroom,
     )
+
+
+def clear_world() -> None:
+    """Remove every row a world is made of (children first), leaving the database as migrations left it."""
+    Attempt.objects.all().delete()
+    Classroom.objects.all().delete()
+    Quiz.objects.all().delete()
+    Question.objects.all().delete()
+    Source.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the whole table, outside the per-test transactions, removed at the end."""
+    with django_db_blocker.unblock():
+        clear_world()  # a run stopped half-way may have left one behind in a reused database
+        built = build_world()
+    yield built
+    with django_db_blocker.unblock():
+        clear_world()
 
 
 @dataclass
@@ -325,12 +349,11 @@ def _cases():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("row, role, shape", list(_cases()))
-def test_every_url_for_every_visitor(row: Row, role: str, shape: str):
-    world = build_world()
+def test_every_url_for_every_visitor(world: World, row: Row, role: str, shape: str):
     client = Client()
     if world.users[role] is not None:
         client.force_login(world.users[role], backend=MODEL_BACKEND)
-    headers = {"HTTP_HX_REQUEST": "true"} if shape == "htmx" else {}
+    headers = HTMX if shape == "htmx" else {}
 
     response = getattr(client, row.method)(row.path(world), row.data(world), **headers)
 

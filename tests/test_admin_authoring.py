@@ -175,8 +175,8 @@ def test_question_form_shows_the_cited_passage_text_and_groups_passages_by_sourc
     html = response.content.decode()
     assert f'<optgroup label="{question.passage.source.title}">' in html
     assert (
-        f'<blockquote class="cited-passage-text" data-empty="Pick a passage to see its text here.">{PASSAGE_TEXT}</blockquote>'
-        in html
+        '<blockquote class="cited-passage-text" data-empty="Pick a passage to see its text here.">'
+        f"{PASSAGE_TEXT}</blockquote>" in html
     )
     assert f'data-text="{PASSAGE_TEXT}"' in html
 
@@ -438,7 +438,7 @@ def _quiz_form(quiz, links, **overrides) -> dict:
         "closes_at_0": "",
         "closes_at_1": "",
         "quiz_questions-TOTAL_FORMS": str(len(links)),
-        "quiz_questions-INITIAL_FORMS": str(sum(1 for l in links if l[0])),
+        "quiz_questions-INITIAL_FORMS": str(sum(1 for link in links if link[0])),
         "quiz_questions-MIN_NUM_FORMS": "0",
         "quiz_questions-MAX_NUM_FORMS": "1000",
     }
@@ -512,7 +512,10 @@ def test_quiz_list_counts_questions_in_one_query(teacher_client, django_assert_m
 # ---------------------------------------------------------------- sources and passages
 
 
-ARTICLE = "A Title For The Test\n\nA heading here\n\n• A summary point about chips.\n\nThe first paragraph mentions smuggled chips.\n\nThe second paragraph is about talent.\n"
+ARTICLE = (
+    "A Title For The Test\n\nA heading here\n\n• A summary point about chips.\n\n"
+    "The first paragraph mentions smuggled chips.\n\nThe second paragraph is about talent.\n"
+)
 
 
 def _source_form(**overrides) -> dict:
@@ -604,8 +607,8 @@ def test_source_text_change_that_breaks_a_citation_is_refused(teacher_client, te
     data = _source_form(slug="cited", title="Cited", text=new_text) | _passage_rows(source, {})
     response = teacher_client.post(reverse("admin:content_source_change", args=[source.pk]), data)
     assert (
-        "This change would break citations, so it was not saved: “smuggled” (paragraph 4 would no longer contain its quote)"
-        in errors_of(response)
+        "This change would break citations, so it was not saved: "
+        "“smuggled” (paragraph 4 would no longer contain its quote)" in errors_of(response)
     )
     source.refresh_from_db()
     assert "smuggled" in source.text

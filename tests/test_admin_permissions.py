@@ -1,5 +1,7 @@
 """Who reaches which authoring page: anonymous, student, teacher, superuser."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -143,10 +145,10 @@ def test_staff_outside_the_teachers_group_cannot_author(client, bank):
 
 
 def test_make_teacher_command_makes_a_staff_member_of_the_teachers_group(student):
-    call_command("make_teacher", student.username, stdout=open("/dev/null", "w"))
+    call_command("make_teacher", student.username, stdout=io.StringIO())
     student.refresh_from_db()
     assert student.is_staff and is_teacher(student)
-    call_command("make_teacher", student.username, "--remove", stdout=open("/dev/null", "w"))
+    call_command("make_teacher", student.username, "--remove", stdout=io.StringIO())
     student.refresh_from_db()
     assert not student.is_staff and not is_teacher(student)
 

@@ -10,8 +10,6 @@ from quiz.models import Attempt, Question, Response, SubmittedAnswer
 from quiz.services import response_record
 from tests.factories import AttemptFactory, QuestionFactory, QuizFactory
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
 
 @pytest.fixture
 def multiple_choice_attempt(student):
@@ -21,8 +19,7 @@ def multiple_choice_attempt(student):
 
 def choices_of(attempt, question_id):
     question = Question.objects.select_related("passage__source").get(pk=question_id)
-    by_id = {choice.pk: choice for choice in question.choices.all()}
-    return question, [by_id[pk] for pk in attempt.choice_order[str(question_id)]]
+    return question, attempt.shown_choices(question_id, question.choices.all())
 
 
 def test_a_recorded_answer_reads_back_exactly_as_given(multiple_choice_attempt):

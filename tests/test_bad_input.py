@@ -1,6 +1,7 @@
 """Bad input never gives a 500, and what is refused leaves nothing behind.
 
-Property-based tests post generated bodies (hypothesis) to the endpoints that
+Property-based tests post generated bodies (hypothesis; how many examples is the
+profile's, see tests/conftest.py) to the endpoints that
 take user input; explicit cases pin the kinds of bad input named in the brief:
 missing fields, wrong types, huge strings, odd Unicode, ids of other objects,
 negative or absurd numbers and malformed UUIDs.
@@ -12,20 +13,13 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from quiz.models import Attempt, QuestionKind, Response
 from quiz.services import attempt_start
+from tests.conftest import HTMX
 from tests.factories import QuestionFactory, QuizFactory, UserFactory
-
-HX = {"HTTP_HX_REQUEST": "true"}
-PROPERTY_SETTINGS = settings(
-    max_examples=300,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 # Text a person (or an attacker) could send: any Unicode that UTF-8 can carry, NUL,
 # right-to-left marks, combining characters and full-width digits included.
@@ -130,7 +124,6 @@ def _check_answer_post(attempt, client, position, status_code):
 def test_generated_form_bodies_to_the_answer_endpoint_never_crash_or_store_rejected_input(every_kind_attempt):
     attempt, client, known_ids = every_kind_attempt
 
-    @PROPERTY_SETTINGS
     @given(
         position=st.sampled_from([1, 2, 3, 4, 5]) | st.integers(min_value=0, max_value=10**20),
         body=st.dictionaries(field_names, values(known_ids), max_size=5),
@@ -139,7 +132,7 @@ def test_generated_form_bodies_to_the_answer_endpoint_never_crash_or_store_rejec
     def post_generated_body(position, body, htmx):
         _reset(attempt)
         url = reverse("attempt_answer", args=[attempt.public_id, position])
-        reply = client.post(url, body, **(HX if htmx else {}))
+        reply = client.post(url, body, **(HTMX if htmx else {}))
         _check_answer_post(attempt, client, position, reply.status_code)
 
     post_generated_body()
@@ -148,7 +141,6 @@ def test_generated_form_bodies_to_the_answer_endpoint_never_crash_or_store_rejec
 def test_generated_raw_bodies_to_the_answer_endpoint_never_crash_or_store_rejected_input(every_kind_attempt):
     attempt, client, _known_ids = every_kind_attempt
 
-    @PROPERTY_SETTINGS
     @given(
         position=st.sampled_from([1, 2, 3, 4, 5]),
         raw=st.binary(max_size=3000)
@@ -160,7 +152,7 @@ def test_generated_raw_bodies_to_the_answer_endpoint_never_crash_or_store_reject
     def post_raw_body(position, raw, content_type):
         _reset(attempt)
         url = reverse("attempt_answer", args=[attempt.public_id, position])
-        reply = client.generic("POST", url, raw, content_type=content_type, **HX)
+        reply = client.generic("POST", url, raw, content_type=content_type, **HTMX)
         _check_answer_post(attempt, client, position, reply.status_code)
 
     post_raw_body()
@@ -191,7 +183,7 @@ def test_generated_raw_bodies_to_the_answer_endpoint_never_crash_or_store_reject
 )
 def test_bad_answers_get_a_clear_message_and_store_nothing(every_kind_attempt, position, body, status, message):
     attempt, client, _known_ids = every_kind_attempt
-    for headers in ({}, HX):
+    for headers in ({}, HTMX):
         reply = client.post(reverse("attempt_answer", args=[attempt.public_id, position]), body, **headers)
         assert reply.status_code == status
         assert message in reply.content.decode()
@@ -202,7 +194,7 @@ def test_a_choice_from_another_question_or_attempt_is_refused(every_kind_attempt
     attempt, client, known_ids = every_kind_attempt
     own = set(map(str, attempt.choice_order[str(attempt.question_ids[0])]))
     for foreign in [pk for pk in known_ids if pk not in own]:
-        reply = client.post(reverse("attempt_answer", args=[attempt.public_id, 1]), {"choice": foreign}, **HX)
+        reply = client.post(reverse("attempt_answer", args=[attempt.public_id, 1]), {"choice": foreign}, **HTMX)
         assert reply.status_code == 422
     assert not Response.objects.exists()
 
@@ -229,7 +221,7 @@ def test_malformed_or_unknown_ids_in_the_address_are_404(every_kind_attempt, pat
     attempt, client, _known_ids = every_kind_attempt
     url = path.format(uuid=attempt.public_id, random=uuid.uuid4())
     assert client.post(url, {"choice": "1"}).status_code in (404, 405)
-    assert client.get(url, **HX).status_code in (404, 405)
+    assert client.get(url, **HTMX).status_code in (404, 405)
     assert not Response.objects.exists()
 
 
@@ -272,7 +264,6 @@ def test_generated_bodies_to_the_join_class_endpoint_never_crash_or_join_a_class
     client.force_login(student)
     codes = [classroom.join_code, classroom.join_code.lower(), f" {classroom.join_code[:4]}-{classroom.join_code[4:]} "]
 
-    @PROPERTY_SETTINGS
     @given(
         body=st.dictionaries(
             st.sampled_from(["join_code", "classroom", "student", "csrfmiddlewaretoken"]) | st.text(max_size=20),
@@ -283,7 +274,7 @@ def test_generated_bodies_to_the_join_class_endpoint_never_crash_or_join_a_class
     )
     def post_generated_body(body, htmx):
         classroom.students.clear()
-        reply = client.post(reverse("join_class"), body, **(HX if htmx else {}))
+        reply = client.post(reverse("join_class"), body, **(HTMX if htmx else {}))
         assert reply.status_code < 500
         joined = Classroom.students.through.objects.filter(user_id=student.pk).count()
         if reply.status_code >= 400:
@@ -309,7 +300,7 @@ def test_bad_join_codes_get_a_4xx_with_a_message_and_join_nothing(db, join_code)
     ClassroomFactory()
     client = Client()
     client.force_login(UserFactory(username="alice"))
-    for headers in ({}, HX):
+    for headers in ({}, HTMX):
         reply = client.post(reverse("join_class"), {"join_code": join_code}, **headers)
         assert 400 <= reply.status_code < 500
         page = reply.content.decode()
@@ -395,7 +386,6 @@ def test_generated_files_to_the_bank_import_never_crash_and_rejected_ones_import
     QuestionFactory()
     models = (Question, Choice, Quiz, Source, Passage)
 
-    @PROPERTY_SETTINGS
     @given(
         content=_bank_files(),
         name=st.sampled_from(["bank.json", "bank.gift", "bank.txt", "", "../../x.json", "b\u202eank.json"]),
@@ -427,7 +417,8 @@ def test_generated_files_to_the_bank_import_never_crash_and_rejected_ones_import
         (b"[" * 100_000 + b"]" * 100_000, "Nothing was imported"),
         (b'{"version": 1, "questions": [{"key": "k\\u0000", "prompt": "\\u0000"}]}', "Nothing was imported"),
         (
-            b'{"version": 1, "questions": [{"key": "k", "points": -5, "kind": "numeric", "numeric_answer": "1e999999"}]}',
+            b'{"version": 1, "questions": [{"key": "k", "points": -5, "kind": "numeric", '
+            b'"numeric_answer": "1e999999"}]}',
             "Nothing was imported",
         ),
         (b'{"version": 99999999999999999999999, "questions": []}', "Nothing was imported"),

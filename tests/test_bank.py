@@ -16,7 +16,10 @@ FACT_PASSAGES = [3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
 
 
 def test_splitter_keeps_title_summary_points_headings_and_paragraphs():
-    text = "A title\n\nTable of Contents\nSummery\n  • First point.\n  • Second point.\n\nA heading\n\nA paragraph that says things.\n\xa0\nAnother one."
+    text = (
+        "A title\n\nTable of Contents\nSummery\n  • First point.\n  • Second point.\n\n"
+        "A heading\n\nA paragraph that says things.\n\xa0\nAnother one."
+    )
     kinds = [(p.kind, p.text) for p in split_passages(text)]
     assert kinds == [
         ("title", "A title"),

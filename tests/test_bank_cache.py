@@ -8,9 +8,8 @@ from django.urls import reverse
 from content.models import Passage, Source
 from quiz.bank import cache as bank_cache
 from quiz.models import BankStamp, Choice, Question, Quiz
+from tests.conftest import HTMX
 from tests.factories import AttemptFactory, PassageFactory, QuestionFactory, QuizFactory, UserFactory
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def current_stamp() -> int | None:

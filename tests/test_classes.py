@@ -7,10 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Assignment, Attempt, Classroom
-from tests.conftest import logged_in_client
+from tests.conftest import HTMX, logged_in_client
 from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, sit_quiz
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Assignment
-from tests.conftest import logged_in_client
+from tests.conftest import HTMX, logged_in_client
 from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, UserFactory, sit_quiz
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 # Data set A of tests/test_stats.py: five attempts at three one-mark questions.
 MARKS_A = {

@@ -7,10 +7,8 @@ import pytest
 from django.urls import reverse
 
 from quiz.models import Assignment
-from tests.conftest import logged_in_client
+from tests.conftest import HTMX, logged_in_client
 from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, UserFactory, sit_quiz
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def read_csv(response) -> tuple[str, list[list[str]]]:

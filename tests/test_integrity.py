@@ -18,20 +18,12 @@ from django.utils import timezone
 
 from quiz.models import Attempt, Choice, FeedbackMode, Question, Response, SubmittedAnswer
 from quiz.services import AttemptRefused, attempt_finish, attempt_start, response_record
-from tests.conftest import logged_in_client
+from tests.conftest import HTMX, logged_in_client, shown_choices
 from tests.factories import QuestionFactory, QuizFactory, UserFactory
-
-HX = {"HTTP_HX_REQUEST": "true"}
 
 
 def answer_url(attempt: Attempt, position: int) -> str:
     return reverse("attempt_answer", args=[attempt.public_id, position])
-
-
-def shown_choices(attempt: Attempt, position: int) -> list[Choice]:
-    question_id = attempt.question_ids[position - 1]
-    by_id = Choice.objects.in_bulk(attempt.choice_order[str(question_id)])
-    return [by_id[pk] for pk in attempt.choice_order[str(question_id)]]
 
 
 def right_choice(attempt: Attempt, position: int) -> Choice:
@@ -79,8 +71,8 @@ def test_a_replayed_post_gets_the_recorded_result_and_stores_nothing_new(student
     attempt = attempt_start(quiz=quiz, student=student)
     first, second = right_choice(attempt, 1), wrong_choice(attempt, 1)
 
-    accepted = student_client.post(answer_url(attempt, 1), {"choice": first.pk}, **HX)
-    replayed = student_client.post(answer_url(attempt, 1), {"choice": second.pk}, **HX)
+    accepted = student_client.post(answer_url(attempt, 1), {"choice": first.pk}, **HTMX)
+    replayed = student_client.post(answer_url(attempt, 1), {"choice": second.pk}, **HTMX)
 
     assert accepted.status_code == replayed.status_code == 200
     assert "Correct" in replayed.content.decode()
@@ -151,7 +143,7 @@ def test_a_choice_of_another_question_is_refused_with_a_message(student_client, 
     attempt = attempt_start(quiz=quiz, student=student)
     other_questions_choice = right_choice(attempt, 2)
 
-    response = student_client.post(answer_url(attempt, 1), {"choice": other_questions_choice.pk}, **HX)
+    response = student_client.post(answer_url(attempt, 1), {"choice": other_questions_choice.pk}, **HTMX)
 
     assert response.status_code == 422
     assert "not one of this question" in response.content.decode()
@@ -167,7 +159,7 @@ def test_an_answer_after_the_attempt_is_finished_is_refused_with_a_message(stude
     attempt = attempt_start(quiz=quiz, student=student)
     student_client.post(reverse("attempt_submit", args=[attempt.public_id]))
 
-    for headers in ({}, HX):
+    for headers in ({}, HTMX):
         response = student_client.post(answer_url(attempt, 1), {"choice": right_choice(attempt, 1).pk}, **headers)
         assert response.status_code == 409
         assert "This attempt is finished" in response.content.decode()
@@ -180,7 +172,7 @@ def test_an_empty_answer_after_the_attempt_is_finished_gets_the_finished_message
     attempt = attempt_start(quiz=quiz, student=student)
     attempt_finish(attempt=attempt)
 
-    response = student_client.post(answer_url(attempt, 1), {}, **HX)
+    response = student_client.post(answer_url(attempt, 1), {}, **HTMX)
 
     assert response.status_code == 409
     assert "This attempt is finished" in response.content.decode()
@@ -198,7 +190,7 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_finished_with_w
         started_at=now - timedelta(minutes=6), deadline=now - timedelta(minutes=1)
     )
 
-    late = student_client.post(answer_url(attempt, 2), {"choice": right_choice(attempt, 2).pk}, **HX)
+    late = student_client.post(answer_url(attempt, 2), {"choice": right_choice(attempt, 2).pk}, **HTMX)
 
     assert late.status_code == 409
     assert "Time is up" in late.content.decode()
@@ -230,7 +222,7 @@ def test_an_answer_after_the_quiz_closed_is_refused_and_the_attempt_finished(stu
     attempt = attempt_start(quiz=quiz, student=student)
     type(quiz).objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
 
-    response = student_client.post(answer_url(attempt, 1), {"choice": right_choice(attempt, 1).pk}, **HX)
+    response = student_client.post(answer_url(attempt, 1), {"choice": right_choice(attempt, 1).pk}, **HTMX)
 
     assert response.status_code == 409
     assert "closed" in response.content.decode()
@@ -314,7 +306,7 @@ def test_an_acknowledged_answer_is_committed_before_the_response(student):
     attempt = attempt_start(quiz=quiz, student=student)
     client = logged_in_client(student)
 
-    acknowledged = client.post(answer_url(attempt, 1), {"choice": right_choice(attempt, 1).pk}, **HX)
+    acknowledged = client.post(answer_url(attempt, 1), {"choice": right_choice(attempt, 1).pk}, **HTMX)
     assert acknowledged.status_code == 200
 
     # Another connection (another worker, or the server after a restart) sees it at once.
@@ -336,7 +328,7 @@ def test_a_double_click_from_many_tabs_at_once_stores_one_response(student):
     clients = [logged_in_client(student) for _ in range(6)]
 
     def post_from(client, choice):
-        return lambda: client.post(answer_url(attempt, 1), {"choice": choice.pk}, **HX)
+        return lambda: client.post(answer_url(attempt, 1), {"choice": choice.pk}, **HTMX)
 
     replies = run_at_once(*(post_from(client, choices[i % 2]) for i, client in enumerate(clients)))
 
@@ -369,8 +361,8 @@ def test_the_last_two_questions_answered_at_once_finish_the_attempt_once_with_bo
 
     replies = run_at_once(
         *(
-            lambda c=c, p=p: c.post(answer_url(attempt, p), {"choice": right_choice(attempt, p).pk}, **HX)
-            for c, p in zip(clients, (1, 2))
+            lambda c=c, p=p: c.post(answer_url(attempt, p), {"choice": right_choice(attempt, p).pk}, **HTMX)
+            for c, p in zip(clients, (1, 2), strict=True)
         )
     )
 
@@ -440,13 +432,13 @@ def test_many_students_answering_whole_quizzes_at_once_keep_exact_scores():
             for position in range(1, 5):
                 choice = right_choice(attempt, position) if position % 2 else wrong_choice(attempt, position)
                 for _ in range(2):  # every answer sent twice, as an impatient double click
-                    reply = client.post(answer_url(attempt, position), {"choice": choice.pk}, **HX)
+                    reply = client.post(answer_url(attempt, position), {"choice": choice.pk}, **HTMX)
                     assert reply.status_code == 200, reply.content
             close_old_connections()
 
         return run
 
-    run_at_once(*(take(student, attempt) for student, attempt in zip(students, attempts)))
+    run_at_once(*(take(student, attempt) for student, attempt in zip(students, attempts, strict=True)))
 
     for attempt in Attempt.objects.filter(quiz=quiz):
         assert attempt.is_finished
@@ -507,10 +499,10 @@ def test_the_answer_key_never_reaches_the_browser_before_the_student_answers(
         question_url = reverse("attempt_question", args=[attempt.public_id])
         for where, response in [
             ("next question page", student_client.get(question_url)),
-            ("next question fragment", student_client.get(question_url, **HX)),
+            ("next question fragment", student_client.get(question_url, **HTMX)),
             ("question page", student_client.get(url)),
-            ("question fragment", student_client.get(url, **HX)),
-            ("refused answer fragment", student_client.post(url, {}, **HX)),
+            ("question fragment", student_client.get(url, **HTMX)),
+            ("refused answer fragment", student_client.post(url, {}, **HTMX)),
             ("refused answer page", student_client.post(url, {})),
             ("quiz page", student_client.get(reverse("quiz_detail", args=[quiz.slug]))),
             (
@@ -529,7 +521,7 @@ def test_the_answer_key_never_reaches_the_browser_before_the_student_answers(
                 else {"choice": shown_choices(attempt, position)[0].pk}
             )
         )
-        answered = student_client.post(url, body, **HX).content.decode()
+        answered = student_client.post(url, body, **HTMX).content.decode()
         if feedback_mode == FeedbackMode.IMMEDIATE:
             assert "EXPLANATION-MARK" in answered  # the marks are real: they show once answered
         else:

@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import HTMX
 from tests.factories import PassageFactory, QuestionFactory, QuizFactory, SourceFactory, sit_quiz
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from django.utils import timezone
 from accounts.models import LoginFailure
 from quiz.models import Attempt, FeedbackMode, ReviewMoment
 from quiz.services import attempt_start
+from tests.conftest import HTMX
 from tests.factories import QuestionFactory, QuizFactory, TeacherFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-HX = {"HTTP_HX_REQUEST": "true"}
 PASSWORD = "correct-horse-battery"
 
 
@@ -93,9 +93,9 @@ def test_an_htmx_answer_with_the_token_from_the_page_is_accepted_and_without_it_
     url = reverse("attempt_answer", args=[attempt.public_id, 1])
     choice = attempt.choice_order[str(attempt.question_ids[0])][0]
 
-    assert client.post(url, {"choice": choice}, **HX).status_code == 403
+    assert client.post(url, {"choice": choice}, **HTMX).status_code == 403
     token = _page_token(client, url)
-    accepted = client.post(url, {"choice": choice}, HTTP_X_CSRFTOKEN=token, **HX)
+    accepted = client.post(url, {"choice": choice}, HTTP_X_CSRFTOKEN=token, **HTMX)
 
     assert accepted.status_code == 200
     assert attempt.responses.count() == 1
@@ -391,9 +391,9 @@ def test_markup_in_teacher_written_text_is_escaped_in_every_page_and_fragment(
         ("home", student_client.get(reverse("home"))),
         ("quiz page", student_client.get(reverse("quiz_detail", args=[hostile_quiz.slug]))),
         ("question page", student_client.get(answer_url)),
-        ("question fragment", student_client.get(answer_url, **HX)),
-        ("refused answer fragment", student_client.post(answer_url, {"choice": "999999"}, **HX)),
-        ("feedback fragment", student_client.post(answer_url, {"choice": choice_ids[1]}, **HX)),
+        ("question fragment", student_client.get(answer_url, **HTMX)),
+        ("refused answer fragment", student_client.post(answer_url, {"choice": "999999"}, **HTMX)),
+        ("feedback fragment", student_client.post(answer_url, {"choice": choice_ids[1]}, **HTMX)),
         ("feedback page", student_client.get(answer_url)),
     ]
     student_client.post(reverse("attempt_submit", args=[attempt.public_id]))
@@ -446,7 +446,7 @@ def test_markup_in_teacher_written_text_is_escaped_on_the_teachers_pages(hostile
         reverse("quiz_statistics", args=[hostile_quiz.slug]),
         reverse("student_detail", args=[classroom.pk, student.pk]),
     ):
-        for headers in ({}, HX):
+        for headers in ({}, HTMX):
             response = teacher.get(url, **headers)
             assert response.status_code == 200, url
             assert_escaped(response.content.decode(), url)

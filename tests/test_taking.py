@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from quiz.models import Attempt, Question, Quiz, Response, ReviewMoment
+from tests.conftest import HTMX
 from tests.factories import AttemptFactory, QuestionFactory, QuizFactory, UserFactory
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def answer_url(attempt, position):

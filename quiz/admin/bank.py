@@ -205,13 +205,12 @@ class QuestionAdmin(OwnedContentAdmin):
 
     @admin.display(description="Times answered", ordering="times_answered")
     def answered_column(self, question: Question) -> int:
-        return question.times_answered
+        return question.times_answered  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="% correct", ordering="percent_correct")
     def correct_column(self, question: Question) -> str:
-        if question.percent_correct is None:
-            return "—"
-        return f"{question.percent_correct:.0f}%"
+        percent = question.percent_correct  # type: ignore[attr-defined]  # annotated by get_queryset
+        return "—" if percent is None else f"{percent:.0f}%"
 
     @admin.display(description="Preview")
     def preview(self, question: Question) -> str:
@@ -295,7 +294,7 @@ class QuestionAdmin(OwnedContentAdmin):
             Question.objects.bulk_create(copies)
             Choice.objects.bulk_create(
                 Choice(question=copy, position=c.position, text=c.text, is_correct=c.is_correct, feedback=c.feedback)
-                for original, copy in zip(originals, copies)
+                for original, copy in zip(originals, copies, strict=True)
                 for c in original.choices.all()
             )
         self.message_user(
@@ -418,7 +417,7 @@ class QuizAdmin(OwnedContentAdmin):
 
     @admin.display(description="Questions", ordering="questions_total")
     def question_count(self, quiz: Quiz) -> int:
-        return quiz.questions_total
+        return quiz.questions_total  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.action(
         description="Duplicate selected quizzes (copies are yours and start unpublished)", permissions=["add"]

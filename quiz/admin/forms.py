@@ -38,7 +38,8 @@ class PassageSelect(forms.Select):
         text = passage.text if passage else "Pick a passage to see its text here."
         return format_html(
             '{}<div class="cited-passage" aria-live="polite"><p class="cited-passage-label">Passage text</p>'
-            '<blockquote class="cited-passage-text" data-empty="Pick a passage to see its text here.">{}</blockquote></div>',
+            '<blockquote class="cited-passage-text" data-empty="Pick a passage to see its text here.">{}'
+            "</blockquote></div>",
             select,
             text,
         )
@@ -93,7 +94,9 @@ class QuestionAdminForm(forms.ModelForm):
     )
     accepted_answers = AcceptedAnswersField(
         required=False,
-        help_text="Short-text questions: every answer to accept, one per line. Case, spacing and punctuation are ignored.",
+        help_text=(
+            "Short-text questions: every answer to accept, one per line. Case, spacing and punctuation are ignored."
+        ),
     )
     key = forms.SlugField(
         max_length=100,
@@ -103,7 +106,8 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = "__all__"
+        # The admin's fieldsets choose what is shown and pass them in; this is only the fallback.
+        fields = "__all__"  # noqa: DJ007
         error_messages = {
             "numeric_tolerance": {
                 "min_value": "The tolerance cannot be negative: use 0 for an exact answer.",
@@ -218,7 +222,7 @@ class PrefetchedAutocompleteSelect(AutocompleteSelect):
 
 
 class AddToQuizForm(forms.Form):
-    quiz = forms.ModelChoiceField(
+    quiz: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, empty_label=None, error_messages={"required": "Pick the quiz to add the questions to."}
     )
 

@@ -54,16 +54,6 @@ class AttemptChange:
         return max(Decimal("0"), self.old_score + self.delta)
 
 
-def _shown_choices(question: Question, attempt: Attempt) -> list:
-    choices = list(question.choices.all())
-    shown = attempt.choice_order.get(str(question.pk))
-    if shown is None:
-        return choices
-    by_id = {choice.pk: choice for choice in choices}
-    # Choices added after the attempt started were never shown, so they do not count.
-    return [by_id[pk] for pk in shown if pk in by_id]
-
-
 def regrade_plan(questions, *, students=None) -> list[AttemptChange]:
     """The attempts whose score a regrade of ``questions`` would change, in three queries.
 
@@ -83,7 +73,7 @@ def regrade_plan(questions, *, students=None) -> list[AttemptChange]:
         answer = SubmittedAnswer(
             choice_ids=frozenset(int(pk) for pk in response.selected_choice_ids), text=response.answer_text
         )
-        fraction = question.grade(answer, _shown_choices(question, response.attempt))
+        fraction = question.grade(answer, response.attempt.shown_choices(question.pk, question.choices.all()))
         points = Decimal(response.question_snapshot.get("points", question.points))
         new_points = (fraction * points).quantize(CENT)
         if new_points == response.points_awarded and fraction == response.fraction:
@@ -97,7 +87,7 @@ def _snapshot_with_new_key(change: ResponseChange, now) -> dict:
     """The response's snapshot with the corrected key; what was asked and answered stays as it was."""
     snapshot = dict(change.response.question_snapshot)
     question = change.question
-    choices = _shown_choices(question, change.response.attempt)
+    choices = change.response.attempt.shown_choices(question.pk, question.choices.all())
     correct_ids = {choice.pk for choice in choices if choice.is_correct}
     snapshot.setdefault(
         "key_before_regrade",

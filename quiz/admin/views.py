@@ -6,13 +6,14 @@ Each is wired through ``QuestionAdmin.get_urls`` behind ``admin_site.admin_view`
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.requests import HtmxHttpRequest
 from quiz.admin.regrade import regrade_apply, regrade_plan
 from quiz.bank import gift, importer, json_format
 from quiz.bank.citations import BROKEN, STALE, citation_problems, mark_rechecked
@@ -25,12 +26,12 @@ from quiz.services import question_snapshot
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-def _require(request: HttpRequest, *permissions: str) -> None:
+def _require(request: HtmxHttpRequest, *permissions: str) -> None:
     if not request.user.has_perms(permissions):
         raise PermissionDenied("You do not have permission to do this.")
 
 
-def _admin_context(request: HttpRequest, title: str) -> dict:
+def _admin_context(request: HtmxHttpRequest, title: str) -> dict:
     return {**admin.site.each_context(request), "title": title, "opts": Question._meta}
 
 
@@ -39,7 +40,7 @@ def redirect_with_query(viewname: str, **query) -> HttpResponseRedirect:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def question_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The question exactly as a student sees it; an answer shows the student's feedback.
 
     Nothing is saved: the attempt and response are built in memory and rendered
@@ -54,9 +55,9 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
         question_ids=[question.pk],
         max_score=question.points,
     )
-    form = AnswerForm(request.POST or None, question=question, choices=choices)
+    form: AnswerForm | None = AnswerForm(request.POST or None, question=question, choices=choices)
     response, status = None, 200
-    if request.method == "POST":
+    if request.method == "POST" and form is not None:
         if form.is_valid():
             response = _graded_response(question, choices, form)
             form = None
@@ -71,7 +72,7 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "response": response,
         "show_feedback": response is not None,
-        "selected": (form.data.getlist("choices") or [form.data.get("choice", "")]) if form and form.is_bound else [],
+        "selected": form.selected_choice_ids() if form else [],
         "question_url": preview_url,
         "preview_url": preview_url,
         "change_url": reverse("admin:quiz_question_change", args=[question.pk]),
@@ -98,7 +99,7 @@ def _graded_response(question: Question, choices: list, form: AnswerForm) -> Res
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def citation_check(request: HttpRequest) -> HttpResponse:
+def citation_check(request: HtmxHttpRequest) -> HttpResponse:
     """Every broken citation in the bank, and every one whose passage changed since it was checked."""
     _require(request, "quiz.view_question")
     if request.method == "POST":
@@ -131,7 +132,7 @@ def _question_ids(raw: str) -> list[int]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def regrade(request: HttpRequest) -> HttpResponse:
+def regrade(request: HtmxHttpRequest) -> HttpResponse:
     """What a regrade of the chosen questions would change; applied only when confirmed."""
     _require(request, "quiz.change_question", "quiz.add_regradelog")
     ids = _question_ids(request.POST.get("ids") or request.GET.get("ids", ""))
@@ -178,7 +179,7 @@ def bank_download(questions, fmt: str) -> HttpResponse:
 
 
 @require_safe
-def bank_export(request: HttpRequest) -> HttpResponse:
+def bank_export(request: HtmxHttpRequest) -> HttpResponse:
     _require(request, "quiz.view_question")
     fmt = request.GET.get("format", "json")
     if fmt not in ("json", "gift"):
@@ -187,7 +188,7 @@ def bank_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def bank_import(request: HttpRequest) -> HttpResponse:
+def bank_import(request: HtmxHttpRequest) -> HttpResponse:
     """Upload a JSON or GIFT bank: all of it is imported, or, on any error, none of it."""
     _require(request, "quiz.add_question", "quiz.change_question")
     context = {**_admin_context(request, "Import questions"), "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024)}
@@ -198,7 +199,7 @@ def bank_import(request: HttpRequest) -> HttpResponse:
     error = None
     if upload is None:
         error = "Choose a file to import."
-    elif upload.size > MAX_IMPORT_BYTES:
+    elif (upload.size or 0) > MAX_IMPORT_BYTES:
         error = f"That file is larger than {context['max_megabytes']} MB; split the bank into smaller files."
     else:
         try:
@@ -207,12 +208,12 @@ def bank_import(request: HttpRequest) -> HttpResponse:
             error = "That file is not UTF-8 text. Save it as UTF-8 and try again."
         else:
             if fmt not in ("json", "gift"):
-                fmt = importer.guess_format(upload.name, text)
+                fmt = importer.guess_format(upload.name or "", text)
             try:
                 report = importer.import_text(text, fmt=fmt, user=request.user)
             except BankFormatError as problem:
                 error = str(problem)
-    if error:
+    if error or upload is None:
         context.update(error=error, chosen_format=fmt)
         return render(request, "admin/quiz/question/import.html", context, status=400)
     messages.success(request, f"Imported {upload.name}: {report.summary()}.")

@@ -79,7 +79,8 @@ def mark_rechecked(questions: Iterable[Question]) -> int:
 def _normalised_with_positions(text: str) -> tuple[str, list[int]]:
     """``text`` lower-cased, with look-alike characters unified and spaces collapsed,
     and for each kept character its index in ``text``."""
-    chars, positions = [], []
+    chars: list[str] = []
+    positions: list[int] = []
     for index, char in enumerate(text):
         folded = char.translate(_LOOKALIKES).lower()
         if len(folded) != 1:

@@ -255,7 +255,7 @@ def _parse_question(chunk: _Chunk, taken_keys: set[str]) -> QuestionRecord:
         prompt=prompt,
         explanation=explanation,
         source=str(citation.get("source", "")),
-        passage=citation.get("passage") if isinstance(citation.get("passage"), int) else 0,
+        passage=passage if isinstance(passage := citation.get("passage"), int) else 0,
         quote=str(citation.get("quote", "")),
     )
     _read_answers(block, record)

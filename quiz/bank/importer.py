@@ -10,6 +10,7 @@ stops the whole file (all or nothing), with the line of each problem.
 Files are read into records by ``json_format`` (our JSON) or ``gift`` (Moodle's GIFT).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -133,7 +134,7 @@ def _import_sources(bank: ParsedBank, report: ImportReport, user) -> dict[tuple[
     }
 
 
-def _check_questions(bank: ParsedBank, passages, existing: dict[str, Question]) -> list:
+def _check_questions(bank: ParsedBank, passages, existing: Mapping[str, Question]) -> list:
     problems = []
     seen: set[str] = set()
     for record in bank.questions:
@@ -162,18 +163,19 @@ def _check_questions(bank: ParsedBank, passages, existing: dict[str, Question]) 
             messages += list(accepted_answer_errors(record.accepted_answers).values())
         problems += [(record.line, f"{where}: {message}") for message in messages]
         current = existing.get(record.key)
-        if current is not None and current.kind != record.kind and current.answered:
+        answered = current.answered if current is not None else 0  # type: ignore[attr-defined]  # annotated above
+        if current is not None and current.kind != record.kind and answered:
             problems.append(
                 (
                     record.line,
-                    f"{where} has been answered {current.answered} time(s) as {current.get_kind_display()}; "
+                    f"{where} has been answered {answered} time(s) as {current.get_kind_display()}; "
                     "its kind cannot change. Give the new version another key.",
                 )
             )
     return problems
 
 
-def _check_quizzes(bank: ParsedBank, existing: dict[str, Question]) -> list:
+def _check_quizzes(bank: ParsedBank, existing: Mapping[str, Question]) -> list:
     in_file = {record.key for record in bank.questions}
     listed = {key for quiz in bank.quizzes if quiz.questions != "all" for key in quiz.questions}
     known = in_file | set(Question.objects.filter(key__in=listed - in_file).values_list("key", flat=True))
@@ -208,7 +210,7 @@ QUESTION_FIELDS = [
 ]
 
 
-def _write_questions(bank: ParsedBank, passages, existing: dict[str, Question], user, report) -> dict[str, Question]:
+def _write_questions(bank: ParsedBank, passages, existing: Mapping[str, Question], user, report) -> dict[str, Question]:
     User = get_user_model()
     names = {r.author for r in bank.questions if r.author}
     authors = {u.get_username(): u for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})}
@@ -232,7 +234,7 @@ def _write_questions(bank: ParsedBank, passages, existing: dict[str, Question], 
         }
         question = existing.get(record.key)
         if record.author_given and (user is None or user.is_superuser):
-            values["author"] = authors.get(record.author)
+            values["author"] = authors.get(record.author) if record.author else None
         elif question is None:
             # A teacher's file cannot credit a question to someone else: the importer is its author.
             values["author"] = user
@@ -285,7 +287,7 @@ def _choices_differ(question: Question, record: QuestionRecord) -> bool:
     return current != list(record.choices)
 
 
-def _write_choices(bank: ParsedBank, by_key: dict[str, Question], existing: dict[str, Question]) -> None:
+def _write_choices(bank: ParsedBank, by_key: dict[str, Question], existing: Mapping[str, Question]) -> None:
     """Match each question's choices in order, so an unchanged list keeps its ids."""
     to_create, to_update, to_delete = [], [], []
     for record in bank.questions:

@@ -56,8 +56,9 @@ def load_located(text: str):
         located.line = bisect.bisect_right(newlines, start) + 1
         return located, end
 
-    decoder.parse_object = parse_object
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    # Undocumented hooks of the pure-Python decoder, which typeshed does not describe.
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         return decoder.decode(text)
     except json.JSONDecodeError as problem:
@@ -68,12 +69,16 @@ def load_located(text: str):
         raise BankFormatError([(None, "The file is nested too deeply to be a question bank.")]) from None
 
 
+def _line_of(data) -> int:
+    return getattr(data, "line", 0)
+
+
 class _Reader:
     """Reads typed fields out of one JSON object, collecting errors with its line."""
 
     def __init__(self, data, what: str, problems: list):
         self.data = data if isinstance(data, dict) else {}
-        self.line = getattr(data, "line", None)
+        self.line: int = getattr(data, "line", 0)
         self.what = what
         self.problems = problems
         if not isinstance(data, dict):
@@ -172,7 +177,7 @@ def parse_json(text: str, *, default_source: str | None = None) -> ParsedBank:
         raise BankFormatError([(1, "a question bank is a JSON object with a “questions” list.")])
     version = top.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
-        raise BankFormatError([(top.line, f"this file is format version {version!r}; this site reads version 1.")])
+        raise BankFormatError([(_line_of(top), f"this file is format version {version!r}; this site reads version 1.")])
     bank = ParsedBank()
     for item in _Reader(top, "The bank", problems).listing("sources"):
         bank.sources.append(_source_record(item, problems))
@@ -183,7 +188,7 @@ def parse_json(text: str, *, default_source: str | None = None) -> ParsedBank:
     for index, item in enumerate(_Reader(top, "The bank", problems).listing("quizzes"), start=1):
         bank.quizzes.append(_quiz_record(item, index, problems))
     if not (bank.questions or bank.quizzes or bank.sources):
-        problems.append((top.line, "the file has no questions, quizzes or sources."))
+        problems.append((_line_of(top), "the file has no questions, quizzes or sources."))
     if problems:
         raise BankFormatError(problems)
     return bank
@@ -254,7 +259,7 @@ def _question_record(item, index: int, default_source: str | None, problems) -> 
         points=reader.integer("points", default=1, minimum=1, maximum=100),
         choices=choices,
         numeric_answer=reader.decimal("numeric_answer"),
-        tolerance=reader.decimal("tolerance", Decimal("0")),
+        tolerance=reader.decimal("tolerance", Decimal("0")) or Decimal("0"),
         unit=reader.text("unit", required=False, max_length=30),
         accepted_answers=accepted,
         published=reader.boolean("published", True),

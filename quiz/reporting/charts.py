@@ -45,7 +45,7 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _frame(chart_id: str, title: str, description: str, height: int, body: list[str]) -> SafeString:
+def _frame(chart_id: str, title: str, description: str, height: int, body: Sequence[str]) -> SafeString:
     head = _svg(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
         'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
@@ -209,9 +209,9 @@ def line_chart(
             )
         )
     if len(points) > 1:
-        path = " ".join(f"{x:.1f},{y_of(value):.1f}" for x, (_, value) in zip(xs, points))
+        path = " ".join(f"{x:.1f},{y_of(value):.1f}" for x, (_, value) in zip(xs, points, strict=True))
         body.append(_svg('<polyline class="chart-line" points="{}"></polyline>', path))
-    for x, (label, value) in zip(xs, points):
+    for x, (label, value) in zip(xs, points, strict=True):
         body.append(
             _svg(
                 '<circle class="chart-point" cx="{:.1f}" cy="{:.1f}" r="4"><title>{}: {:.0f}%</title></circle>',

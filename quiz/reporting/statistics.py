@@ -232,8 +232,9 @@ def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizRepo
         )
 
     variances = [q.statistics.mark_variance for q in report.questions]
-    if variances and all(v is not None for v in variances):
-        report.internal_consistency = stats.internal_consistency(variances, stats.variance(totals))
+    known = [variance for variance in variances if variance is not None]
+    if variances and len(known) == len(variances):
+        report.internal_consistency = stats.internal_consistency(known, stats.variance(totals))
         report.error_ratio = stats.error_ratio(report.internal_consistency)
         report.standard_error = _as_percent(stats.standard_error(report.error_ratio, sd), max_mark)
     return report

@@ -23,10 +23,13 @@ Every function here is pure and takes plain numbers. Most take a
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-Distribution = Sequence[tuple[float, int]]
+# Marks come from the database as Decimal, times as int; every formula works in float.
+Number = float | Decimal
+Distribution = Sequence[tuple[Number, int]]
 # (mark on the question, total mark of the attempt, number of attempts with that pair)
-MarkPairs = Sequence[tuple[float, float, int]]
+MarkPairs = Sequence[tuple[Number, Number, int]]
 
 # Review thresholds named in the product brief (and close to Moodle's own
 # advice: facility between 5% and 95%, discrimination above 20).
@@ -38,7 +41,7 @@ LOW_DISCRIMINATION = 20.0
 TOP, MIDDLE, BOTTOM = "top", "middle", "bottom"
 
 
-def _clean(distribution: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
+def _clean(distribution: Iterable[tuple[Number, int]]) -> list[tuple[float, int]]:
     return [(float(value), int(count)) for value, count in distribution if count]
 
 
@@ -287,8 +290,8 @@ def random_guess_score(kind: str, correct_flags: Sequence[bool]) -> float | None
 class ThirdBounds:
     """Who is in the bottom and the top third of attempts, by total mark (inclusive bounds)."""
 
-    bottom_at_most: float | None
-    top_at_least: float | None
+    bottom_at_most: Number | None
+    top_at_least: Number | None
 
 
 def third_bounds(distribution: Distribution) -> ThirdBounds:

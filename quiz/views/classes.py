@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -11,11 +11,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import rate_limit
 from accounts.roles import teacher_required
+from config.requests import AuthenticatedHttpRequest, HtmxHttpRequest
 from quiz.forms import ClassroomForm, JoinClassForm
 from quiz.models import Classroom
 
 
-def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
+def _render_join(request: HtmxHttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
     template = "teach/join_class.html#my_classes" if request.htmx else "teach/join_class.html"
     context = {"join_form": form, "joined": list(Classroom.objects.joined_by(request.user))}
     return render(request, template, context, status=status)
@@ -23,7 +24,7 @@ def _render_join(request: HttpRequest, form: JoinClassForm, status: int = 200) -
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def join_class(request: HttpRequest) -> HttpResponse:
+def join_class(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Join a class with its code; without JavaScript the form posts here and redirects home."""
     if request.method in ("GET", "HEAD"):
         return _render_join(request, JoinClassForm())
@@ -55,7 +56,7 @@ def join_class(request: HttpRequest) -> HttpResponse:
     if classroom.students.filter(pk=request.user.pk).exists():
         messages.info(request, f"You are already in “{classroom.name}”.")
     else:
-        classroom.students.add(request.user)
+        classroom.students.add(request.user.pk)
         messages.success(request, f"You joined “{classroom.name}”. Its quizzes are listed under “My classes”.")
     if not request.htmx:
         return redirect("home")
@@ -64,7 +65,7 @@ def join_class(request: HttpRequest) -> HttpResponse:
 
 @teacher_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def classroom_create(request: HttpRequest) -> HttpResponse:
+def classroom_create(request: HtmxHttpRequest) -> HttpResponse:
     """A new class with a fresh join code; then its dashboard."""
     form = ClassroomForm(request.POST or None, teacher=request.user)
     if request.method == "POST":

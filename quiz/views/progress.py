@@ -2,10 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from config.requests import HtmxHttpRequest
 from quiz.models import Attempt
 from quiz.reporting import charts
 from quiz.reporting.progress import missed_questions, passage_mastery
@@ -15,11 +16,11 @@ MISSED_PER_PAGE = 10
 
 @login_required
 @require_safe
-def my_progress(request: HttpRequest) -> HttpResponse:
+def my_progress(request: HtmxHttpRequest) -> HttpResponse:
     """Only ever the signed-in student's own data: every query filters on request.user."""
     attempts = list(Attempt.objects.for_student(request.user).select_related("quiz").order_by("-started_at"))
     missed = Paginator(missed_questions(request.user), MISSED_PER_PAGE).get_page(request.GET.get("missed_page"))
-    context = {"attempts": attempts, "missed": missed}
+    context: dict[str, object] = {"attempts": attempts, "missed": missed}
     if request.htmx and request.GET.get("missed_page"):
         return render(request, "quiz/progress.html#missed", context)
     mastery = passage_mastery(request.user)
@@ -32,7 +33,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 
 
 def _score_chart(attempts: list[Attempt]) -> str:
-    finished = sorted((a for a in attempts if a.is_finished), key=lambda a: a.finished_at)
+    finished = sorted((a for a in attempts if a.finished_at is not None), key=lambda a: a.finished_at or a.started_at)
     if not finished:
         return ""
     points = [(f"{a.finished_at:%-d %b}", float(a.percent)) for a in finished]

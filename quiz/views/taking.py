@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from config.requests import HtmxHttpRequest
 from quiz.bank import cache as bank_cache
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, Choice, Classroom, FeedbackMode, Question, Quiz, Response
@@ -22,7 +23,7 @@ from quiz.services import (
 )
 
 
-def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
+def _get_attempt_for(request: HtmxHttpRequest, public_id) -> Attempt:
     """The signed-in student's own attempt, or 404 (also for other students' ids).
 
     The bank stamp comes in the same query, so the quiz and the questions can come
@@ -30,12 +31,14 @@ def _get_attempt_for(request: HttpRequest, public_id) -> Attempt:
     """
     attempts = Attempt.objects.annotate(**{bank_cache.STAMP_FIELD: bank_cache.stamp_subquery()})
     attempt = get_object_or_404(attempts, public_id=public_id, student=request.user)
-    attempt.quiz = bank_cache.quiz(attempt.quiz_id, getattr(attempt, bank_cache.STAMP_FIELD))
+    quiz = bank_cache.quiz(attempt.quiz_id, getattr(attempt, bank_cache.STAMP_FIELD))
+    if quiz is not None:  # the attempt's foreign key says it exists
+        attempt.quiz = quiz
     return attempt
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     quizzes = Quiz.objects.published().annotate(question_total=Count("quiz_questions", distinct=True))
     joined: list[Classroom] = []
     if request.user.is_authenticated:
@@ -50,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     attempts = []
     if request.user.is_authenticated:
@@ -66,7 +69,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     try:
         attempt = attempt_start(quiz=quiz, student=request.user)
@@ -81,18 +84,7 @@ def _question_with_choices(attempt: Attempt, question_id: int) -> tuple[Question
     if found is None:
         raise Http404("This question is no longer in the bank.")
     question, all_choices = found
-    by_id = {choice.pk: choice for choice in all_choices}
-    shown_order = attempt.choice_order.get(str(question.pk), [])
-    # Choices added after the attempt started are not shown; removed ones drop out.
-    choices = [by_id[pk] for pk in shown_order if pk in by_id]
-    return question, choices
-
-
-def _selected_choice_ids(form: AnswerForm | None) -> list[str]:
-    """What a rejected form had ticked, so the student does not have to pick again."""
-    if form is None or not form.is_bound:
-        return []
-    return form.data.getlist("choices") or [form.data.get("choice", "")]
+    return question, attempt.shown_choices(question.pk, all_choices)
 
 
 def _render_panel(
@@ -109,7 +101,7 @@ def _render_panel(
         "response": response,
         "refusal": refusal,
         "show_feedback": response is not None and attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
-        "selected": _selected_choice_ids(form),
+        "selected": form.selected_choice_ids() if form else [],
         "question_url": question_url or reverse("attempt_answer", args=[attempt.public_id, position]),
     }
     template = "quiz/take.html#panel" if request.htmx else "quiz/take.html"
@@ -118,7 +110,7 @@ def _render_panel(
 
 @login_required
 @require_safe
-def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_question(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """The attempt's next unanswered question; the results once none is left."""
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
@@ -142,7 +134,7 @@ def attempt_question(request: HttpRequest, public_id) -> HttpResponse:
     return page
 
 
-def _redirect_to_results(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _redirect_to_results(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
     url = reverse("attempt_results", args=[attempt.public_id])
     if request.htmx:
         return HttpResponseClientRedirect(url)
@@ -151,7 +143,7 @@ def _redirect_to_results(request: HttpRequest, attempt: Attempt) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def attempt_answer(request: HttpRequest, public_id, position: int) -> HttpResponse:
+def attempt_answer(request: HtmxHttpRequest, public_id, position: int) -> HttpResponse:
     """Question ``position`` of the attempt: its form, or its feedback once answered.
 
     POST records the answer (once; a repeat gets the recorded result back) and
@@ -203,7 +195,7 @@ def _answered(request, attempt, question, choices, response) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_submit(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_submit(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """Finish the attempt now, leaving unanswered questions at zero."""
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
@@ -213,7 +205,7 @@ def attempt_submit(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_safe
-def attempt_results(request: HttpRequest, public_id) -> HttpResponse:
+def attempt_results(request: HtmxHttpRequest, public_id) -> HttpResponse:
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
         if not attempt_time_is_up(attempt):

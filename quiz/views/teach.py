@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
 from accounts.roles import teacher_required
+from config.requests import HtmxHttpRequest
 from quiz.forms import AssignmentForm, ClassroomForm, DashboardFilters, StatisticsFilters, StudentFilters
 from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
 from quiz.reporting import charts, dashboard, exports
@@ -28,7 +29,7 @@ from quiz.reporting.statistics import build_quiz_report
 STUDENTS_PER_PAGE = 50
 
 
-def _get_classroom_for(request: HttpRequest, classroom_id: int) -> Classroom:
+def _get_classroom_for(request: HtmxHttpRequest, classroom_id: int) -> Classroom:
     """The signed-in teacher's own class, or 404 (also for another teacher's class id)."""
     classrooms = Classroom.objects.taught_by(request.user).annotate(student_count=Count("students", distinct=True))
     return get_object_or_404(classrooms, pk=classroom_id)
@@ -77,7 +78,7 @@ def _dashboard_context(request, classrooms, classroom, filters, *, assignment_fo
         classroom=classroom, assignments=shown, class_size=classroom.student_count, dates=dates
     )
     for summary in summaries:
-        summary.overdue_now = summary.overdue(now)
+        summary.overdue_now = summary.overdue(now)  # type: ignore[attr-defined]  # for the template
     context.update(
         assignments=assignments,
         shown=shown,
@@ -130,7 +131,7 @@ def _render_dashboard(request, context, status=200) -> HttpResponse:
 
 @teacher_required
 @require_safe
-def teach_dashboard(request: HttpRequest) -> HttpResponse:
+def teach_dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """The class matrix: students × assigned quizzes, with class averages and completion."""
     filters = DashboardFilters(request.GET)
     classrooms = list(
@@ -153,7 +154,7 @@ def _dashboard_url(classroom: Classroom) -> str:
     return f"{reverse('teach_dashboard')}?classroom={classroom.pk}"
 
 
-def _after_class_change(request: HttpRequest, classroom: Classroom, *, form=None, status=200) -> HttpResponse:
+def _after_class_change(request: HtmxHttpRequest, classroom: Classroom, *, form=None, status=200) -> HttpResponse:
     """Post/redirect/get without htmx; with htmx, the refreshed dashboard and an honest URL."""
     if not request.htmx and status == 200:
         return redirect(_dashboard_url(classroom))
@@ -169,7 +170,7 @@ def _after_class_change(request: HttpRequest, classroom: Classroom, *, form=None
 
 @teacher_required
 @require_POST
-def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
+def assignment_save(request: HtmxHttpRequest, classroom_id: int) -> HttpResponse:
     """Assign a quiz to the class, or change its due date if it is already assigned."""
     classroom = _get_classroom_for(request, classroom_id)
     form = AssignmentForm(request.POST)
@@ -184,7 +185,7 @@ def assignment_save(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def assignment_remove(request: HttpRequest, classroom_id: int, quiz_id: int) -> HttpResponse:
+def assignment_remove(request: HtmxHttpRequest, classroom_id: int, quiz_id: int) -> HttpResponse:
     """Stop assigning a quiz; the students' attempts stay and come back if it is assigned again."""
     classroom = _get_classroom_for(request, classroom_id)
     assignment = get_object_or_404(Assignment.objects.select_related("quiz"), classroom=classroom, quiz_id=quiz_id)
@@ -193,7 +194,7 @@ def assignment_remove(request: HttpRequest, classroom_id: int, quiz_id: int) -> 
     return _after_class_change(request, classroom)
 
 
-def _statistics_scope(request: HttpRequest, slug: str):
+def _statistics_scope(request: HtmxHttpRequest, slug: str):
     """The quiz, the teacher's classes it is assigned to, the chosen class and the filters.
 
     A quiz assigned to none of the teacher's classes is a 404: its statistics
@@ -221,7 +222,7 @@ def _statistics_scope(request: HttpRequest, slug: str):
 
 @teacher_required
 @require_safe
-def quiz_statistics(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_statistics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
     quiz, classrooms, classroom, filters, attempts, which = _statistics_scope(request, slug)
     report = build_quiz_report(quiz=quiz, attempts=attempts, which=which)
@@ -253,7 +254,7 @@ def _histogram_chart(report) -> str:
 
 @teacher_required
 @require_safe
-def quiz_statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_statistics_csv(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse | HttpResponse:
     quiz, _, classroom, filters, attempts, which = _statistics_scope(request, slug)
     if not filters.is_valid():
         errors = " ".join(error for errors in filters.errors.values() for error in errors)
@@ -265,7 +266,7 @@ def quiz_statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @teacher_required
 @require_safe
-def gradebook_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
+def gradebook_csv(request: HtmxHttpRequest, classroom_id: int) -> StreamingHttpResponse | HttpResponse:
     """One row per student, one column per assigned quiz (best finished score, %)."""
     classroom = _get_classroom_for(request, classroom_id)
     assignments = _ordered_assignments(classroom)
@@ -281,7 +282,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 @teacher_required
 @require_safe
-def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+def student_detail(request: HtmxHttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
     """Every attempt of one student on the class's quizzes, each answer with the right one and its citation."""
     classroom = _get_classroom_for(request, classroom_id)
     student = get_object_or_404(classroom.students.all(), pk=student_id)
@@ -312,7 +313,7 @@ def student_detail(request: HttpRequest, classroom_id: int, student_id: int) -> 
 
 def _unanswered_questions(attempts) -> dict[int, Question]:
     """The bank's questions that some attempt left unanswered, in one query."""
-    wanted = set()
+    wanted: set[int] = set()
     for attempt in attempts:
         answered = {response.question_id for response in attempt.responses.all()}
         wanted.update(pk for pk in attempt.question_ids if pk not in answered)

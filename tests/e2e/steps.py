@@ -68,11 +68,8 @@ def plan_answer(attempt: Attempt, position: int, *, right: bool) -> Answer:
     question = Question.objects.prefetch_related("choices").get(pk=attempt.question_ids[position - 1])
     choices = list(question.choices.all())
     if question.has_choices:
-        if right:
-            picked = [c.pk for c in choices if c.is_correct]
-        else:
-            # One wrong pick and no right one: no partial credit, whatever the kind.
-            picked = [next(c.pk for c in choices if not c.is_correct)]
+        # A wrong answer is one wrong pick and no right one: no partial credit, whatever the kind.
+        picked = [c.pk for c in choices if c.is_correct] if right else [next(c.pk for c in choices if not c.is_correct)]
         return Answer(question, right, picked)
     if question.kind == "numeric":
         text = f"{question.numeric_answer.normalize():f}" if right else "987654321"

@@ -100,7 +100,7 @@ def simulated_answer(
             picked.add(rng.choice(wrong))
         return SubmittedAnswer(choice_ids=frozenset(picked))
     if question.kind == QuestionKind.NUMERIC:
-        value = question.numeric_answer
+        value = question.numeric_answer or Decimal("0")
         if not right:
             value = value * Decimal(rng.choice(["0.5", "1.5", "2", "0.1"]))
         return SubmittedAnswer(text=f"{value.normalize():f}")
@@ -229,8 +229,7 @@ class Command(BaseCommand):
                         if abandon and position >= len(attempt.question_ids) // 2:
                             break
                         question = bank[question_id]
-                        by_id = {choice.pk: choice for choice in question.choices.all()}
-                        shown = [by_id[pk] for pk in attempt.choice_order.get(str(question_id), []) if pk in by_id]
+                        shown = attempt.shown_choices(question_id, question.choices.all())
                         moment += timedelta(seconds=rng.uniform(8, 40) + 20 * max(0.0, question_difficulty(question)))
                         answer = simulated_answer(
                             question, shown, ability + 0.35 * attempt_number, rng, traits.get(question_id, "")
