@@ -111,7 +111,10 @@ class LoginThrottleBackend(BaseBackend):
 
 
 def clear_failures(sender, request, user, **kwargs) -> None:
-    """Receiver of ``user_logged_in``. A right password: this account's count here starts again, and the shared counters take the attempt back."""
+    """Receiver of ``user_logged_in``.
+
+    A right password: this account's count here starts again, and the shared counters take the attempt back.
+    """
     keys = getattr(request, COUNTED_ATTRIBUTE, None) if request is not None else None
     if not keys:
         return

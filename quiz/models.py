@@ -209,7 +209,7 @@ class ReviewMoment(models.TextChoices):
 
 
 # When each moment is still to come, the results page says when it will come.
-REVIEW_LATER = {
+REVIEW_LATER: dict[str, str] = {
     ReviewMoment.NO_ATTEMPTS_LEFT: "once you have no attempts left or the quiz has closed",
     ReviewMoment.AFTER_CLOSE: "after the quiz closes",
 }
@@ -330,7 +330,7 @@ class Quiz(models.Model):
             and attempts["used"] >= self.attempts_allowed
             and not attempts["unfinished"]
         )
-        reached = {
+        reached: dict[str, bool] = {
             ReviewMoment.AFTER_ATTEMPT: True,
             ReviewMoment.NO_ATTEMPTS_LEFT: no_attempts_left,
             ReviewMoment.AFTER_CLOSE: closed,

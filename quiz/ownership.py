@@ -69,7 +69,7 @@ def may_change(user, obj: Model) -> bool:
         return True
     if getattr(obj, _OWNER_FIELD[model]) != user.pk:
         return False
-    return _CHANGEABLE[model](user, model.objects.filter(pk=obj.pk)).exists()
+    return _CHANGEABLE[model](user, model._default_manager.filter(pk=obj.pk)).exists()
 
 
 def reason_not(user, obj: Model) -> str:

@@ -90,7 +90,7 @@ class OwnedContentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class OwnedParentInline:
+class OwnedParentInline(admin.TabularInline):
     """An inline (choices, a quiz's questions, a source's passages) is changed only by who may change its parent."""
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -103,7 +103,7 @@ class OwnedParentInline:
         return super().has_delete_permission(request, obj) and (obj is None or may_change(request.user, obj))
 
 
-class ChoiceInline(OwnedParentInline, admin.TabularInline):
+class ChoiceInline(OwnedParentInline):
     model = Choice
     formset = ChoiceInlineFormSet
     fields = ("position", "text", "is_correct", "feedback")
@@ -338,7 +338,7 @@ class QuestionAdmin(OwnedContentAdmin):
         return admin_views.bank_download(queryset, "gift")
 
 
-class QuizQuestionInline(OwnedParentInline, admin.TabularInline):
+class QuizQuestionInline(OwnedParentInline):
     model = QuizQuestion
     formset = PositionedInlineFormSet
     fields = ("position", "question")

@@ -76,26 +76,28 @@ def field_problems(bank: "ParsedBank") -> list[Problem]:
         for position, kind, text in record.passages:
             passage = Passage(position=position, kind=kind, text=text)
             problems += _clean(passage, f"{where}, passage {position}", record.line, exclude=["source"])
-    for record in bank.questions:
-        where = f"Question “{record.key}”"
+    for question_record in bank.questions:
+        where = f"Question “{question_record.key}”"
         question = Question(
-            key=record.key,
-            kind=record.kind,
-            prompt=record.prompt,
-            explanation=record.explanation,
-            quote=record.quote,
-            points=record.points,
-            numeric_answer=record.numeric_answer,
-            numeric_tolerance=record.tolerance,
-            numeric_unit=record.unit,
-            accepted_answers=record.accepted_answers,
-            is_published=record.published,
+            key=question_record.key,
+            kind=question_record.kind,
+            prompt=question_record.prompt,
+            explanation=question_record.explanation,
+            quote=question_record.quote,
+            points=question_record.points,
+            numeric_answer=question_record.numeric_answer,
+            numeric_tolerance=question_record.tolerance,
+            numeric_unit=question_record.unit,
+            accepted_answers=question_record.accepted_answers,
+            is_published=question_record.published,
         )
-        problems += _clean(question, where, record.line, exclude=["passage", "author", "cited_fingerprint"])
-        for position, (text, correct, feedback) in enumerate(record.choices, start=1):
+        problems += _clean(question, where, question_record.line, exclude=["passage", "author", "cited_fingerprint"])
+        for position, (text, correct, feedback) in enumerate(question_record.choices, start=1):
             choice = Choice(position=position, text=text, is_correct=correct, feedback=feedback)
-            problems += _clean(choice, f"{where}, choice {position}", record.line, exclude=["question"])
-    for record in bank.quizzes:
-        quiz = Quiz(slug=record.slug, title=record.title, description=record.description, **record.settings)
-        problems += _clean(quiz, f"Quiz “{record.slug}”", record.line, exclude=["owner"])
+            problems += _clean(choice, f"{where}, choice {position}", question_record.line, exclude=["question"])
+    for quiz_record in bank.quizzes:
+        quiz = Quiz(
+            slug=quiz_record.slug, title=quiz_record.title, description=quiz_record.description, **quiz_record.settings
+        )
+        problems += _clean(quiz, f"Quiz “{quiz_record.slug}”", quiz_record.line, exclude=["owner"])
     return problems
