@@ -31,7 +31,7 @@ from quiz.services import attempt_finish, attempt_start
 from tests.conftest import HTMX, MODEL_BACKEND
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, TeacherFactory, UserFactory
 from tests.test_admin_authoring import question_form
-from tests.test_ownership import closing_yesterday
+from tests.test_ownership import closing_yesterday, source_form
 
 OK, LOGIN, AWAY = "ok", "login", "away"
 ROLES = ["anonymous", "student", "other_student", "other_teacher", "teacher", "superuser"]
@@ -315,18 +315,6 @@ TABLE = [
         admin(OK) | {"other_teacher": AWAY},
     ),
 ]
-
-
-def source_form(source) -> dict:
-    return {
-        "title": source.title,
-        "slug": source.slug,
-        "text": source.text,
-        "passages-TOTAL_FORMS": "0",
-        "passages-INITIAL_FORMS": "0",
-        "passages-MIN_NUM_FORMS": "0",
-        "passages-MAX_NUM_FORMS": "1000",
-    }
 
 
 def outcome(response) -> object:

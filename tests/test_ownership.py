@@ -52,6 +52,20 @@ def quiz_form(quiz: Quiz, **changes) -> dict:
     return {key: value for key, value in (data | changes).items() if value != ""}
 
 
+def source_form(source: Source, **changes) -> dict:
+    """The POST the source's change form sends, with ``changes``; its passages are left as they are."""
+    data = {
+        "title": source.title,
+        "slug": source.slug,
+        "text": source.text,
+        "passages-TOTAL_FORMS": "0",
+        "passages-INITIAL_FORMS": "0",
+        "passages-MIN_NUM_FORMS": "0",
+        "passages-MAX_NUM_FORMS": "1000",
+    }
+    return data | changes
+
+
 @pytest.fixture
 def school(superuser):
     tess, olga = TeacherFactory(username="tess"), TeacherFactory(username="olga")
@@ -162,15 +176,7 @@ def test_shipped_questions_are_changed_by_superusers_only(school):
 def test_a_teacher_cannot_change_a_source_they_do_not_own(school):
     source = Source.objects.get(pk=school["tess_question"].passage.source_id)
     Source.objects.filter(pk=source.pk).update(owner=school["tess"])
-    data = {
-        "title": "Renamed",
-        "slug": source.slug,
-        "text": source.text,
-        "passages-TOTAL_FORMS": "0",
-        "passages-INITIAL_FORMS": "0",
-        "passages-MIN_NUM_FORMS": "0",
-        "passages-MAX_NUM_FORMS": "1000",
-    }
+    data = source_form(source, title="Renamed")
     url = reverse("admin:content_source_change", args=[source.pk])
 
     assert logged_in_client(school["olga"]).post(url, data).status_code == 403
