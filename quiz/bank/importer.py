@@ -12,7 +12,6 @@ Files are read into records by ``json_format`` (our JSON) or ``gift`` (Moodle's 
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,7 +23,7 @@ from quiz.bank import gift, json_format
 from quiz.bank.answer_keys import accepted_answer_errors, choice_errors, numeric_errors
 from quiz.bank.citations import quote_suggestion
 from quiz.bank.records import BankFormatError, ParsedBank, QuestionRecord
-from quiz.bank.validation import field_problems
+from quiz.bank.validation import field_problems, question_fields, quiz_fields, source_fields
 from quiz.models import Choice, Question, QuestionKind, Quiz, QuizQuestion
 from quiz.ownership import questions_changeable_by, quizzes_changeable_by, reason_not
 
@@ -111,18 +110,7 @@ def _import_sources(bank: ParsedBank, report: ImportReport, user) -> dict[tuple[
     slugs = {r.slug for r in bank.sources} | {q.source for q in bank.questions}
     known = {s.slug: s for s in Source.objects.filter(slug__in=slugs)}
     new_records = [r for r in bank.sources if r.slug not in known]
-    new_sources = Source.objects.bulk_create(
-        Source(
-            slug=r.slug,
-            title=r.title,
-            text=r.text,
-            publisher=r.publisher,
-            url=r.url,
-            published_on=r.published_on,
-            owner=user,
-        )
-        for r in new_records
-    )
+    new_sources = Source.objects.bulk_create(Source(**source_fields(r), owner=user) for r in new_records)
     Passage.objects.bulk_create(
         Passage(source=source, position=position, kind=kind, text=text)
         for record, source in zip(new_records, new_sources, strict=True)
@@ -219,18 +207,9 @@ def _write_questions(bank: ParsedBank, passages, existing: Mapping[str, Question
     for record in bank.questions:
         passage = passages[(record.source, record.passage)]
         values = {
-            "kind": record.kind,
-            "prompt": record.prompt,
-            "explanation": record.explanation,
+            **question_fields(record),
             "passage": passage,
-            "quote": record.quote,
             "cited_fingerprint": text_fingerprint(passage.text),
-            "points": record.points,
-            "numeric_answer": record.numeric_answer if record.kind == QuestionKind.NUMERIC else None,
-            "numeric_tolerance": record.tolerance if record.kind == QuestionKind.NUMERIC else Decimal("0"),
-            "numeric_unit": record.unit if record.kind == QuestionKind.NUMERIC else "",
-            "accepted_answers": record.accepted_answers if record.kind == QuestionKind.SHORT_TEXT else [],
-            "is_published": record.published,
         }
         question = existing.get(record.key)
         if record.author_given and (user is None or user.is_superuser):
@@ -322,7 +301,7 @@ def _write_quizzes(bank: ParsedBank, by_key: dict[str, Question], report: Import
     current = {quiz.slug: quiz for quiz in Quiz.objects.filter(slug__in=[r.slug for r in bank.quizzes])}
     created, changed = [], []
     for record in bank.quizzes:
-        values = {"title": record.title, "description": record.description, **record.settings}
+        values = quiz_fields(record)
         quiz = current.get(record.slug)
         if quiz is None:
             quiz = Quiz(slug=record.slug, owner=user, **values)

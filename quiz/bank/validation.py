@@ -6,16 +6,17 @@ paths cannot drift apart. Each problem carries the line of the record it came fr
 NUL characters are refused in every text, as the site refuses them in every request.
 """
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from content.models import Passage, Source
-from quiz.models import Choice, Question, Quiz
+from quiz.models import Choice, Question, QuestionKind, Quiz
 
 if TYPE_CHECKING:
-    from quiz.bank.records import ParsedBank
+    from quiz.bank.records import ParsedBank, QuestionRecord, QuizRecord, SourceRecord
 
 # The names the file uses, where they differ from the model's.
 FILE_NAMES = {
@@ -58,19 +59,46 @@ def _clean(instance: Model, where: str, line: int | None, *, exclude: list[str])
     return problems
 
 
+def source_fields(record: "SourceRecord") -> dict:
+    """What a new source is made of: the same values are validated here and written by the importer."""
+    return {
+        "slug": record.slug,
+        "title": record.title,
+        "text": record.text,
+        "publisher": record.publisher,
+        "url": record.url,
+        "published_on": record.published_on,
+    }
+
+
+def question_fields(record: "QuestionRecord") -> dict:
+    """A question's values from its record (all but its passage and author), validated and then written."""
+    numeric, short_text = record.kind == QuestionKind.NUMERIC, record.kind == QuestionKind.SHORT_TEXT
+    return {
+        "kind": record.kind,
+        "prompt": record.prompt,
+        "explanation": record.explanation,
+        "quote": record.quote,
+        "points": record.points,
+        "numeric_answer": record.numeric_answer if numeric else None,
+        "numeric_tolerance": record.tolerance if numeric else Decimal("0"),
+        "numeric_unit": record.unit if numeric else "",
+        "accepted_answers": record.accepted_answers if short_text else [],
+        "is_published": record.published,
+    }
+
+
+def quiz_fields(record: "QuizRecord") -> dict:
+    """A quiz's values from its record (all but its slug, owner and questions), validated and then written."""
+    return {"title": record.title, "description": record.description, **record.settings}
+
+
 def field_problems(bank: "ParsedBank") -> list[Problem]:
     """Every field the file sets, validated as the admin's forms do; cleaned values go back into the records."""
     problems: list[Problem] = []
     for record in bank.sources:
         where = f"Source “{record.slug}”"
-        source = Source(
-            slug=record.slug,
-            title=record.title,
-            text=record.text,
-            publisher=record.publisher,
-            url=record.url,
-            published_on=record.published_on,
-        )
+        source = Source(**source_fields(record))
         problems += _clean(source, where, record.line, exclude=["owner"])
         record.published_on = source.published_on
         for position, kind, text in record.passages:
@@ -78,26 +106,12 @@ def field_problems(bank: "ParsedBank") -> list[Problem]:
             problems += _clean(passage, f"{where}, passage {position}", record.line, exclude=["source"])
     for question_record in bank.questions:
         where = f"Question “{question_record.key}”"
-        question = Question(
-            key=question_record.key,
-            kind=question_record.kind,
-            prompt=question_record.prompt,
-            explanation=question_record.explanation,
-            quote=question_record.quote,
-            points=question_record.points,
-            numeric_answer=question_record.numeric_answer,
-            numeric_tolerance=question_record.tolerance,
-            numeric_unit=question_record.unit,
-            accepted_answers=question_record.accepted_answers,
-            is_published=question_record.published,
-        )
+        question = Question(key=question_record.key, **question_fields(question_record))
         problems += _clean(question, where, question_record.line, exclude=["passage", "author", "cited_fingerprint"])
         for position, (text, correct, feedback) in enumerate(question_record.choices, start=1):
             choice = Choice(position=position, text=text, is_correct=correct, feedback=feedback)
             problems += _clean(choice, f"{where}, choice {position}", question_record.line, exclude=["question"])
     for quiz_record in bank.quizzes:
-        quiz = Quiz(
-            slug=quiz_record.slug, title=quiz_record.title, description=quiz_record.description, **quiz_record.settings
-        )
+        quiz = Quiz(slug=quiz_record.slug, **quiz_fields(quiz_record))
         problems += _clean(quiz, f"Quiz “{quiz_record.slug}”", quiz_record.line, exclude=["owner"])
     return problems
