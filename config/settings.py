@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "accounts",
     "content",
     "quiz",
+    "lti_tool",
+    "lti",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it runs first on the way out: it widens frame-ancestors for LMS-launched sessions only.
+    "lti.middleware.LtiFrameMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -181,8 +185,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # htmx sends the token from the page (hx-headers on <body>), so no script needs the cookie.
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
+# "None" (with SECURE_COOKIES) lets an LMS show launched pages in its frame (docs/LTI.md).
+SESSION_COOKIE_SAMESITE = os.environ.get("SESSION_COOKIE_SAMESITE", "Lax")
+CSRF_COOKIE_SAMESITE = os.environ.get("CSRF_COOKIE_SAMESITE", "Lax")
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("sources/", include("content.urls")),
+    path("lti/", include("lti.urls")),
     path("", include("quiz.urls")),
 ]

@@ -230,6 +230,14 @@ class Review:
 MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60
 
 
+class GradingMethod(models.TextChoices):
+    """Which finished attempt stands for a student's grade on a quiz (Moodle's "grading method")."""
+
+    BEST = "best", "Highest attempt"
+    FIRST = "first", "First attempt"
+    LAST = "last", "Last attempt"
+
+
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -251,6 +259,12 @@ class Quiz(models.Model):
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty for unlimited attempts."
+    )
+    grading_method = models.CharField(
+        max_length=10,
+        choices=GradingMethod.choices,
+        default=GradingMethod.BEST,
+        help_text="Which attempt counts as the grade when a student has several (sent to the LMS, for one).",
     )
     pass_mark = models.PositiveSmallIntegerField(
         default=60, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
@@ -343,6 +357,18 @@ class Quiz(models.Model):
             key_later="" if reached[self.review_key] else REVIEW_LATER.get(self.review_key, ""),
             feedback_later="" if reached[self.review_feedback] else REVIEW_LATER.get(self.review_feedback, ""),
         )
+
+    def graded_attempt(self, student) -> "Attempt | None":
+        """The finished attempt that is this student's grade, by the quiz's grading method."""
+        finished = list(Attempt.objects.for_student(student).finished().filter(quiz=self).order_by("number"))
+        if not finished:
+            return None
+        if self.grading_method == GradingMethod.FIRST:
+            return finished[0]
+        if self.grading_method == GradingMethod.LAST:
+            return finished[-1]
+        # Highest share of the marks; the earlier attempt on a tie, as the gradebook shows it.
+        return max(finished, key=lambda attempt: (attempt.score / (attempt.max_score or 1), -attempt.number))
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

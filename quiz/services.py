@@ -9,6 +9,7 @@ from django.db.models import Case, Count, DateTimeField, F, Max, Q, Sum, Value, 
 from django.utils import timezone
 
 from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
+from quiz.signals import attempt_graded
 
 
 class AttemptRefused(Exception):
@@ -188,6 +189,7 @@ def response_record(
     attempt.answered_count += 1
     if attempt.answered_count >= attempt.question_count:
         attempt.finished_at = now
+        attempt_graded.send(sender=Attempt, attempt=attempt)
     return response, True
 
 
@@ -236,6 +238,7 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
             Attempt.objects.filter(pk=attempt.pk).update(finished_at=locked.finished_at, score=locked.score)
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
+    attempt_graded.send(sender=Attempt, attempt=attempt)
     return attempt
 
 

@@ -244,6 +244,21 @@ TABLE = [
         lambda w: reverse("quiz_statistics_csv", args=[w.quiz.slug]),
         teachers(OK, others=404, superuser=404),
     ),
+    # The LMS connection (LTI 1.3): its public endpoints refuse what is not a real LMS's request.
+    Row("lti_jwks", lambda w: reverse("lti_jwks"), everyone(OK)),
+    Row("lti_login", lambda w: reverse("lti_login", args=["00000000-0000-0000-0000-000000000000"]), everyone(404)),
+    Row("lti_launch", lambda w: reverse("lti_launch"), everyone(400), "post"),
+    Row("lti_continue", lambda w: reverse("lti_continue", args=["forged"]), everyone(400)),
+    Row("lti_register", lambda w: reverse("lti_register", args=["unknown"]), everyone(404)),
+    Row("lti_deep_link_choose", lambda w: reverse("lti_deep_link_choose"), teachers(422), "post"),
+    Row(
+        "lti_grades",
+        lambda w: reverse("lti_grades", args=[w.classroom.pk]),
+        teachers(OK, others=404, superuser=404),
+    ),
+    # A class that did not come from an LMS has no roster there.
+    Row("lti_roster", lambda w: reverse("lti_roster", args=[w.classroom.pk]), teachers(404), "post"),
+    Row("lti_grade_resend", lambda w: reverse("lti_grade_resend", args=[999999]), teachers(404), "post"),
     # Authoring, in the admin: the shared question bank is every teacher's to edit.
     Row("admin:index", lambda w: reverse("admin:index"), admin(OK)),
     Row("admin:quiz_question_changelist", lambda w: reverse("admin:quiz_question_changelist"), admin(OK)),

@@ -428,6 +428,7 @@ def _quiz_form(quiz, links, **overrides) -> dict:
         "feedback_mode": "immediate",
         "time_limit_minutes": "",
         "attempts_allowed": "",
+        "grading_method": "best",
         "pass_mark": "60",
         "review_answers": "after_attempt",
         "review_key": "no_attempts_left",

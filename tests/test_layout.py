@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_PACKAGES = ("accounts", "content", "quiz", "drafting")
+APP_PACKAGES = ("accounts", "content", "quiz", "drafting", "lti")
 
 
 def _module_name(path: Path) -> str:

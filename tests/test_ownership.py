@@ -35,6 +35,7 @@ def quiz_form(quiz: Quiz, **changes) -> dict:
         "time_limit_minutes": quiz.time_limit_minutes or "",
         "attempts_allowed": quiz.attempts_allowed or "",
         "pass_mark": quiz.pass_mark,
+        "grading_method": quiz.grading_method,
         "is_published": "on" if quiz.is_published else "",
         "opens_at_0": "",
         "opens_at_1": "",

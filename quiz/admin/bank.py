@@ -388,7 +388,7 @@ class QuizAdmin(OwnedContentAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "owner", "play")}),
         ("How it plays", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes")}),
-        ("Attempts and passing", {"fields": ("attempts_allowed", "pass_mark")}),
+        ("Attempts and passing", {"fields": ("attempts_allowed", "grading_method", "pass_mark")}),
         (
             "Review: what the results page shows, and when",
             {

@@ -11,11 +11,13 @@ as live scoring (``Question.grade``).
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from quiz.models import Attempt, Question, RegradeLog, Response, SubmittedAnswer
+from quiz.signals import attempt_graded
 
 CENT = Decimal("0.01")
 
@@ -139,4 +141,7 @@ def regrade_apply(*, questions, by, students=None, reason: str = "", now=None) -
             attempts.append(attempt)
         Response.objects.bulk_update(responses, ["question_snapshot", "fraction", "points_awarded", "is_correct"])
         Attempt.objects.bulk_update(attempts, ["score"])
+        for attempt in attempts:
+            if attempt.finished_at is not None:
+                transaction.on_commit(partial(attempt_graded.send, sender=Attempt, attempt=attempt))
         return RegradeLog.objects.bulk_create(logs)

@@ -69,3 +69,19 @@
     }
   });
 })();
+
+// The LTI deep-linking reply goes straight back to the LMS; without JavaScript the
+// teacher presses its button instead.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosubmit]");
+  if (form) { form.submit(); }
+})();
+
+// LTI Dynamic Registration ends by telling the LMS that opened us that we are done.
+(function () {
+  "use strict";
+  if (document.querySelector("[data-lti-registered]")) {
+    (window.opener || window.parent).postMessage({ subject: "org.imsglobal.lti.close" }, "*");
+  }
+})();

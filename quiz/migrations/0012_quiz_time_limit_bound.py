@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quiz", "0010_loginfailure_moved_to_accounts"),
+        ("quiz", "0011_quiz_grading_method"),
     ]
 
     operations = [
