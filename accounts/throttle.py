@@ -25,6 +25,7 @@ itself, it only stops ``authenticate()`` while a pause is on, for every form tha
 """
 
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend, ModelBackend
@@ -39,6 +40,7 @@ DEVICE_COOKIE_AGE = 365 * 24 * 3600
 # Where authenticate() leaves what it counted, for the view's message and for a success to clear.
 PAUSE_ATTRIBUTE = "login_pause_seconds"
 COUNTED_ATTRIBUTE = "login_counted_keys"
+DEVICE_TO_REMEMBER_ATTRIBUTE = "login_device_to_remember"
 
 
 def _account(username: str) -> str:
@@ -118,6 +120,21 @@ def clear_failures(sender, request, user, **kwargs) -> None:
     keys = getattr(request, COUNTED_ATTRIBUTE, None) if request is not None else None
     if not keys:
         return
+    # Whichever form logged in (ours or the admin's), remember_login_devices marks this browser.
+    setattr(request, DEVICE_TO_REMEMBER_ATTRIBUTE, user)
     own, shared = keys[0], keys[1:]
     rate_limit.clear(own)
     rate_limit.refund(*shared)
+
+
+def remember_login_devices(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Middleware: after a log-in with a password, on any form, mark the browser as the account's device."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        user = getattr(request, DEVICE_TO_REMEMBER_ATTRIBUTE, None)
+        if user is not None:
+            remember_device(response, user)
+        return response
+
+    return middleware

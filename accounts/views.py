@@ -59,9 +59,7 @@ def log_in(request: HttpRequest) -> HttpResponse:
         login(request, form.get_user())
         # 0: the session cookie ends with the browser; else it lasts SESSION_COOKIE_AGE.
         request.session.set_expiry(settings.SESSION_COOKIE_AGE if form.cleaned_data.get("remember_me") else 0)
-        response = redirect(_next_url(request))
-        throttle.remember_device(response, form.get_user())
-        return response
+        return redirect(_next_url(request))
     # Counted and decided by the throttle backend inside authenticate(), before the password.
     wait = getattr(request, throttle.PAUSE_ATTRIBUTE, 0)
     if wait:

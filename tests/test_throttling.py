@@ -89,6 +89,17 @@ def test_a_device_that_logged_in_before_gets_in_while_strangers_are_paused(setti
 
 
 @pytest.mark.django_db
+def test_the_admin_log_in_marks_the_device_too(settings):
+    from tests.factories import TeacherFactory
+
+    TeacherFactory(username="tina", password=PASSWORD)
+    own_device = Client(REMOTE_ADDR="192.0.2.20")
+    own_device.post(reverse("admin:login"), {"username": "tina", "password": PASSWORD})
+
+    assert DEVICE_COOKIE in own_device.cookies
+
+
+@pytest.mark.django_db
 def test_a_known_device_is_still_limited_when_it_guesses(settings):
     UserFactory(username="tina")
     device = Client(REMOTE_ADDR="192.0.2.20")
