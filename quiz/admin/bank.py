@@ -378,9 +378,12 @@ class QuizAdmin(OwnedContentAdmin):
         "pass_mark",
         "opens_at",
         "closes_at",
+        "owner",
         "play",
     )
-    list_filter = ("is_published", "feedback_mode")
+    # Whose quiz it is tells a teacher at a glance which ones they may change.
+    list_select_related = ("owner",)
+    list_filter = ("is_published", "feedback_mode", ("owner", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("play",)
