@@ -11,7 +11,8 @@ come from the same ability model as the demo data, are graded by the real
 scoring rules and carry real question snapshots; rows go in with bulk_create.
 Each (database, scale) runs in a fresh database in its own process, because
 settings read DATABASE_URL once. PostgreSQL uses the database "quiz_bench" on
-127.0.0.1:5432 (dropped and created again), SQLite a file in the temp folder.
+127.0.0.1:5432 (dropped and created again; ``--postgres-name`` picks another),
+SQLite a file in the temp folder.
 """
 
 import argparse
@@ -27,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-POSTGRES_BENCH = "postgres://postgres@127.0.0.1:5432/quiz_bench"
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/"
 RUNS = 3
 
 
@@ -217,19 +218,19 @@ def child(scale: str) -> None:
     print("RESULT " + json.dumps(world))
 
 
-def fresh_database(kind: str) -> str:
+def fresh_database(kind: str, postgres_name: str = "quiz_bench") -> str:
     if kind == "sqlite":
         path = Path(tempfile.gettempdir()) / "quiz-bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    for statement in ("DROP DATABASE IF EXISTS quiz_bench", "CREATE DATABASE quiz_bench"):
+    for statement in (f"DROP DATABASE IF EXISTS {postgres_name}", f"CREATE DATABASE {postgres_name}"):
         subprocess.run(["psql", POSTGRES_ADMIN, "-q", "-c", statement], check=True)
-    return POSTGRES_BENCH
+    return POSTGRES_SERVER + postgres_name
 
 
-def run(kind: str, scale: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": fresh_database(kind), "DEBUG": "true", "LOG_LEVEL": "ERROR"}
+def run(kind: str, scale: str, postgres_name: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": fresh_database(kind, postgres_name), "DEBUG": "true", "LOG_LEVEL": "ERROR"}
     began = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--child", scale], env=env, capture_output=True, text=True)
     if done.returncode:
@@ -284,6 +285,7 @@ def main() -> None:
     parser.add_argument("--scales", default="1000x40,10000x100")
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--write-results", action="store_true")
+    parser.add_argument("--postgres-name", default="quiz_bench", help="the PostgreSQL database to fill (dropped first)")
     parser.add_argument("--child")
     options = parser.parse_args()
     if options.child:
@@ -293,7 +295,7 @@ def main() -> None:
     for kind in options.databases.split(","):
         for scale in options.scales.split(","):
             print(f"… {kind} {scale}", flush=True)
-            results.append(run(kind, scale))
+            results.append(run(kind, scale, options.postgres_name))
             print(report(results[-1:]), flush=True)
     if options.write_results:
         write_results(report(results))

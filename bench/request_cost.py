@@ -418,6 +418,9 @@ def profile(handler, path: Measured, requests: int, flat: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--name", default="quiz_request_cost", help="the database (PostgreSQL) or file (SQLite) to fill, emptied first"
+    )
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=70, help="rounds before timing (67 fill the bank cache)")
     parser.add_argument("--students", type=int, default=100, help="students in the dashboard's class")
@@ -432,7 +435,7 @@ def main() -> None:
     parser.add_argument("--show-sql", action="store_true", help="print every path's SQL")
     options = parser.parse_args()
 
-    production_environment(fresh_database(options.database, "quiz_request_cost"))
+    production_environment(fresh_database(options.database, options.name))
     setup_django(urlconf="request_cost")
     paths, world = build_world(options.students, options.responses)
     handler = wsgi_handler()

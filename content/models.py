@@ -1,9 +1,18 @@
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+
+
+def reader_url(source_slug: str, position: int | None = None, quote: str = "") -> str:
+    """The reader page of a source; scrolled to passage ``position``; with ``quote`` highlighted in it."""
+    url = reverse("source_reader", args=[source_slug])
+    if quote and position is not None:
+        url += "?" + urlencode({"quote": quote, "p": position})
+    return url if position is None else f"{url}#p{position}"
 
 
 class Source(models.Model):
@@ -35,7 +44,7 @@ class Source(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("source_reader", args=[self.slug])
+        return reader_url(self.slug)
 
     @property
     def web_url(self) -> str:
@@ -79,7 +88,7 @@ class Passage(models.Model):
         return f"¶{self.position} {preview}"
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('source_reader', args=[self.source.slug])}#{self.anchor}"
+        return reader_url(self.source.slug, self.position)
 
     @property
     def anchor(self) -> str:

@@ -13,16 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from content.models import Passage, text_fingerprint
+from content.models import Passage, reader_url, text_fingerprint
 from quiz import scoring
-
-
-class QuestionKind(models.TextChoices):
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple choice"
-    TRUE_FALSE = "true_false", "True / false"
-    NUMERIC = "numeric", "Numeric"
-    SHORT_TEXT = "short_text", "Short text"
+from quiz.bank.answer_keys import accepted_answer_errors, numeric_errors
+from quiz.kinds import CHOICE_KINDS, QuestionKind
 
 
 class CognitiveLevel(models.TextChoices):
@@ -33,9 +27,6 @@ class CognitiveLevel(models.TextChoices):
     APPLY = "apply", "Apply"
     ANALYSE = "analyse", "Analyse"
     EVALUATE = "evaluate", "Evaluate"
-
-
-CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
 
 
 @dataclass(frozen=True)
@@ -125,21 +116,23 @@ class Question(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, str] = {}
         if self.passage_id is not None and not self.quote_is_verbatim():
-            raise ValidationError(
-                {
-                    "quote": f"This quote does not stand word for word in passage ¶{self.passage.position}. "
-                    "Copy it exactly from the passage text (spelling, apostrophes and spaces included)."
-                }
+            errors["quote"] = (
+                f"This quote does not stand word for word in passage ¶{self.passage.position}. "
+                "Copy it exactly from the passage text (spelling, apostrophes and spaces included)."
             )
-        if self.kind == QuestionKind.NUMERIC and self.numeric_answer is None:
-            raise ValidationError({"numeric_answer": "A numeric question needs the right value."})
-        if self.kind == QuestionKind.SHORT_TEXT and not [a for a in self.accepted_answers or [] if str(a).strip()]:
-            raise ValidationError({"accepted_answers": "A short-text question needs at least one accepted answer."})
+        # The answer-key rules every way into the bank shares (the choices are checked by their formset).
+        if self.kind == QuestionKind.NUMERIC:
+            errors.update(numeric_errors(self.numeric_answer, self.numeric_tolerance))
+        if self.kind == QuestionKind.SHORT_TEXT:
+            errors.update(accepted_answer_errors(self.accepted_answers or []))
+        if errors:
+            raise ValidationError(errors)
 
     def citation_url(self) -> str:
         """The reader page, scrolled to the passage, with the quote highlighted."""
-        return citation_url(self.passage.source.slug, self.passage.position, self.quote)
+        return reader_url(self.passage.source.slug, self.passage.position, self.quote)
 
     def grade(self, answer: SubmittedAnswer, choices: list["Choice"] | None = None) -> Decimal:
         """The fraction of the points this answer earns (see quiz.scoring for each rule)."""
@@ -171,12 +164,6 @@ def _format_number(value: Decimal) -> str:
     # Thousands separators help read 500,000 but would turn the year 2022 into "2,022".
     value = value.normalize()
     return f"{value:,f}" if abs(value) >= 10000 else f"{value:f}"
-
-
-def citation_url(source_slug: str, position: int, quote: str) -> str:
-    from urllib.parse import urlencode
-
-    return f"{reverse('source_reader', args=[source_slug])}?{urlencode({'quote': quote, 'p': position})}#p{position}"
 
 
 class Choice(models.Model):

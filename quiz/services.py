@@ -143,6 +143,27 @@ def question_snapshot(question: Question, choices: list[Choice]) -> dict:
     }
 
 
+def graded_response(
+    *, attempt: Attempt, question: Question, choices: list[Choice], answer: SubmittedAnswer, now
+) -> Response:
+    """One answer, graded and with its snapshot, not yet saved (the admin's preview shows it as is)."""
+    fraction = question.grade(answer, choices)
+    chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
+    return Response(
+        attempt=attempt,
+        question=question,
+        selected_choice_ids=sorted(answer.choice_ids),
+        answer_text=answer.text,
+        answer_display="; ".join(chosen) if question.has_choices else answer.text,
+        is_correct=fraction == 1,
+        fraction=fraction,
+        points_awarded=(fraction * question.points).quantize(Decimal("0.01")),
+        question_snapshot=question_snapshot(question, choices),
+        answered_at=now,
+        seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
+    )
+
+
 def response_record(
     *, attempt: Attempt, question: Question, choices: list[Choice], answer: SubmittedAnswer, now=None
 ) -> tuple[Response, bool]:
@@ -158,24 +179,10 @@ def response_record(
         raise AttemptRefused(refusal)
     if attempt.position_of(question.pk) is None:
         raise AttemptRefused("That question is not part of this attempt.")
-    fraction = question.grade(answer, choices)
-    points = (fraction * question.points).quantize(Decimal("0.01"))
-    chosen = [choice for choice in choices if choice.pk in answer.choice_ids]
+    response = graded_response(attempt=attempt, question=question, choices=choices, answer=answer, now=now)
+    points = response.points_awarded
     try:
         with transaction.atomic():
-            response = Response(
-                attempt=attempt,
-                question=question,
-                selected_choice_ids=sorted(answer.choice_ids),
-                answer_text=answer.text,
-                answer_display="; ".join(c.text for c in chosen) if question.has_choices else answer.text,
-                is_correct=fraction == 1,
-                fraction=fraction,
-                points_awarded=points,
-                question_snapshot=question_snapshot(question, choices),
-                answered_at=now,
-                seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
-            )
             response.save(force_insert=True)
             if not _add_to_attempt(attempt=attempt, points=points, now=now):
                 raise AttemptRefused(FINISHED)

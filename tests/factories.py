@@ -165,8 +165,7 @@ def sit_quiz(quiz, student, marks, *, started_at=None, seconds_each=30, finish=F
         if right is None:
             continue
         question = Question.objects.select_related("passage__source").get(pk=question_id)
-        by_id = {choice.pk: choice for choice in question.choices.all()}
-        choices = [by_id[pk] for pk in attempt.choice_order.get(str(question_id), [])]
+        choices = attempt.shown_choices(question_id, question.choices.all())
         if question.has_choices:
             pool = [c.pk for c in choices if c.is_correct == bool(right)]
             answer = SubmittedAnswer(choice_ids=frozenset(pool if right and question.kind == "multiple" else pool[:1]))

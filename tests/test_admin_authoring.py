@@ -26,6 +26,7 @@ def question_form(passage, *, choices=(), initial_choices=(), **overrides) -> di
         "kind": QuestionKind.SINGLE,
         "prompt": "By how much did Russian GPU imports fall?",
         "points": "1",
+        "cognitive_level": "remember",
         "is_published": "on",
         "key": "",
         "source": str(passage.source_id),

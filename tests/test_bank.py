@@ -104,12 +104,19 @@ def test_choice_questions_have_a_sound_answer_key_and_feedback_on_every_choice(l
         assert question.explanation.strip(), question.key
 
 
-def test_whole_article_and_three_themed_quizzes_are_shipped(loaded_bank):
+def test_whole_article_test_and_five_themed_quizzes_are_shipped(loaded_bank):
     whole = Quiz.objects.get(slug="whole-article")
-    assert whole.questions.count() == Question.objects.count()
+    assert whole.feedback_mode == "at_end"
+    assert set(whole.questions.values_list("passage__position", flat=True)) >= set(range(7, 17))
     themed = Quiz.objects.exclude(slug="whole-article").filter(is_published=True)
-    assert themed.count() >= 3
+    assert themed.count() >= 5
     assert all(quiz.questions.count() >= 5 for quiz in themed)
+
+
+def test_every_published_question_is_in_a_themed_quiz(loaded_bank):
+    themed = Quiz.objects.exclude(slug="whole-article")
+    outside = Question.objects.published().exclude(quizzes__in=themed).values_list("key", flat=True)
+    assert list(outside) == []
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from content.models import Passage, Source
 from quiz.bank import gift, importer, json_format
+from quiz.bank.choices import match_choices
 from quiz.bank.records import BankFormatError
 from quiz.models import Choice, Question, QuestionKind, Quiz, QuizQuestion
 from tests.conftest import MODEL_BACKEND
@@ -40,6 +41,7 @@ def bank_state() -> list[tuple]:
                 question.passage.position,
                 question.quote,
                 question.points,
+                question.cognitive_level,
                 question.is_published,
                 question.numeric_answer,
                 question.numeric_tolerance,
@@ -74,11 +76,16 @@ def mixed_bank(teacher):
         kind=QuestionKind.MULTIPLE,
         passage=passage,
         points=3,
+        cognitive_level="analyse",
         is_published=False,
         choices=[("GPUs", True), ("Chips", True), ("Wheat", False)],
     )
     true_false = QuestionFactory(
-        key="tf", kind=QuestionKind.TRUE_FALSE, passage=passage, choices=[("True", False), ("False", True)]
+        key="tf",
+        kind=QuestionKind.TRUE_FALSE,
+        passage=passage,
+        cognitive_level="evaluate",
+        choices=[("True", False), ("False", True)],
     )
     numeric = QuestionFactory(key="num", numeric=True, passage=passage, numeric_tolerance=Decimal("2.5"))
     short = QuestionFactory(key="short", short_text=True, passage=passage, explanation="Line one.\nLine two.")
@@ -127,9 +134,9 @@ def test_gift_round_trip_into_a_fresh_database_gives_the_same_questions(mixed_ba
 
 def test_shipped_bank_survives_a_gift_and_a_json_round_trip(loaded_bank):
     before = bank_state()
-    assert len(before) == 67
-    assert importer.import_text(gift.export_gift(Question.objects.all()), fmt="gift").unchanged == 67
-    assert importer.import_text(json_format.dumps(json_format.export_bank()), fmt="json").unchanged == 67
+    assert len(before) == 80
+    assert importer.import_text(gift.export_gift(Question.objects.all()), fmt="gift").unchanged == 80
+    assert importer.import_text(json_format.dumps(json_format.export_bank()), fmt="json").unchanged == 80
     assert bank_state() == before
 
 
@@ -147,7 +154,7 @@ def test_shipped_format_imports_with_a_default_source(loaded_bank):
     shipped = SHIPPED.read_text(encoding="utf-8")
     Question.objects.filter(key="gpu-imports-drop").update(prompt="Edited since")
     report = importer.import_text(shipped, fmt="json", default_source="russia-ai-chips")
-    assert (report.updated, report.unchanged, report.quizzes) == (1, 66, 4)
+    assert (report.updated, report.unchanged, report.quizzes) == (1, 79, 6)
     assert Question.objects.get(key="gpu-imports-drop").prompt != "Edited since"
 
 
@@ -171,7 +178,7 @@ def test_import_queries_do_not_grow_with_the_number_of_questions(loaded_bank, dj
     # Sources, passages, existing questions, authors, then bulk inserts (a batch each) and the quiz links.
     with django_assert_max_num_queries(20):
         report = importer.import_text(exported, fmt="json")
-    assert report.created == 67
+    assert report.created == 80
 
 
 # ---------------------------------------------------------------- malformed files: line numbers, nothing written
@@ -274,6 +281,12 @@ def test_answered_question_cannot_change_kind_by_import(mixed_bank, student):
             "text after the answers",
         ),
         ("// citation: {not json}\n::a::Q {T ####w}\n", 2, "citation comment on line 1 is not valid JSON"),
+        (
+            '// citation: {"source": "s", "passage": 1, "quote": "q"}\n// settings: {"level": "memorise"}\n'
+            "::a::Q {T ####w}\n",
+            3,
+            "“level” in the settings comment should be one of remember, understand",
+        ),
     ],
 )
 def test_malformed_gift_names_its_line(text, line, message):
@@ -387,3 +400,57 @@ def test_import_command_fails_with_the_line_on_a_malformed_file(tmp_path, db):
     with pytest.raises(CommandError, match="Line 3: Question “x” has no “prompt”"):
         call_command("import_bank", str(path))
     assert not Question.objects.exists() and not Choice.objects.exists()
+
+
+def test_cognitive_level_travels_in_json_and_gift(mixed_bank):
+    exported = json_format.export_bank()
+    assert {q["key"]: q["cognitive_level"] for q in exported["questions"]}["multi"] == "analyse"
+    assert '"level": "evaluate"' in gift.export_gift(Question.objects.filter(key="tf"))
+
+
+def test_an_unknown_cognitive_level_is_refused_with_its_line(mixed_bank):
+    data = json_format.export_bank()
+    data["questions"][0]["cognitive_level"] = "memorise"
+    with pytest.raises(BankFormatError, match="cognitive_level"):
+        importer.import_text(json.dumps(data), fmt="json")
+
+
+def test_reimport_that_reorders_choices_keeps_each_choice_id_with_its_text(mixed_bank):
+    single = mixed_bank[0]
+    before = dict(single.choices.values_list("text", "pk"))
+    bank = json_format.export_bank(Question.objects.filter(pk=single.pk))
+    bank["questions"][0]["choices"].reverse()
+    bank["questions"][0]["choices"][0]["text"] = "C, reworded"
+    importer.import_text(json.dumps(bank), fmt="json")
+    assert list(single.choices.order_by("position").values_list("text", "pk")) == [
+        ("C, reworded", before["C: \\ path"]),
+        ("B ~ #2", before["B ~ #2"]),
+        ("A = {1}", before["A = {1}"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "incoming", "matches"),
+    [
+        (["a", "b", "c"], ["a", "b", "c"], [0, 1, 2]),
+        (["a", "b", "c"], ["c", "a", "b"], [2, 0, 1]),
+        (["a", "b", "c"], ["a", "B", "c"], [0, 1, 2]),
+        (["a", "b"], ["b", "new", "a"], [1, None, 0]),
+        (["a", "b", "c"], ["c", "x"], [2, 0]),
+        ([], ["a"], [None]),
+    ],
+)
+def test_match_choices_keeps_texts_then_fills_rows_in_order(stored, incoming, matches):
+    assert match_choices(stored, incoming) == matches
+
+
+def test_uploading_a_bank_whose_quiz_leaks_warns_and_links_to_the_leak_check(teacher_client, mixed_bank):
+    # With feedback after each question, the single-choice question's explanation ("…supply of GPUs.")
+    # prints the short-text question's answer.
+    bank = json_format.export_bank()
+    bank["quizzes"][0]["feedback_mode"] = "immediate"
+    wipe_bank()
+    upload = SimpleUploadedFile("bank.json", json.dumps(bank).encode())
+    page = teacher_client.post(IMPORT_URL, {"bank": upload, "format": "auto"}, follow=True).content.decode()
+    assert "In “Mixed”, a question gives away another's answer." in page
+    assert f'<a href="{reverse("admin:quiz_question_citations")}">See the leak check</a>' in page

@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.models import Assignment
+from quiz.admin.regrade import regrade_apply
+from quiz.models import Assignment, Choice, Question, SubmittedAnswer
+from quiz.services import response_record
 from tests.conftest import HTMX, logged_in_client
 from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, UserFactory, sit_quiz
 
@@ -276,6 +278,20 @@ def test_statistics_match_the_hand_computed_data_set(teacher_client, class_a, qu
     assert 'id="stats"' in response.content.decode()
 
 
+def test_statistics_show_each_questions_cognitive_level_and_facility_per_level(teacher_client, class_a, quiz):
+    first, second, _ = [link.question for link in quiz.quiz_questions.order_by("position")]
+    first.cognitive_level = second.cognitive_level = "analyse"
+    first.save()
+    second.save()
+    response = teacher_client.get(stats_url(quiz))
+    # Facilities 80, 60 (analyse) and 20 (remember).
+    levels = [(level.label, level.questions, level.mean_facility) for level in response.context["report"].by_level]
+    assert levels == [("Remember", 1, pytest.approx(20)), ("Analyse", 2, pytest.approx(70))]
+    page = response.content.decode()
+    assert "Single choice · Analyse · ¶" in page
+    assert 'id="levels-heading">By cognitive level' in page
+
+
 def test_distractor_analysis_splits_picks_by_top_and_bottom_third(teacher_client, class_a, quiz):
     report = teacher_client.get(stats_url(quiz)).context["report"]
     q1 = report.questions[0]
@@ -351,15 +367,50 @@ def test_statistics_query_count_does_not_grow_with_students_or_attempts(
 ):
     quiz = QuizFactory(questions=3, slug="growing")
     grow_class(classroom, [quiz], students=3, attempts_each=1)
-    # session, user, Teachers group check, quiz, the teacher's classes with it, quiz questions,
-    # their choices, attempts per total, responses per (question, mark, total, choices picked),
-    # answer times per question
-    with django_assert_num_queries(10):
+    # session, user, Teachers group check, quiz, the teacher's classes with it; what the report
+    # depends on: bank stamp, the analysed attempts (count, last, total), the quiz's questions, its
+    # last regrade; then the report: quiz questions, their choices, attempts per total, responses
+    # per (question, mark, total, choices picked), answer times per question
+    with django_assert_num_queries(14):
         teacher_client.get(stats_url(quiz, attempts="all"))
     grow_class(classroom, [quiz], students=12, attempts_each=3)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         response = teacher_client.get(stats_url(quiz, attempts="all"))
     assert response.context["report"].attempts == 3 + 36
+    # Nothing changed since: the report comes from the cache, without its five queries.
+    with django_assert_num_queries(9):
+        again = teacher_client.get(stats_url(quiz, attempts="all"))
+    assert again.context["report"].attempts == 3 + 36
+
+
+def test_a_cached_statistics_report_gives_way_to_a_newly_finished_attempt(teacher_client, class_a, quiz):
+    assert teacher_client.get(stats_url(quiz)).context["report"].attempts == 5
+    latecomer = UserFactory(username="s6")
+    class_a.students.add(latecomer)
+    attempt = sit_quiz(quiz, latecomer, [True, True, None])
+    assert teacher_client.get(stats_url(quiz)).context["report"].attempts == 5  # still answering
+    question = Question.objects.get(pk=attempt.question_ids[2])
+    choices = attempt.shown_choices(question.pk, question.choices.all())
+    right = frozenset(c.pk for c in choices if c.is_correct)
+    response_record(attempt=attempt, question=question, choices=choices, answer=SubmittedAnswer(choice_ids=right))
+    # The last answer finished the attempt: the report now counts it.
+    report = teacher_client.get(stats_url(quiz)).context["report"]
+    assert report.attempts == 6 and report.mean == pytest.approx((8 + 3) / 18 * 100)
+
+
+def test_a_regrade_renews_the_cached_statistics_report(teacher_client, teacher, class_a, quiz):
+    question = Question.objects.get(pk=quiz.quiz_questions.order_by("position").first().question_id)
+    right = question.choices.get(is_correct=True)
+    wrong = question.choices.filter(is_correct=False).first()
+    # The key was wrong: fixing it renews the bank stamp, but past answers keep their marks...
+    Choice.objects.filter(pk=right.pk).update(is_correct=False)
+    Choice.objects.filter(pk=wrong.pk).update(is_correct=True)
+    before = teacher_client.get(stats_url(quiz)).context["report"]
+    # ...until the regrade re-marks them, and the report follows.
+    regrade_apply(questions=Question.objects.filter(pk=question.pk), by=teacher)
+    after = teacher_client.get(stats_url(quiz)).context["report"]
+    assert after.questions[0].statistics.facility != before.questions[0].statistics.facility
+    assert after.mean != before.mean
 
 
 # Student drill-down --------------------------------------------------------------------

@@ -102,6 +102,7 @@ def test_statistics_csv_has_one_row_per_question(teacher, teacher_client):
     assert second[6] == "33.33"
     assert first[8] == "25.00"  # one right choice in four
     assert first[11] == "30.00"  # answers came 30 seconds apart
+    assert rows[0][-1] == "Cognitive level" and first[-1] == "Remember"
 
 
 def test_statistics_csv_rejects_bad_filters_with_a_sentence(teacher, teacher_client):

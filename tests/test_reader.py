@@ -1,9 +1,12 @@
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
+from django.urls import reverse
 
 from content.models import Source
 from quiz.models import Question
+from tests.factories import PassageFactory, SourceFactory
 
 
 def test_reader_shows_every_passage_with_its_anchor(client, loaded_bank):
@@ -51,3 +54,18 @@ def test_reader_query_count_does_not_depend_on_the_source_length(client, loaded_
     with django_assert_num_queries(2):
         client.get("/sources/russia-ai-chips/")
     assert Source.objects.count() == 1
+
+
+def test_reader_says_what_is_not_known_about_the_source(client, loaded_bank):
+    page = client.get(reverse("source_reader", args=["russia-ai-chips"])).content.decode()
+    assert "Not known: who published it, when it was published, where it was first published." in page
+    assert "“last year”" in page
+
+
+def test_reader_names_only_the_unknowns(client, db):
+    source = SourceFactory(publisher="Example Weekly", published_on=date(2025, 3, 1))
+    PassageFactory(source=source, position=1, kind="title", text="A title")
+    page = client.get(reverse("source_reader", args=[source.slug])).content.decode()
+    assert "Example Weekly · 1 March 2025" in page
+    assert "Not known: where it was first published." in page
+    assert "last year" not in page

@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from quiz.forms import MAX_TEXT_ANSWER
 from quiz.models import Attempt, Question, Quiz, Response, ReviewMoment
+from quiz.scoring import MAX_NUMERIC_INPUT
 from tests.conftest import HTMX
 from tests.factories import AttemptFactory, QuestionFactory, QuizFactory, UserFactory
 
@@ -115,7 +117,7 @@ def test_shuffled_quiz_keeps_its_order_for_the_whole_attempt(student_client, loa
     assert heading.search(first).group(1) == heading.search(again).group(1)
     assert choices.findall(first) == choices.findall(again)
     in_bank_order = list(quiz.quiz_questions.order_by("position").values_list("question_id", flat=True))
-    assert attempt.question_ids != in_bank_order  # 67! orders: equal only by a vanishing chance
+    assert attempt.question_ids != in_bank_order  # 27! orders: equal only by a vanishing chance
 
 
 def test_unpublished_questions_are_left_out_of_new_attempts(student_client, quiz, student):
@@ -357,3 +359,10 @@ def test_results_view_query_count_does_not_grow_with_quiz_length(db, client, dja
     # unanswered questions+passages, their choices
     with django_assert_max_num_queries(7):
         assert client.get(reverse("attempt_results", args=[attempt.public_id])).status_code == 200
+
+
+@pytest.mark.parametrize(("trait", "limit"), [("numeric", MAX_NUMERIC_INPUT), ("short_text", MAX_TEXT_ANSWER)])
+def test_the_answer_box_allows_as_many_characters_as_the_form_accepts(student_client, student, trait, limit):
+    attempt = AttemptFactory(quiz=QuizFactory(questions=[QuestionFactory(**{trait: True})]), student=student)
+    html = student_client.get(answer_url(attempt, 1)).content.decode()
+    assert f'maxlength="{limit}"' in html

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from accounts.roles import make_teacher, remove_teacher
@@ -28,6 +28,8 @@ from quiz.admin.forms import (
     unique_key,
 )
 from quiz.admin.regrade import regrade_plan
+from quiz.bank.key_cues import answer_key_cues
+from quiz.bank.leaks import leaks_in_quiz
 from quiz.models import (
     Assignment,
     Attempt,
@@ -133,6 +135,10 @@ def _answer_stats(queryset):
     )
 
 
+def _key_cues(question: Question) -> list[str]:
+    return answer_key_cues(question.prompt, [(c.text, c.is_correct) for c in question.choices.all()])
+
+
 @admin.register(Question)
 class QuestionAdmin(OwnedContentAdmin):
     owner_field = "author"
@@ -143,6 +149,7 @@ class QuestionAdmin(OwnedContentAdmin):
     list_display_links = ("prompt_column",)
     list_filter = (
         "kind",
+        "cognitive_level",
         ("passage__source", admin.RelatedFieldListFilter),
         ("passage", admin.RelatedOnlyFieldListFilter),
         ("quizzes", admin.RelatedFieldListFilter),
@@ -151,12 +158,12 @@ class QuestionAdmin(OwnedContentAdmin):
     )
     list_select_related = ("passage__source",)
     search_fields = ("prompt", "quote", "explanation", "key")
-    readonly_fields = ("author", "cited_fingerprint", "created_at", "updated_at")
+    readonly_fields = ("author", "cited_fingerprint", "created_at", "updated_at", "key_cues")
     inlines = [ChoiceInline]
     actions = ["publish", "unpublish", "duplicate", "add_to_quiz", "regrade", "export_json", "export_gift"]
     list_per_page = 50
     fieldsets = (
-        (None, {"fields": ("kind", "prompt", "points", "is_published", "key")}),
+        (None, {"fields": ("kind", "prompt", "cognitive_level", "points", "is_published", "key", "key_cues")}),
         ("Citation", {"fields": ("source", "passage", "quote", "explanation"), "classes": ("citation-fieldset",)}),
         (
             "Numeric answer",
@@ -217,9 +224,22 @@ class QuestionAdmin(OwnedContentAdmin):
         url = reverse("admin:quiz_question_preview", args=[question.pk])
         return format_html('<a href="{}">Preview<span class="visually-hidden"> {}</span></a>', url, question.key)
 
+    @admin.display(description="Answer-key cues")
+    def key_cues(self, question: Question) -> str:
+        if not question.pk or not question.has_choices:
+            return "—"
+        cues = _key_cues(question)
+        if not cues:
+            return "None: the right choice does not stand out by length or wording."
+        return format_html(
+            '<ul class="cue-list">{}</ul>', format_html_join("", "<li>{}</li>", ((cue,) for cue in cues))
+        )
+
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         question = form.instance
+        for cue in _key_cues(question) if question.has_choices else []:
+            messages.warning(request, cue)
         if change and request.user.has_perm("quiz.add_regradelog"):
             # Counted over this teacher's own students: a regrade never reaches another class.
             changed = regrade_plan(
@@ -386,10 +406,18 @@ class QuizAdmin(OwnedContentAdmin):
     list_filter = ("is_published", "feedback_mode", ("owner", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("play",)
+    readonly_fields = ("play", "leaks")
     inlines = [QuizQuestionInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "owner", "play")}),
+        (
+            "Answers given away",
+            {
+                "fields": ("leaks",),
+                "description": "A question must not print another's answer in its prompt or choices, nor in its "
+                "explanation or feedback when students see feedback after each question.",
+            },
+        ),
         ("How it plays", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes")}),
         ("Attempts and passing", {"fields": ("attempts_allowed", "grading_method", "pass_mark")}),
         (
@@ -441,6 +469,33 @@ class QuizAdmin(OwnedContentAdmin):
         if not quiz.is_published:
             return "Publish the quiz to play it as a student would."
         return format_html('<a href="{}">Play “{}” as a student</a>', quiz.get_absolute_url(), quiz.title)
+
+    @admin.display(description="Leaks")
+    def leaks(self, quiz: Quiz) -> str:
+        if not quiz.pk:
+            return "Save the quiz first."
+        found = leaks_in_quiz(quiz)
+        if not found:
+            return "None: no question gives away another's answer in this quiz."
+        return format_html(
+            '<ul class="leak-list">{}</ul>', format_html_join("", "<li>{}</li>", ((leak.describe(),) for leak in found))
+        )
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The questions are saved with the inline, so the quiz is checked only now.
+        found = leaks_in_quiz(form.instance)
+        if found:
+            url = reverse("admin:quiz_quiz_change", args=[form.instance.pk])
+            messages.warning(
+                request,
+                format_html(
+                    'In “{}”, {} time(s) a question gives away another\'s answer. <a href="{}">See which</a>.',
+                    form.instance.title,
+                    len(found),
+                    url,
+                ),
+            )
 
 
 class TeacherScopedAdmin(admin.ModelAdmin):

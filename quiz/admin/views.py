@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -17,11 +18,12 @@ from config.requests import HtmxHttpRequest
 from quiz.admin.regrade import regrade_apply, regrade_plan
 from quiz.bank import gift, importer, json_format
 from quiz.bank.citations import BROKEN, STALE, citation_problems, mark_rechecked
+from quiz.bank.leaks import leaks_by_quiz
 from quiz.bank.records import BankFormatError
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, FeedbackMode, Question, Quiz, Response, students_taught_by
+from quiz.models import Attempt, FeedbackMode, Question, Quiz, students_taught_by
 from quiz.ownership import questions_changeable_by
-from quiz.services import question_snapshot
+from quiz.services import graded_response
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -59,7 +61,9 @@ def question_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     response, status = None, 200
     if request.method == "POST" and form is not None:
         if form.is_valid():
-            response = _graded_response(question, choices, form)
+            response = graded_response(
+                attempt=attempt, question=question, choices=choices, answer=form.submitted_answer(), now=timezone.now()
+            )
             form = None
         else:
             status = 422
@@ -81,26 +85,10 @@ def question_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _graded_response(question: Question, choices: list, form: AnswerForm) -> Response:
-    answer = form.submitted_answer()
-    fraction = question.grade(answer, choices)
-    chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
-    return Response(
-        question=question,
-        selected_choice_ids=sorted(answer.choice_ids),
-        answer_text=answer.text,
-        answer_display="; ".join(chosen) if question.has_choices else answer.text,
-        is_correct=fraction == 1,
-        fraction=fraction,
-        points_awarded=fraction * question.points,
-        question_snapshot=question_snapshot(question, choices),
-        answered_at=timezone.now(),
-    )
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def citation_check(request: HtmxHttpRequest) -> HttpResponse:
-    """Every broken citation in the bank, and every one whose passage changed since it was checked."""
+    """Every broken citation in the bank, every one whose passage changed since it was checked,
+    and every quiz where a question gives away another's answer."""
     _require(request, "quiz.view_question")
     if request.method == "POST":
         _require(request, "quiz.change_question")
@@ -117,6 +105,7 @@ def citation_check(request: HtmxHttpRequest) -> HttpResponse:
         **_admin_context(request, "Citation check"),
         "broken": [p for p in problems if p.kind == BROKEN],
         "stale": [p for p in problems if p.kind == STALE],
+        "leaks_by_quiz": leaks_by_quiz(Quiz.objects.order_by("title")),
         "can_change": request.user.has_perm("quiz.change_question"),
     }
     return render(request, "admin/quiz/question/citation_check.html", context)
@@ -217,4 +206,14 @@ def bank_import(request: HtmxHttpRequest) -> HttpResponse:
         context.update(error=error, chosen_format=fmt)
         return render(request, "admin/quiz/question/import.html", context, status=400)
     messages.success(request, f"Imported {upload.name}: {report.summary()}.")
+    leaky = [quiz.title for quiz, leaks in leaks_by_quiz(Quiz.objects.order_by("title")) if leaks]
+    if leaky:
+        messages.warning(
+            request,
+            format_html(
+                'In {}, a question gives away another\'s answer. <a href="{}">See the leak check</a>.',
+                ", ".join(f"“{title}”" for title in leaky),
+                reverse("admin:quiz_question_citations"),
+            ),
+        )
     return redirect("admin:quiz_question_changelist")

@@ -8,7 +8,7 @@ teacher who has to fix it.
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from quiz.models import CHOICE_KINDS, QuestionKind
+from quiz.kinds import CHOICE_KINDS, QuestionKind
 
 
 def choice_errors(kind: str, choices: Sequence[tuple[str, bool]]) -> list[str]:

@@ -5,12 +5,12 @@ multiple choice with weights ``{~%50%a ~%-100%b}``, true/false ``{T}``,
 numeric ``{#84:0}`` and short answer ``{=USA =US}``; per-choice feedback
 follows ``#`` and the explanation is the general feedback ``####``.
 
-What GIFT cannot say (the citation, points, the published flag, the exact kind,
+What GIFT cannot say (the citation, points, the cognitive level, the published flag, the exact kind,
 the unit, the author) travels in two comment lines above each question, which
 Moodle ignores and our importer reads back:
 
     // citation: {"source": "russia-ai-chips", "passage": 3, "quote": "…"}
-    // settings: {"kind": "numeric", "points": 1, "published": true, "unit": "percent"}
+    // settings: {"kind": "numeric", "points": 1, "level": "remember", "published": true, "unit": "percent"}
 
 A question without a citation comment cannot be imported: every question here
 must be grounded in a passage.
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from quiz.bank.records import KEY_PATTERN, BankFormatError, ParsedBank, QuestionRecord, plain_number
-from quiz.models import Question, QuestionKind
+from quiz.models import CognitiveLevel, Question, QuestionKind
 
 SPECIAL = "~=#{}:"
 CITATION_PREFIX = "// citation:"
@@ -65,6 +65,7 @@ def question_gift(question: Question, choices: list) -> str:
     passage = question.passage
     citation = {"source": passage.source.slug, "passage": passage.position, "quote": question.quote}
     settings = {"kind": question.kind, "points": question.points, "published": question.is_published}
+    settings["level"] = question.cognitive_level
     if question.kind == QuestionKind.NUMERIC and question.numeric_unit:
         settings["unit"] = question.numeric_unit
     settings["author"] = question.author.get_username() if question.author else None
@@ -367,6 +368,10 @@ def _apply_settings(settings: dict, record: QuestionRecord) -> None:
     if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 100:
         raise ValueError("“points” in the settings comment should be a whole number from 1 to 100.")
     record.points = points
+    level = settings.get("level", CognitiveLevel.REMEMBER)
+    if level not in CognitiveLevel.values:
+        raise ValueError(f"“level” in the settings comment should be one of {', '.join(CognitiveLevel.values)}.")
+    record.cognitive_level = level
     published = settings.get("published", True)
     if not isinstance(published, bool):
         raise ValueError("“published” in the settings comment should be true or false.")

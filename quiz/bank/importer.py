@@ -21,6 +21,7 @@ from django.utils import timezone
 from content.models import Passage, Source, text_fingerprint
 from quiz.bank import gift, json_format
 from quiz.bank.answer_keys import accepted_answer_errors, choice_errors, numeric_errors
+from quiz.bank.choices import match_choices
 from quiz.bank.citations import quote_suggestion
 from quiz.bank.records import BankFormatError, ParsedBank, QuestionRecord
 from quiz.bank.validation import field_problems, question_fields, quiz_fields, source_fields
@@ -189,6 +190,7 @@ QUESTION_FIELDS = [
     "quote",
     "cited_fingerprint",
     "points",
+    "cognitive_level",
     "numeric_answer",
     "numeric_tolerance",
     "numeric_unit",
@@ -267,14 +269,15 @@ def _choices_differ(question: Question, record: QuestionRecord) -> bool:
 
 
 def _write_choices(bank: ParsedBank, by_key: dict[str, Question], existing: Mapping[str, Question]) -> None:
-    """Match each question's choices in order, so an unchanged list keeps its ids."""
+    """Keep each stored choice with its text (see quiz.bank.choices), so recorded answers keep their words."""
     to_create, to_update, to_delete = [], [], []
     for record in bank.questions:
         question = by_key[record.key]
         current = list(existing[record.key].choices.all()) if record.key in existing else []
-        for position, (text, correct, feedback) in enumerate(record.choices, start=1):
-            if current:
-                choice = current.pop(0)
+        matches = match_choices([choice.text for choice in current], [text for text, _, _ in record.choices])
+        for position, ((text, correct, feedback), match) in enumerate(zip(record.choices, matches, strict=True), 1):
+            if match is not None:
+                choice = current[match]
                 if (choice.position, choice.text, choice.is_correct, choice.feedback) != (
                     position,
                     text,
@@ -287,7 +290,7 @@ def _write_choices(bank: ParsedBank, by_key: dict[str, Question], existing: Mapp
                 to_create.append(
                     Choice(question=question, position=position, text=text, is_correct=correct, feedback=feedback)
                 )
-        to_delete += [choice.pk for choice in current]
+        to_delete += [choice.pk for index, choice in enumerate(current) if index not in matches]
     Choice.objects.filter(pk__in=to_delete).delete()
     Choice.objects.bulk_update(to_update, ["position", "text", "is_correct", "feedback"])
     Choice.objects.bulk_create(to_create)

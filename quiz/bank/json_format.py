@@ -30,7 +30,7 @@ from quiz.bank.records import (
     SourceRecord,
     plain_number,
 )
-from quiz.models import Choice, FeedbackMode, Question, QuestionKind, Quiz, ReviewMoment
+from quiz.models import Choice, CognitiveLevel, FeedbackMode, Question, QuestionKind, Quiz, ReviewMoment
 
 FORMAT_VERSION = 1
 
@@ -257,6 +257,7 @@ def _question_record(item, index: int, default_source: str | None, problems) -> 
         passage=reader.integer("passage", minimum=1, required=True) or 0,
         quote=reader.text("quote"),
         points=reader.integer("points", default=1, minimum=1, maximum=100),
+        cognitive_level=reader.choice("cognitive_level", CognitiveLevel.values, CognitiveLevel.REMEMBER),
         choices=choices,
         numeric_answer=reader.decimal("numeric_answer"),
         tolerance=reader.decimal("tolerance", Decimal("0")) or Decimal("0"),
@@ -316,6 +317,7 @@ def question_data(question: Question, choices: list[Choice]) -> dict:
         "quote": question.quote,
         "explanation": question.explanation,
         "points": question.points,
+        "cognitive_level": question.cognitive_level,
     }
     if question.has_choices:
         data["choices"] = [{"text": c.text, "correct": c.is_correct, "feedback": c.feedback} for c in choices]

@@ -56,6 +56,7 @@ class QuestionRecord:
     passage: int
     quote: str
     points: int = 1
+    cognitive_level: str = "remember"
     choices: list[tuple[str, bool, str]] = field(default_factory=list)  # (text, correct, feedback)
     numeric_answer: Decimal | None = None
     tolerance: Decimal = Decimal("0")

@@ -80,6 +80,7 @@ def question_fields(record: "QuestionRecord") -> dict:
         "explanation": record.explanation,
         "quote": record.quote,
         "points": record.points,
+        "cognitive_level": record.cognitive_level,
         "numeric_answer": record.numeric_answer if numeric else None,
         "numeric_tolerance": record.tolerance if numeric else Decimal("0"),
         "numeric_unit": record.unit if numeric else "",

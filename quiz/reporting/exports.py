@@ -67,6 +67,7 @@ def statistics_rows(report: QuizReport) -> Iterator[list]:
         "Discriminative efficiency (%)",
         "Median seconds to answer",
         "Flagged for review",
+        "Cognitive level",
     ]
     for row in report.questions:
         s = row.statistics
@@ -84,4 +85,5 @@ def statistics_rows(report: QuizReport) -> Iterator[list]:
             s.discriminative_efficiency,
             row.median_seconds,
             " ".join(row.reasons),
+            row.question.get_cognitive_level_display(),
         ]

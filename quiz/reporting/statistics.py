@@ -4,19 +4,23 @@ Every query here groups in the database and returns counts per distinct value
 (marks, totals, sets of choices picked, seconds), so the rows that reach Python
 depend on the quiz and its marking, never on the number of students or
 responses. ``quiz.reporting.stats`` turns those counts into Moodle's statistics.
+``quiz_report`` keeps each report until something it reads changes.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connections
-from django.db.models import Count, QuerySet
+from django.core.cache import cache
+from django.db import connection, connections
+from django.db.models import Count, Max, QuerySet, Sum
 from django.urls import reverse
 
-from quiz.models import Choice, Question, Quiz, Response
+from quiz.bank import cache as bank_cache
+from quiz.models import BankStamp, Choice, CognitiveLevel, Question, Quiz, RegradeLog, Response
 from quiz.reporting import stats
-from quiz.reporting.attempts import AttemptChoice
+from quiz.reporting.attempts import AttemptChoice, chosen_attempts
 
 
 def total_distribution(attempts: QuerySet) -> list[tuple[Decimal, int]]:
@@ -140,6 +144,13 @@ class QuestionReport:
         ]
 
 
+@dataclass(frozen=True)
+class LevelSummary:
+    label: str
+    questions: int
+    mean_facility: float | None  # percent
+
+
 @dataclass
 class QuizReport:
     quiz: Quiz
@@ -164,6 +175,18 @@ class QuizReport:
     @property
     def flagged(self) -> list[QuestionReport]:
         return [question for question in self.questions if question.is_flagged]
+
+    @property
+    def by_level(self) -> list[LevelSummary]:
+        """Questions and mean facility per cognitive level, in the levels' order (levels with no question left out)."""
+        summaries = []
+        for level in CognitiveLevel:
+            rows = [row for row in self.questions if row.question.cognitive_level == level]
+            facilities = [row.statistics.facility for row in rows if row.statistics.facility is not None]
+            if rows:
+                mean_facility = sum(facilities) / len(facilities) if facilities else None
+                summaries.append(LevelSummary(level.label, len(rows), mean_facility))
+        return summaries
 
 
 def _as_percent(value: float | None, max_mark: float) -> float | None:
@@ -237,4 +260,47 @@ def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizRepo
         report.internal_consistency = stats.internal_consistency(known, stats.variance(totals))
         report.error_ratio = stats.error_ratio(report.internal_consistency)
         report.standard_error = _as_percent(stats.standard_error(report.error_ratio, sd), max_mark)
+    return report
+
+
+# Computed once per state of what the report reads -----------------------------------------
+
+REPORT_TIMEOUT_SECONDS = 24 * 60 * 60
+
+
+def _report_key(*, quiz: Quiz, finished: QuerySet, which: str) -> str | None:
+    """A cache key that changes whenever the report could: None when nothing may be cached.
+
+    The report reads the quiz's questions as the bank has them now (the bank stamp,
+    and the quiz's list of questions, which the stamp does not cover) and the
+    analysed attempts with their responses. Those attempts are finished, so their
+    responses change only by a regrade; what can change is which attempts there
+    are (a last answer or a submit finishes one, a teacher may delete one) and
+    their scores. The scope (classes, dates) is the SQL of ``finished`` itself.
+    """
+    if connection.vendor not in bank_cache.STAMPED_VENDORS:
+        return None
+    stamp = BankStamp.objects.filter(pk=1).values_list("stamp", flat=True).first()
+    if stamp is None:
+        return None
+    analysed = finished.aggregate(count=Count("id"), last=Max("id"), finished=Max("finished_at"), total=Sum("score"))
+    listed = list(quiz.quiz_questions.order_by("position", "id").values_list("question_id", flat=True))
+    regraded = RegradeLog.objects.filter(attempt__quiz=quiz).aggregate(last=Max("id"))["last"]
+    state = (quiz.pk, which, str(finished.query), stamp, sorted(analysed.items()), listed, regraded)
+    return "quiz:statistics:" + hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def quiz_report(*, quiz: Quiz, finished: QuerySet, which: str) -> QuizReport:
+    """The statistics report over ``finished`` attempts (scoped, not yet chosen), computed once per state.
+
+    The first request after an answer finishes an attempt, a regrade or a bank
+    edit builds it (``build_quiz_report``); every later one reads it from the cache
+    after four small queries that say whether anything changed.
+    """
+    key = _report_key(quiz=quiz, finished=finished, which=which)
+    report = cache.get(key) if key else None
+    if report is None:
+        report = build_quiz_report(quiz=quiz, attempts=chosen_attempts(finished, which), which=which)
+        if key:
+            cache.set(key, report, REPORT_TIMEOUT_SECONDS)
     return report

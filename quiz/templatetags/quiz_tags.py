@@ -1,9 +1,9 @@
 import functools
 
 from django import template
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 
-from quiz.models import citation_url as build_citation_url
+from content.models import reader_url
 
 register = template.Library()
 
@@ -13,12 +13,12 @@ register = template.Library()
 # The script prefix is part of the key, since reverse() depends on it.
 @functools.lru_cache(maxsize=2048)
 def _citation_url(prefix: str, source_slug: str, position: int, quote: str) -> str:
-    return build_citation_url(source_slug, position, quote)
+    return reader_url(source_slug, position, quote)
 
 
 @functools.lru_cache(maxsize=2048)
 def _passage_url(prefix: str, source_slug: str, position: int) -> str:
-    return f"{reverse('source_reader', args=[source_slug])}#p{position}"
+    return reader_url(source_slug, position)
 
 
 @register.simple_tag

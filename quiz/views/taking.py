@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from config.requests import HtmxHttpRequest
 from quiz.bank import cache as bank_cache
-from quiz.forms import AnswerForm
+from quiz.forms import AnswerForm, JoinClassForm
 from quiz.models import Attempt, Choice, Classroom, FeedbackMode, Question, Quiz, Response
 from quiz.services import (
     AttemptRefused,
@@ -49,7 +49,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             my_in_progress=Count("attempts", filter=mine & Q(attempts__finished_at__isnull=True), distinct=True),
         )
         joined = list(Classroom.objects.joined_by(request.user))
-    return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined})
+    return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined, "join_form": JoinClassForm()})
 
 
 @require_safe

@@ -23,8 +23,8 @@ from config.requests import HtmxHttpRequest
 from quiz.forms import AssignmentForm, ClassroomForm, DashboardFilters, StatisticsFilters, StudentFilters
 from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
 from quiz.reporting import charts, dashboard, exports
-from quiz.reporting.attempts import ALL_DATES, AttemptChoice, chosen_attempts, finished_attempts
-from quiz.reporting.statistics import build_quiz_report
+from quiz.reporting.attempts import ALL_DATES, AttemptChoice, finished_attempts
+from quiz.reporting.statistics import quiz_report
 
 STUDENTS_PER_PAGE = 50
 
@@ -216,16 +216,16 @@ def _statistics_scope(request: HtmxHttpRequest, slug: str):
     student_ids = Classroom.students.through.objects.filter(classroom__in=scope).values("user_id")
     dates = filters.dates() if filters.is_valid() else ALL_DATES
     which = filters.which() if filters.is_valid() else AttemptChoice.FIRST
-    attempts = chosen_attempts(finished_attempts(quiz_ids=[quiz.pk], student_ids=student_ids, dates=dates), which)
-    return quiz, classrooms, classroom, filters, attempts, which
+    finished = finished_attempts(quiz_ids=[quiz.pk], student_ids=student_ids, dates=dates)
+    return quiz, classrooms, classroom, filters, finished, which
 
 
 @teacher_required
 @require_safe
 def quiz_statistics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
-    quiz, classrooms, classroom, filters, attempts, which = _statistics_scope(request, slug)
-    report = build_quiz_report(quiz=quiz, attempts=attempts, which=which)
+    quiz, classrooms, classroom, filters, finished, which = _statistics_scope(request, slug)
+    report = quiz_report(quiz=quiz, finished=finished, which=which)
     context = {
         "quiz": quiz,
         "classrooms": classrooms,
@@ -255,11 +255,11 @@ def _histogram_chart(report) -> str:
 @teacher_required
 @require_safe
 def quiz_statistics_csv(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse | HttpResponse:
-    quiz, _, classroom, filters, attempts, which = _statistics_scope(request, slug)
+    quiz, _, classroom, filters, finished, which = _statistics_scope(request, slug)
     if not filters.is_valid():
         errors = " ".join(error for errors in filters.errors.values() for error in errors)
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    report = build_quiz_report(quiz=quiz, attempts=attempts, which=which)
+    report = quiz_report(quiz=quiz, finished=finished, which=which)
     scope = slugify(classroom.name) if classroom else "all-classes"
     return _csv_response(exports.statistics_rows(report), f"statistics-{quiz.slug}-{scope}-{which}.csv")
 
