@@ -259,7 +259,7 @@ TABLE = [
     # A class that did not come from an LMS has no roster there.
     Row("lti_roster", lambda w: reverse("lti_roster", args=[w.classroom.pk]), teachers(404), "post"),
     Row("lti_grade_resend", lambda w: reverse("lti_grade_resend", args=[999999]), teachers(404), "post"),
-    # Authoring, in the admin: the shared question bank is every teacher's to edit.
+    # Authoring, in the admin: every teacher reads and uses the whole bank; changing it follows ownership.
     Row("admin:index", lambda w: reverse("admin:index"), admin(OK)),
     Row("admin:quiz_question_changelist", lambda w: reverse("admin:quiz_question_changelist"), admin(OK)),
     Row("admin:quiz_question_change", lambda w: reverse("admin:quiz_question_change", args=[w.question.pk]), admin(OK)),
