@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "content",
     "quiz",
+    "practice",
     "lti_tool",
     "lti",
 ]

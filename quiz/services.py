@@ -9,7 +9,7 @@ from django.db.models import Case, Count, DateTimeField, F, Max, Q, Sum, Value, 
 from django.utils import timezone
 
 from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
-from quiz.signals import attempt_graded
+from quiz.signals import attempt_finished, attempt_graded
 
 
 class AttemptRefused(Exception):
@@ -196,6 +196,7 @@ def response_record(
     attempt.answered_count += 1
     if attempt.answered_count >= attempt.question_count:
         attempt.finished_at = now
+        attempt_finished.send(sender=Attempt, attempt=attempt, now=now)
         attempt_graded.send(sender=Attempt, attempt=attempt)
     return response, True
 
@@ -243,9 +244,10 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
             # Never before the start, even if a teacher moved the closing date back.
             locked.finished_at, locked.score = max(min(ends), locked.started_at), total or Decimal("0")
             Attempt.objects.filter(pk=attempt.pk).update(finished_at=locked.finished_at, score=locked.score)
+            attempt_finished.send(sender=Attempt, attempt=attempt, now=locked.finished_at)
+            attempt_graded.send(sender=Attempt, attempt=attempt)
     attempt.score, attempt.finished_at = locked.score, locked.finished_at
     attempt.answered_count = locked.answered_count
-    attempt_graded.send(sender=Attempt, attempt=attempt)
     return attempt
 
 

@@ -99,6 +99,30 @@ def build_world() -> World:
     )
 
 
+def alices_card(world: World, *, practised: bool = False):
+    """Alice's review card for the world's question, made when a row first asks; practised once if asked."""
+    from django.utils import timezone
+    from fsrs import Rating
+
+    from practice import services
+    from practice.models import Card
+    from quiz.models import SubmittedAnswer
+
+    card = Card.objects.filter(student=world.users["student"], question=world.question).first()
+    if card is None:
+        card = Card.first_review(
+            student_id=world.users["student"].pk, question_id=world.question.pk, rating=Rating.Again, now=timezone.now()
+        )
+        card.save()
+    if practised and card.reps == 1:
+        choices = list(world.question.choices.all())
+        answer = SubmittedAnswer(choice_ids=frozenset({choices[0].pk}))
+        services.review_record(
+            card=card, question=world.question, choices=choices, answer=answer, guessed=False, now=timezone.now()
+        )
+    return card
+
+
 def clear_world() -> None:
     """Remove every row a world is made of (children first), leaving the database as migrations left it."""
     Attempt.objects.all().delete()
@@ -243,6 +267,28 @@ TABLE = [
         "quiz_statistics_csv",
         lambda w: reverse("quiz_statistics_csv", args=[w.quiz.slug]),
         teachers(OK, others=404, superuser=404),
+    ),
+    # Practice: a card and its reviews are Alice's alone; the switch is her teacher's.
+    Row("practice_session", lambda w: reverse("practice_session"), everyone(OK, anonymous=LOGIN)),
+    Row("practice_card", lambda w: reverse("practice_card", args=[alices_card(w).pk]), owner_only(OK)),
+    Row(
+        "practice_card",
+        lambda w: reverse("practice_card", args=[alices_card(w).pk]),
+        owner_only(POSTED),
+        "post",
+        lambda w: {"choice": str(w.question.choices.get(is_correct=True).pk), "reps": 1},
+    ),
+    Row(
+        "practice_review",
+        lambda w: reverse("practice_review", args=[alices_card(w, practised=True).pk, 2]),
+        owner_only(OK),
+    ),
+    Row(
+        "practice_pause",
+        lambda w: reverse("practice_pause", args=[w.classroom.pk]),
+        teachers(AWAY, others=404, superuser=404),
+        "post",
+        lambda w: {"paused": "on"},
     ),
     # The LMS connection (LTI 1.3): its public endpoints refuse what is not a real LMS's request.
     Row("lti_jwks", lambda w: reverse("lti_jwks"), everyone(OK)),

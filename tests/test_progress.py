@@ -97,12 +97,13 @@ def test_progress_query_count_does_not_grow_with_my_history(
 ):
     sit_quiz(two_passage_quiz, student, [True, False, True])
     # session, user, my attempts, missed count, one page of missed answers,
-    # mastery per passage, passages with their question counts
-    with django_assert_num_queries(7):
+    # mastery per passage, passages with their question counts; practice: the navigation's
+    # due count, recall per passage, those passages, the week's due counts
+    with django_assert_num_queries(11):
         student_client.get(reverse("my_progress"))
     for _ in range(5):
         sit_quiz(two_passage_quiz, student, [False, True, False])
         sit_quiz(QuizFactory(questions=4), student, [True, False, True, False])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         response = student_client.get(reverse("my_progress"))
     assert len(response.context["attempts"]) == 11

@@ -4,8 +4,10 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -187,6 +189,9 @@ class Command(BaseCommand):
                 f"{made} attempts. The teacher sees it at /teach/."
             )
         )
+        # Called by name, not imported: quiz knows nothing of the practice app (imports run one way).
+        if apps.is_installed("practice"):
+            call_command("seed_practice", stdout=self.stdout)
 
     def simulate(self, students, quizzes, now) -> int:
         """Attempts through the real answer service, spread over the last two weeks."""
