@@ -81,6 +81,7 @@ def test_head_is_answered_wherever_get_is(student, loaded_bank):
         reverse("my_progress"),
         reverse("source_reader", args=[question.passage.source.slug]),
         reverse("join_class"),
+        reverse("practice_session"),
     ]:
         assert client.head(url).status_code == client.get(url).status_code == 200, url
 
