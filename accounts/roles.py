@@ -84,7 +84,10 @@ def teacher_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
     @login_required
     def guarded(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not is_teacher(request.user):
-            template = "teach/forbidden.html#message" if request.htmx else "teach/forbidden.html"
+            # A fragment for an htmx swap, the whole page otherwise and for htmx's history restore
+            # (the rule of quiz.views.shapes, which the teachers' views wrap around this guard).
+            fragment = request.htmx and not request.htmx.history_restore_request
+            template = "teach/forbidden.html#message" if fragment else "teach/forbidden.html"
             return render(request, template, status=403)
         return view(request, *args, **kwargs)
 

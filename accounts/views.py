@@ -11,16 +11,22 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import rate_limit, throttle
 from accounts.forms import LogInForm, SignUpForm
+from accounts.roles import is_teacher
 
 
-def _next_url(request: HttpRequest) -> str:
-    """Where to go after logging in: ``next`` when it stays on this site, else home."""
+def _next_url(request: HttpRequest, user=None) -> str:
+    """Where to go after logging in: ``next`` when it stays on this site, else a teacher's
+    dashboard or a student's home."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return next_url
+    if user is not None and is_teacher(user):
+        return resolve_url("teach_dashboard")
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+@sensitive_post_parameters("password1", "password2")
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -59,7 +65,7 @@ def log_in(request: HttpRequest) -> HttpResponse:
         login(request, form.get_user())
         # 0: the session cookie ends with the browser; else it lasts SESSION_COOKIE_AGE.
         request.session.set_expiry(settings.SESSION_COOKIE_AGE if form.cleaned_data.get("remember_me") else 0)
-        return redirect(_next_url(request))
+        return redirect(_next_url(request, form.get_user()))
     # Counted and decided by the throttle backend inside authenticate(), before the password.
     wait = getattr(request, throttle.PAUSE_ATTRIBUTE, 0)
     if wait:

@@ -1,10 +1,20 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from content.models import Source
 
 MAX_QUOTE_LENGTH = 2000
+MAX_BACK_LABEL_LENGTH = 60
+
+
+def _back_link(request: HttpRequest) -> tuple[str, str]:
+    """Where the reader came from (``?back=/path&back_label=question 3``): a path on this site only."""
+    back = request.GET.get("back", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return "", ""
+    return back, request.GET.get("back_label", "")[:MAX_BACK_LABEL_LENGTH] or "where you were"
 
 
 def _highlight(text: str, quote: str) -> list[tuple[str, bool]]:
@@ -39,8 +49,16 @@ def source_reader(request: HttpRequest, slug: str) -> HttpResponse:
         passage.runs = _highlight(passage.text, quote) if is_cited else [(passage.text, False)]  # type: ignore[attr-defined]
         passage.is_cited = is_cited  # type: ignore[attr-defined]
         found = found or is_cited
+    back_url, back_label = _back_link(request)
     return render(
         request,
         "content/reader.html",
-        {"source": source, "passages": passages, "quote": quote, "quote_found": found},
+        {
+            "source": source,
+            "passages": passages,
+            "quote": quote,
+            "quote_found": found,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
     )

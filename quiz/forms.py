@@ -10,8 +10,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from quiz.models import Classroom, QuestionKind, Quiz, SubmittedAnswer
+from quiz.reading.numbers import NumberRefused
 from quiz.reporting.attempts import AttemptChoice, DateRange
-from quiz.scoring import MAX_NUMERIC_INPUT, parse_number
+from quiz.scoring import MAX_NUMERIC_INPUT
 
 MAX_TEXT_ANSWER = 200
 
@@ -68,8 +69,12 @@ class AnswerForm(forms.Form):
         answer = self.cleaned_data["answer"]
         if "\x00" in answer:
             raise forms.ValidationError("That answer contains characters we cannot read.")
-        if self.question.kind == QuestionKind.NUMERIC and parse_number(answer) is None:
-            raise forms.ValidationError("Type a number, such as 84 or 100,000.")
+        if self.question.kind == QuestionKind.NUMERIC:
+            try:
+                self.question.read_numeric_answer(answer)
+            except NumberRefused as refusal:
+                # Not recorded, not marked wrong: the student reads why and types it again.
+                raise forms.ValidationError(str(refusal)) from None
         return answer
 
     def selected_choice_ids(self) -> list[str]:
@@ -94,6 +99,7 @@ class JoinClassForm(forms.Form):
         label="Class code",
         help_text="The code your teacher gave you, for example K7QM2XPA.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={"required": "Type the class code your teacher gave you."},
     )
 
     def clean_join_code(self) -> str:
@@ -166,6 +172,18 @@ class AssignmentForm(forms.Form):
         self.fields["quiz"].error_messages["invalid_choice"] = "Choose one of the published quizzes in the list."
 
 
+class ExtensionForm(forms.Form):
+    """One student's own due date for one of the class's quizzes; blank removes it."""
+
+    quiz = forms.IntegerField(min_value=1)
+    due_at = forms.DateTimeField(
+        required=False,
+        label="Due for this student",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
 class ClassroomForm(forms.ModelForm):
     class Meta:
         model = Classroom
@@ -188,3 +206,4 @@ class ClassroomForm(forms.ModelForm):
 
 class StudentFilters(forms.Form):
     quiz = forms.IntegerField(required=False, min_value=1)
+    wrong_only = forms.BooleanField(required=False, label="Wrong answers only")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from content.models import Passage, reader_url, text_fingerprint
 from quiz import scoring
-from quiz.bank.answer_keys import accepted_answer_errors, numeric_errors
+from quiz.bank.answer_keys import accepted_answer_errors, numeric_errors, numeric_range_errors
 from quiz.kinds import CHOICE_KINDS, QuestionKind
 
 
@@ -74,6 +74,24 @@ class Question(models.Model):
     )
     numeric_unit = models.CharField(max_length=30, blank=True)
     accepted_answers = models.JSONField(default=list, blank=True, help_text="Short text: every accepted answer.")
+    match_whole_words = models.BooleanField(
+        "accept longer answers",
+        default=True,
+        help_text="Short text: also accept an answer that contains an accepted one as whole words "
+        "(“Deputy Prime Minister Grigorenko” for “Grigorenko”), unless it says not, no, or, never, except….",
+    )
+    allow_typos = models.BooleanField(
+        "accept small spelling slips",
+        default=True,
+        help_text="Short text: one wrong, missing or swapped letter in answers of 5–8 letters, two from 9 letters, "
+        "none in answers of 4 letters or fewer. The feedback shows the right spelling.",
+    )
+    read_other_scripts = models.BooleanField(
+        "read other alphabets as Latin letters",
+        default=True,
+        help_text="Short text: “Алиса” counts as “Alisa”. "
+        "Accents never decide either way (“Grigorénko” is “Grigorenko”).",
+    )
     cognitive_level = models.CharField(
         max_length=20,
         choices=CognitiveLevel.choices,
@@ -81,7 +99,8 @@ class Question(models.Model):
         help_text="What the question asks of the student: recall, or understanding, comparing, inferring, judging.",
     )
     points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
-    is_published = models.BooleanField(default=True)
+    # A new question is a draft until a teacher publishes it; students never see a draft.
+    is_published = models.BooleanField(default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="authored_questions"
     )
@@ -96,6 +115,12 @@ class Question(models.Model):
             models.CheckConstraint(condition=Q(numeric_tolerance__gte=0), name="question_tolerance_not_negative"),
             models.CheckConstraint(
                 condition=~Q(kind="numeric") | Q(numeric_answer__isnull=False), name="question_numeric_has_answer"
+            ),
+            models.CheckConstraint(
+                condition=Q(numeric_min__isnull=True)
+                | Q(numeric_max__isnull=True)
+                | Q(numeric_min__lte=models.F("numeric_max")),
+                name="question_numeric_range_in_order",
             ),
         ]
 
@@ -125,6 +150,7 @@ class Question(models.Model):
         # The answer-key rules every way into the bank shares (the choices are checked by their formset).
         if self.kind == QuestionKind.NUMERIC:
             errors.update(numeric_errors(self.numeric_answer, self.numeric_tolerance))
+            errors.update(numeric_range_errors(self.numeric_answer, self.numeric_min, self.numeric_max))
         if self.kind == QuestionKind.SHORT_TEXT:
             errors.update(accepted_answer_errors(self.accepted_answers or []))
         if errors:
@@ -136,17 +162,51 @@ class Question(models.Model):
 
     def grade(self, answer: SubmittedAnswer, choices: list["Choice"] | None = None) -> Decimal:
         """The fraction of the points this answer earns (see quiz.scoring for each rule)."""
+        return self.mark(answer, choices).fraction
+
+    @property
+    def text_rules(self) -> scoring.TextRules:
+        return scoring.TextRules(
+            whole_words=self.match_whole_words, typos=self.allow_typos, other_scripts=self.read_other_scripts
+        )
+
+    def mark(self, answer: SubmittedAnswer, choices: list["Choice"] | None = None) -> scoring.Mark:
+        """The fraction of the points this answer earns, with a note for the feedback (quiz.scoring)."""
         if self.kind in CHOICE_KINDS:
             choices = list(self.choices.all()) if choices is None else choices
             correct = {choice.pk for choice in choices if choice.is_correct}
             if self.kind == QuestionKind.MULTIPLE:
-                return scoring.score_multiple_choice(set(answer.choice_ids), correct, {c.pk for c in choices})
-            return scoring.score_single_choice(set(answer.choice_ids), correct)
+                return scoring.Mark(
+                    scoring.score_multiple_choice(set(answer.choice_ids), correct, {c.pk for c in choices})
+                )
+            return scoring.Mark(scoring.score_single_choice(set(answer.choice_ids), correct))
         if self.kind == QuestionKind.NUMERIC:
             if self.numeric_answer is None:
-                return Decimal("0")  # clean() refuses a numeric question without its value
-            return scoring.score_numeric(answer.text, self.numeric_answer, self.numeric_tolerance)
-        return scoring.score_short_text(answer.text, self.accepted_answers)
+                return scoring.Mark(Decimal("0"))  # clean() refuses a numeric question without its value
+            return scoring.mark_numeric(
+                answer.text,
+                expected=self.numeric_answer,
+                tolerance=self.numeric_tolerance,
+                minimum=self.numeric_min,
+                maximum=self.numeric_max,
+                unit=self.numeric_unit,
+                prompt=self.prompt,
+                quote=self.quote,
+            )
+        return scoring.mark_short_text(answer.text, self.accepted_answers, self.text_rules)
+
+    def accept_answer(self, answer: str) -> bool:
+        """Add ``answer`` to the accepted answers; False when the question already accepts it as it stands."""
+        answer = " ".join(answer.split())
+        if not answer or scoring.match_text(answer, self.accepted_answers, self.text_rules):
+            return False
+        self.accepted_answers = [*self.accepted_answers, answer]
+        self.save(update_fields=["accepted_answers", "updated_at"])
+        return True
+
+    def read_numeric_answer(self, text: str) -> Decimal:
+        """The value of a typed answer to this numeric question; ``NumberRefused`` says, for the student, why not."""
+        return scoring.read_numeric_answer(text, unit=self.numeric_unit, prompt=self.prompt).value
 
     def correct_answer_display(self, choices: list["Choice"] | None = None) -> str:
         if self.kind in CHOICE_KINDS:
@@ -154,16 +214,38 @@ class Question(models.Model):
             return "; ".join(choice.text for choice in choices if choice.is_correct)
         if self.kind == QuestionKind.NUMERIC:
             shown = _format_number(self.numeric_answer) if self.numeric_answer is not None else ""
-            if self.numeric_tolerance:
+            if self.numeric_min is not None or self.numeric_max is not None:
+                shown += f" ({_range_display(self.numeric_min, self.numeric_max)})"
+            elif self.numeric_tolerance:
                 shown += f" (± {_format_number(self.numeric_tolerance)})"
+            if self.numeric_unit == "place" and not self.numeric_tolerance and self.numeric_answer is not None:
+                return f"{_ordinal(self.numeric_answer)} place"  # "25th place", not "25 place"
             return f"{shown} {self.numeric_unit}".strip()
         return " / ".join(self.accepted_answers)
 
 
 def _format_number(value: Decimal) -> str:
-    # Thousands separators help read 500,000 but would turn the year 2022 into "2,022".
+    """Thousands separators from 1,000 up (9,000 like 500,000), except whole numbers that read as
+    years (1000 to 2999), which would otherwise become "2,022"."""
     value = value.normalize()
-    return f"{value:,f}" if abs(value) >= 10000 else f"{value:f}"
+    looks_like_a_year = value == value.to_integral_value() and 1000 <= value <= 2999
+    return f"{value:f}" if abs(value) < 1000 or looks_like_a_year else f"{value:,f}"
+
+
+def _ordinal(value: Decimal) -> str:
+    number = int(value)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _range_display(minimum: Decimal | None, maximum: Decimal | None) -> str:
+    if minimum is None and maximum is not None:
+        return f"up to {_format_number(maximum)}"
+    if maximum is None and minimum is not None:
+        return f"at least {_format_number(minimum)}"
+    if minimum is None or maximum is None:
+        return ""
+    return f"{_format_number(minimum)} to {_format_number(maximum)}"
 
 
 class Choice(models.Model):
@@ -407,6 +489,10 @@ class Attempt(models.Model):
     answered_count = models.PositiveSmallIntegerField(default=0)
     question_ids = models.JSONField(default=list)
     choice_order = models.JSONField(default=dict, help_text="Question id → choice ids in the order shown.")
+    # Kept on the attempt (not in the browser) so flags work with JavaScript off and on any device.
+    flagged_question_ids = models.JSONField(
+        default=list, blank=True, help_text="Questions the student flagged to come back to."
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -476,6 +562,9 @@ class Attempt(models.Model):
         except ValueError:
             return None
 
+    def is_flagged(self, question_id: int) -> bool:
+        return question_id in self.flagged_question_ids
+
     def seconds_left(self, now=None) -> int | None:
         if self.deadline is None:
             return None
@@ -499,6 +588,15 @@ class Response(models.Model):
     fraction = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("0"))
     points_awarded = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("0"))
     question_snapshot = models.JSONField(default=dict)
+    grading_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Said with the mark: how the answer was read (“Accepted — the spelling is Grigorenko”), "
+        "or a teacher's comment on a mark changed by hand.",
+    )
+    marked_by_hand = models.BooleanField(
+        default=False, help_text="A teacher set this mark; a regrade of the question leaves it as it is."
+    )
     answered_at = models.DateTimeField(default=timezone.now)
     seconds_taken = models.PositiveIntegerField(null=True, blank=True)
 
@@ -571,7 +669,9 @@ class Classroom(models.Model):
     name = models.CharField(max_length=120)
     teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classrooms_taught")
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
-    students = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classrooms", blank=True)
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="classrooms", blank=True, through="Membership"
+    )
     quizzes = models.ManyToManyField(Quiz, through="Assignment", related_name="classrooms", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -591,6 +691,25 @@ def students_taught_by(teacher):
     return get_user_model().objects.filter(classrooms__teacher=teacher).values("pk")
 
 
+class Membership(models.Model):
+    """A student in a class, and since when: a quiz due before they joined is not overdue for them.
+
+    The table is the one the plain many-to-many had; ``joined_at`` is empty for students
+    who joined before it was recorded.
+    """
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_memberships")
+    joined_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+
+    class Meta:
+        db_table = "quiz_classroom_students"
+        unique_together = [("classroom", "user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.classroom}"
+
+
 class Assignment(models.Model):
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="assignments")
@@ -603,6 +722,20 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quiz} → {self.classroom}"
+
+
+class Extension(models.Model):
+    """A later due date for one student on one assigned quiz (illness, a late joiner)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="extensions")
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="extension_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.assignment} until {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class BankStamp(models.Model):

@@ -7,19 +7,32 @@ Scores are only ever computed on the server, from stored answers.
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
+
+from quiz.reading.numbers import MAX_NUMBER_INPUT, NumberRefused, ReadNumber, read_number
+from quiz.reading.text import DEFAULT_RULES, TextRules, match_text
+from quiz.reading.units import check_unit
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
 
-# "84", "84%", "84 percent", "100,000", "100 000", "9k", "0.5 million", "28 nm"
-_NUMBER_RE = re.compile(
-    r"^(?P<sign>[+-]?)(?P<digits>\d{1,3}(?:[ ,]\d{3})+|\d+)(?P<fraction>\.\d+)?"
-    r"\s*(?P<unit>[a-z%][a-z% ]*)?$"
-)
-_MULTIPLIERS = {"k": Decimal(1000), "thousand": Decimal(1000), "m": Decimal(10**6), "million": Decimal(10**6)}
-MAX_NUMERIC_INPUT = 40
+MAX_NUMERIC_INPUT = MAX_NUMBER_INPUT
 _ARTICLES = {"the", "a", "an"}
+# The source's own words for a rounded or bounded figure: "nearly 500,000", "at least 100,000".
+_QUOTED_HEDGE_RE = re.compile(
+    r"\b(?:nearly|about|around|almost|approximately|roughly|over|more than|at least|up to|some|only about)"
+    r"\s+[\d][\d,.]*(?:\s*(?:percent|per cent|%|thousand|million))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """The fraction of a question's points an answer earns, and a note for the student's feedback."""
+
+    fraction: Decimal
+    note: str = ""
 
 
 def normalise_text(text: str) -> str:
@@ -36,30 +49,26 @@ def normalise_text(text: str) -> str:
     return " ".join(words)
 
 
-def _answer_key(text: str) -> str:
-    # Spacing never decides: "Sber bank" and "Sberbank" are the same answer.
-    return normalise_text(text).replace(" ", "")
+def read_numeric_answer(text: str, *, unit: str | None = "", prompt: str = "") -> ReadNumber:
+    """A typed numeric answer read for a question asking for ``unit``; ``NumberRefused`` says why not.
+
+    ``unit=None`` reads the number whatever words follow it (a question with no unit is ``""``).
+
+    See ``quiz.reading.numbers`` (digits, words, multipliers, hedges) and
+    ``quiz.reading.units`` (the question's own unit, its synonyms and the prompt's words).
+    """
+    read = read_number(text)
+    if unit is not None:
+        check_unit(read, unit=unit, prompt=prompt)
+    return read
 
 
 def parse_number(text: str) -> Decimal | None:
-    """Read a number the way a person types it; None when it is not one.
-
-    Units after the number are allowed ("84%", "84 percent", "28 nm") except the
-    multipliers k/thousand/m/million, which scale it ("9k" is 9000).
-    """
-    cleaned = unicodedata.normalize("NFKC", text).strip().casefold().replace("\u2009", " ")
-    if not cleaned or len(cleaned) > MAX_NUMERIC_INPUT:
-        return None
-    match = _NUMBER_RE.match(cleaned)
-    if not match:
-        return None
-    digits = match["digits"].replace(",", "").replace(" ", "")
+    """The value of a typed number, whatever unit follows it; None when it cannot be read."""
     try:
-        value = Decimal(match["sign"] + digits + (match["fraction"] or ""))
-    except InvalidOperation:
+        return read_number(text).value
+    except NumberRefused:
         return None
-    unit = (match["unit"] or "").strip()
-    return value * _MULTIPLIERS.get(unit, ONE)
 
 
 def score_single_choice(selected: set[int], correct: set[int]) -> Decimal:
@@ -89,15 +98,68 @@ def score_multiple_choice(selected: set[int], correct: set[int], all_choices: se
     return max(ZERO, min(ONE, fraction)).quantize(Decimal("0.0001"))
 
 
-def score_numeric(given: str, expected: Decimal, tolerance: Decimal) -> Decimal:
-    """Numeric: right when |given - expected| <= tolerance."""
-    value = parse_number(given)
-    if value is None:
-        return ZERO
-    return ONE if abs(value - expected) <= tolerance else ZERO
+def score_numeric(
+    given: str,
+    expected: Decimal,
+    tolerance: Decimal,
+    *,
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+) -> Decimal:
+    """Numeric: see ``mark_numeric``."""
+    return mark_numeric(given, expected=expected, tolerance=tolerance, minimum=minimum, maximum=maximum).fraction
 
 
-def score_short_text(given: str, accepted: list[str]) -> Decimal:
-    """Short text: right when it equals an accepted answer once both are normalised (see normalise_text)."""
-    answer = _answer_key(given)
-    return ONE if answer and answer in {_answer_key(text) for text in accepted} else ZERO
+def numeric_range(
+    expected: Decimal, tolerance: Decimal, minimum: Decimal | None, maximum: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """The accepted values: [minimum, maximum] when either is set (one may be open), else expected ± tolerance."""
+    if minimum is not None or maximum is not None:
+        return minimum, maximum
+    return expected - tolerance, expected + tolerance
+
+
+def mark_numeric(
+    given: str,
+    *,
+    expected: Decimal,
+    tolerance: Decimal = ZERO,
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+    unit: str | None = None,
+    prompt: str = "",
+    quote: str = "",
+) -> Mark:
+    """Numeric: right when the value read lies in the accepted range (see ``numeric_range``).
+
+    An answer that cannot be read, or has a unit of another kind, earns nothing here;
+    the answer form refuses it with the reason before it is ever recorded.
+    A hedged answer ("about 9,000") is read as its number, and the note says how the
+    source itself puts it (the hedge in the cited quote).
+    """
+    try:
+        read = read_numeric_answer(given, unit=unit, prompt=prompt)
+    except NumberRefused:
+        return Mark(ZERO)
+    low, high = numeric_range(expected, tolerance, minimum, maximum)
+    if (low is not None and read.value < low) or (high is not None and read.value > high):
+        return Mark(ZERO)
+    if not read.hedge:
+        return Mark(ONE)
+    said = _QUOTED_HEDGE_RE.search(quote)
+    if said is None:
+        return Mark(ONE, f"Accepted with “{read.hedge}” before the number.")
+    return Mark(ONE, f"Accepted “{read.hedge}”: the source says “{said[0]}”.")
+
+
+def score_short_text(given: str, accepted: list[str], rules: TextRules = DEFAULT_RULES) -> Decimal:
+    """Short text: see ``mark_short_text``."""
+    return mark_short_text(given, accepted, rules).fraction
+
+
+def mark_short_text(given: str, accepted: list[str], rules: TextRules = DEFAULT_RULES) -> Mark:
+    """Short text: right when it matches an accepted answer under the question's rules (``quiz.reading.text``)."""
+    found = match_text(given, accepted, rules)
+    if found is None:
+        return Mark(ZERO)
+    return Mark(ONE, f"Accepted — the spelling is {found.accepted}." if found.typo else "")

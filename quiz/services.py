@@ -1,5 +1,6 @@
 """Writes that touch several models: starting, answering and finishing attempts."""
 
+import functools
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -8,7 +9,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, DateTimeField, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
-from quiz.models import Attempt, Choice, Question, QuestionKind, Quiz, QuizQuestion, Response, SubmittedAnswer
+from quiz.models import (
+    Attempt,
+    Choice,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizQuestion,
+    RegradeLog,
+    Response,
+    SubmittedAnswer,
+)
 from quiz.signals import attempt_finished, attempt_graded
 
 
@@ -20,12 +31,19 @@ FINISHED = "This attempt is finished; answers can no longer be changed."
 TIME_UP = "Time is up: this attempt was submitted with the answers you had given."
 QUIZ_CLOSED = "This quiz has closed: your attempt was submitted with the answers you had given."
 
+# How long after a timed attempt's deadline an answer is still accepted. The page sends a
+# typed-but-unsent answer by itself when its timer reaches zero; on a slow phone network
+# that request can reach the server a few seconds late, and the student's answer is
+# kept rather than dropped with "Time is up". Short, so it buys no real extra time.
+ANSWER_GRACE = timedelta(seconds=10)
+
 
 def attempt_time_is_up(attempt: Attempt, now=None) -> bool:
-    """Past the attempt's deadline, or its quiz closed since it started (a teacher may move the date)."""
+    """Past the attempt's deadline (and its grace period), or its quiz closed since it started
+    (a teacher may move the date)."""
     now = now or timezone.now()
     closes_at = attempt.quiz.closes_at
-    return attempt.is_expired(now) or (closes_at is not None and now >= closes_at)
+    return attempt.is_expired(now - ANSWER_GRACE) or (closes_at is not None and now >= closes_at)
 
 
 def attempt_refusal(attempt: Attempt, now=None) -> str | None:
@@ -39,7 +57,7 @@ def attempt_refusal(attempt: Attempt, now=None) -> str | None:
         return FINISHED
     if attempt_time_is_up(attempt, now):
         attempt_finish(attempt=attempt, now=now)
-        return TIME_UP if attempt.is_expired(now) else QUIZ_CLOSED
+        return TIME_UP if attempt.is_expired(now - ANSWER_GRACE) else QUIZ_CLOSED
     return None
 
 
@@ -134,6 +152,8 @@ def question_snapshot(question: Question, choices: list[Choice]) -> dict:
         "points": question.points,
         "choices": [{"id": c.pk, "text": c.text, "is_correct": c.is_correct, "feedback": c.feedback} for c in choices],
         "correct_answer": question.correct_answer_display(choices),
+        # The main answer first, the other spellings shown as "also accepted".
+        "accepted_answers": list(question.accepted_answers) if question.kind == QuestionKind.SHORT_TEXT else None,
         "numeric_unit": question.numeric_unit,
         "explanation": question.explanation,
         "quote": question.quote,
@@ -147,7 +167,8 @@ def graded_response(
     *, attempt: Attempt, question: Question, choices: list[Choice], answer: SubmittedAnswer, now
 ) -> Response:
     """One answer, graded and with its snapshot, not yet saved (the admin's preview shows it as is)."""
-    fraction = question.grade(answer, choices)
+    mark = question.mark(answer, choices)
+    fraction = mark.fraction
     chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
     return Response(
         attempt=attempt,
@@ -159,6 +180,7 @@ def graded_response(
         fraction=fraction,
         points_awarded=(fraction * question.points).quantize(Decimal("0.01")),
         question_snapshot=question_snapshot(question, choices),
+        grading_note=mark.note,
         answered_at=now,
         seconds_taken=max(0, int((now - attempt.started_at).total_seconds())),
     )
@@ -210,7 +232,7 @@ def _add_to_attempt(*, attempt: Attempt, points: Decimal, now) -> bool:
     when the attempt was already finished or past its deadline.
     """
     open_attempt = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).filter(
-        Q(deadline__isnull=True) | Q(deadline__gt=now)
+        Q(deadline__isnull=True) | Q(deadline__gt=now - ANSWER_GRACE)
     )
     updated = open_attempt.update(
         score=F("score") + points,
@@ -251,6 +273,23 @@ def attempt_finish(*, attempt: Attempt, now=None) -> Attempt:
     return attempt
 
 
+def attempt_flag_toggle(*, attempt: Attempt, question_id: int) -> bool:
+    """Flag a question of the attempt to come back to, or clear its flag; return whether it is flagged now.
+
+    The row is locked while its list changes, so two tabs flagging at once both count.
+    """
+    if attempt.position_of(question_id) is None:
+        raise AttemptRefused("That question is not part of this attempt.")
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().only("flagged_question_ids").get(pk=attempt.pk)
+        flagged = [pk for pk in locked.flagged_question_ids if pk != question_id]
+        if question_id not in locked.flagged_question_ids:
+            flagged.append(question_id)
+        Attempt.objects.filter(pk=attempt.pk).update(flagged_question_ids=flagged)
+    attempt.flagged_question_ids = flagged
+    return question_id in flagged
+
+
 def quiz_add_questions(*, quiz: Quiz, questions) -> int:
     """Append ``questions`` not yet in ``quiz`` after its last one; return how many were added."""
     with transaction.atomic():
@@ -263,6 +302,43 @@ def quiz_add_questions(*, quiz: Quiz, questions) -> int:
             for index, question in enumerate(new, start=1)
         )
     return len(new)
+
+
+def response_override_mark(*, response: Response, points: Decimal, comment: str, by, now=None) -> RegradeLog:
+    """A teacher sets one answer's mark by hand, with a comment; logged like a regrade.
+
+    The student sees the comment with the mark; the attempt's score moves by the
+    difference; later regrades of the question leave this answer's mark alone.
+    """
+    now = now or timezone.now()
+    comment = " ".join(comment.split())
+    with transaction.atomic():
+        # Locked like a regrade: an answer recorded at this moment adds to the same row.
+        attempt = Attempt.objects.select_for_update().get(pk=response.attempt_id)
+        response = Response.objects.select_for_update().get(pk=response.pk)
+        maximum = Decimal(response.question_snapshot.get("points", response.question.points))
+        points = min(max(points, Decimal("0")), maximum).quantize(Decimal("0.01"))
+        old_score = attempt.score
+        attempt.score = max(Decimal("0"), attempt.score + points - response.points_awarded)
+        response.points_awarded = points
+        response.fraction = (points / maximum).quantize(Decimal("0.0001")) if maximum else Decimal("0")
+        response.is_correct = response.fraction == 1
+        response.grading_note = f"Mark set by your teacher: {comment}"[:300]
+        response.marked_by_hand = True
+        response.save(update_fields=["points_awarded", "fraction", "is_correct", "grading_note", "marked_by_hand"])
+        Attempt.objects.filter(pk=attempt.pk).update(score=attempt.score)
+        if attempt.finished_at is not None:
+            # A changed final score travels on like a regrade's (the LMS grade book, for one).
+            transaction.on_commit(functools.partial(attempt_graded.send, sender=Attempt, attempt=attempt))
+        return RegradeLog.objects.create(
+            attempt=attempt,
+            question_id=response.question_id,
+            old_score=old_score,
+            new_score=attempt.score,
+            regraded_by=by,
+            regraded_at=now,
+            reason=f"Mark set by hand: {comment}"[:300],
+        )
 
 
 def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:

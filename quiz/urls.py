@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quiz.views import classes, progress, taking, teach
+from quiz.views import classes, marking, progress, taking, teach
 
 urlpatterns = [
     path("", taking.home, name="home"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("quizzes/<slug:slug>/start/", taking.quiz_start, name="quiz_start"),
     path("attempts/<uuid:public_id>/", taking.attempt_question, name="attempt_question"),
     path("attempts/<uuid:public_id>/questions/<int:position>/", taking.attempt_answer, name="attempt_answer"),
+    path("attempts/<uuid:public_id>/questions/<int:position>/flag/", taking.attempt_flag, name="attempt_flag"),
+    path("attempts/<uuid:public_id>/summary/", taking.attempt_summary, name="attempt_summary"),
     path("attempts/<uuid:public_id>/submit/", taking.attempt_submit, name="attempt_submit"),
     path("attempts/<uuid:public_id>/results/", taking.attempt_results, name="attempt_results"),
     path("me/", progress.my_progress, name="my_progress"),
@@ -22,6 +24,22 @@ urlpatterns = [
     ),
     path("teach/classes/<int:classroom_id>/gradebook.csv", teach.gradebook_csv, name="gradebook_csv"),
     path("teach/classes/<int:classroom_id>/students/<int:student_id>/", teach.student_detail, name="student_detail"),
+    path(
+        "teach/classes/<int:classroom_id>/students/<int:student_id>/extensions/",
+        teach.student_extension,
+        name="student_extension",
+    ),
+    path(
+        "teach/classes/<int:classroom_id>/students/<int:student_id>/password/",
+        teach.student_password_reset,
+        name="student_password_reset",
+    ),
+    path(
+        "teach/classes/<int:classroom_id>/students/<int:student_id>/responses/<int:response_id>/mark/",
+        marking.response_mark,
+        name="response_mark",
+    ),
+    path("teach/questions/<int:question_id>/accept-answer/", marking.accept_typed_answer, name="accept_typed_answer"),
     path("teach/quizzes/<slug:slug>/statistics/", teach.quiz_statistics, name="quiz_statistics"),
     path("teach/quizzes/<slug:slug>/statistics.csv", teach.quiz_statistics_csv, name="quiz_statistics_csv"),
 ]

@@ -26,8 +26,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from content.models import Source
-from quiz.models import Assignment, Attempt, Classroom, Question, Quiz
-from quiz.services import attempt_finish, attempt_start
+from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, SubmittedAnswer
+from quiz.services import attempt_finish, attempt_start, response_record
 from tests.conftest import HTMX, MODEL_BACKEND
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, TeacherFactory, UserFactory
 from tests.test_admin_authoring import question_form
@@ -179,6 +179,22 @@ def admin(outcome, **overrides) -> dict:
     return everyone(outcome, **{"anonymous": LOGIN, "student": LOGIN, "other_student": LOGIN, **overrides})
 
 
+def _alices_answer(w: World) -> str:
+    """The mark page of an answer of Alice's in Tess's class (the answer is made inside the case's transaction)."""
+    attempt = Attempt.objects.get(pk=w.in_progress.pk)
+    question = Question.objects.get(pk=attempt.question_ids[0])
+    choices = attempt.shown_choices(question.pk, question.choices.all())
+    answer = SubmittedAnswer(choice_ids=frozenset({choices[0].pk}))
+    response, _ = response_record(attempt=attempt, question=question, choices=choices, answer=answer)
+    return reverse("response_mark", args=[w.classroom.pk, w.users["student"].pk, response.pk])
+
+
+def _tess_short_answer_question(w: World) -> str:
+    """Accepting a typed answer for a short-text question Tess wrote (made inside the case's transaction)."""
+    question = QuestionFactory(short_text=True, author=w.users["teacher"])
+    return reverse("accept_typed_answer", args=[question.pk])
+
+
 POSTED = (AWAY, OK)  # post/redirect/get without htmx; the fragment itself with htmx
 CLASS_PAGE = lambda w: w.classroom.pk  # noqa: E731
 
@@ -201,6 +217,10 @@ TABLE = [
         lambda w: {"choice": w.choice_for(1)},
     ),
     Row(
+        "attempt_flag", lambda w: reverse("attempt_flag", args=[w.in_progress.public_id, 1]), owner_only(POSTED), "post"
+    ),
+    Row("attempt_summary", lambda w: reverse("attempt_summary", args=[w.in_progress.public_id]), owner_only(OK)),
+    Row(
         "attempt_submit", lambda w: reverse("attempt_submit", args=[w.in_progress.public_id]), owner_only(AWAY), "post"
     ),
     Row("attempt_results", lambda w: reverse("attempt_results", args=[w.finished.public_id]), owner_only(OK)),
@@ -211,7 +231,7 @@ TABLE = [
     Row(
         "join_class",
         lambda w: reverse("join_class"),
-        everyone(POSTED, anonymous=LOGIN, teacher=400),
+        everyone(POSTED, anonymous=LOGIN, teacher=422),
         "post",
         lambda w: {"join_code": w.classroom.join_code},
     ),
@@ -219,6 +239,17 @@ TABLE = [
     Row("signup", lambda w: reverse("signup"), everyone(AWAY, anonymous=OK)),
     Row("login", lambda w: reverse("login"), everyone(AWAY, anonymous=OK)),
     Row("logout", lambda w: reverse("logout"), everyone(AWAY), "post"),
+    Row("password_reset", lambda w: reverse("password_reset"), everyone(OK)),
+    Row("password_reset_done", lambda w: reverse("password_reset_done"), everyone(OK)),
+    Row(
+        "password_reset_confirm",
+        lambda w: reverse("password_reset_confirm", args=["MQ", "not-a-token"]),
+        everyone(OK),  # the page that says the link no longer works
+    ),
+    Row("password_reset_complete", lambda w: reverse("password_reset_complete"), everyone(OK)),
+    Row("password_change", lambda w: reverse("password_change"), everyone(OK, anonymous=LOGIN)),
+    Row("password_change_done", lambda w: reverse("password_change_done"), everyone(OK, anonymous=LOGIN)),
+    Row("favicon", lambda w: reverse("favicon"), everyone(OK)),
     # The teacher's side
     Row("teach_dashboard", lambda w: reverse("teach_dashboard"), teachers(OK)),
     Row(
@@ -259,9 +290,38 @@ TABLE = [
         teachers(404),
     ),
     Row(
+        "student_extension",
+        lambda w: reverse("student_extension", args=[w.classroom.pk, w.users["student"].pk]),
+        teachers(AWAY, others=404, superuser=404),
+        "post",
+        lambda w: {"quiz": w.quiz.pk, "due_at": ""},
+    ),
+    Row(
+        "student_password_reset",
+        lambda w: reverse("student_password_reset", args=[w.classroom.pk, w.users["student"].pk]),
+        teachers(AWAY, others=404, superuser=404),
+        "post",
+    ),
+    Row(
         "quiz_statistics",
         lambda w: reverse("quiz_statistics", args=[w.quiz.slug]),
         teachers(OK, others=404, superuser=404),
+    ),
+    # Judging typed answers: a mark set by hand in one's own class; a near miss accepted by the question's author.
+    Row("response_mark", _alices_answer, teachers(OK, others=404, superuser=404)),
+    Row(
+        "response_mark",
+        _alices_answer,
+        teachers(AWAY, others=404, superuser=404),
+        "post",
+        lambda w: {"points": "0", "comment": "Checked by hand"},
+    ),
+    Row(
+        "accept_typed_answer",
+        _tess_short_answer_question,
+        teachers(AWAY, others=403),
+        "post",
+        lambda w: {"answer": "Something new"},
     ),
     Row(
         "quiz_statistics_csv",

@@ -35,8 +35,13 @@ def question_form(passage, *, choices=(), initial_choices=(), **overrides) -> di
         "explanation": "Sanctions cut the supply.",
         "numeric_answer": "",
         "numeric_tolerance": "0",
+        "numeric_min": "",
+        "numeric_max": "",
         "numeric_unit": "",
         "accepted_answers": "",
+        "match_whole_words": "on",
+        "allow_typos": "on",
+        "read_other_scripts": "on",
         "choices-TOTAL_FORMS": str(len(initial_choices) + len(choices)),
         "choices-INITIAL_FORMS": str(len(initial_choices)),
         "choices-MIN_NUM_FORMS": "0",
@@ -377,7 +382,7 @@ def test_preview_shows_the_question_as_a_student_sees_it(teacher_client):
     page = teacher_client.get(url)
     html = page.content.decode()
     assert page.status_code == 200
-    assert '<h1 id="question-heading" class="prompt">How far did imports fall?</h1>' in html
+    assert '<h1 id="question-heading" class="prompt" tabindex="-1">How far did imports fall?</h1>' in html
     assert 'class="preview-banner"' in html and "Nothing is saved." in html
     for choice in question.choices.all():
         assert f'value="{choice.pk}"' in html
@@ -402,7 +407,7 @@ def test_preview_in_htmx_returns_only_the_panel(teacher_client):
     url = reverse("admin:quiz_question_preview", args=[question.pk])
     fragment = teacher_client.post(url, {"choice": wrong.pk}, headers={"HX-Request": "true"}).content.decode()
     assert fragment.lstrip().startswith('<section id="question-panel"')
-    assert "Not quite" in fragment and "<html" not in fragment
+    assert "Wrong" in fragment and "<html" not in fragment
 
 
 def test_preview_of_an_unanswerable_form_says_what_is_missing(teacher_client):
@@ -632,3 +637,31 @@ def test_source_text_and_passages_cannot_change_in_the_same_save(teacher_client,
     data = _source_form(slug="cited", title="Cited", text=ARTICLE + "\nMore.\n") | _passage_rows(source, {5: "Edited."})
     response = teacher_client.post(reverse("admin:content_source_change", args=[source.pk]), data)
     assert "You changed the source text and corrected passages in the same save." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "bounds, message",
+    [
+        ({"numeric_min": "90", "numeric_max": "85"}, "The highest accepted value (85) is below the lowest (90)."),
+        ({"numeric_max": "80"}, "The right value 84 is above the highest accepted value (80)."),
+        ({"numeric_min": "85"}, "The right value 84 is below the lowest accepted value (85)."),
+    ],
+)
+def test_a_numeric_range_must_hold_together_and_contain_the_right_value(teacher_client, passage, bounds, message):
+    data = question_form(passage, kind=QuestionKind.NUMERIC, numeric_answer="84", **bounds)
+    response = teacher_client.post(reverse("admin:quiz_question_add"), data)
+    assert message in errors_of(response)
+    assert not Question.objects.exists()
+
+
+def test_a_one_sided_range_and_the_short_text_rules_are_saved_from_the_form(teacher_client, passage):
+    data = question_form(passage, kind=QuestionKind.NUMERIC, numeric_answer="84", numeric_min="80")
+    teacher_client.post(reverse("admin:quiz_question_add"), data)
+    question = Question.objects.get()
+    assert (question.numeric_min, question.numeric_max) == (80, None)
+    data = question_form(
+        passage, kind=QuestionKind.SHORT_TEXT, accepted_answers="Grigorenko", key="overseer", allow_typos=None
+    )
+    teacher_client.post(reverse("admin:quiz_question_add"), data)
+    short = Question.objects.get(key="overseer")
+    assert (short.match_whole_words, short.allow_typos, short.read_other_scripts) == (True, False, True)

@@ -142,8 +142,9 @@ def test_without_a_stamp_nothing_is_cached_and_pages_still_work(
 ):
     BankStamp.objects.all().delete()
     client.get(question_page, **HTMX)
-    # session, user, attempt+stamp, its quiz, its response, the question, its choices: every time
-    with django_assert_num_queries(7):
+    # session, user, attempt+stamp, its quiz, its response, the question, its choices, and the
+    # answered question ids for the navigator: every time
+    with django_assert_num_queries(8):
         response = client.get(question_page, **HTMX)
     assert response.status_code == 200 and "How far did GPU imports fall?" in response.content.decode()
 

@@ -45,8 +45,11 @@ def bank_state() -> list[tuple]:
                 question.is_published,
                 question.numeric_answer,
                 question.numeric_tolerance,
+                question.numeric_min,
+                question.numeric_max,
                 question.numeric_unit,
                 tuple(question.accepted_answers),
+                (question.match_whole_words, question.allow_typos, question.read_other_scripts),
                 question.author.username if question.author else None,
                 tuple((c.text, c.is_correct, c.feedback) for c in question.choices.all()),
             )
@@ -87,8 +90,12 @@ def mixed_bank(teacher):
         cognitive_level="evaluate",
         choices=[("True", False), ("False", True)],
     )
-    numeric = QuestionFactory(key="num", numeric=True, passage=passage, numeric_tolerance=Decimal("2.5"))
-    short = QuestionFactory(key="short", short_text=True, passage=passage, explanation="Line one.\nLine two.")
+    numeric = QuestionFactory(
+        key="num", numeric=True, passage=passage, numeric_tolerance=Decimal("2.5"), numeric_min=Decimal("80")
+    )
+    short = QuestionFactory(
+        key="short", short_text=True, passage=passage, explanation="Line one.\nLine two.", allow_typos=False
+    )
     QuizFactory(
         slug="mixed",
         title="Mixed",
@@ -223,6 +230,9 @@ def test_one_bad_question_among_good_ones_imports_none(mixed_bank):
         ({"numeric_answer": "lots"}, "“numeric_answer” should be a number"),
         ({"tolerance": -1}, "The tolerance cannot be negative"),
         ({"published": "yes"}, "“published” should be true or false"),
+        ({"numeric_min": 90, "numeric_max": 85}, "The highest accepted value (85) is below the lowest (90)"),
+        ({"numeric_min": None, "numeric_max": 50}, "The right value 84 is above the highest accepted value (50)"),
+        ({"typos": "no"}, "“typos” should be true or false"),
     ],
 )
 def test_each_field_problem_is_named(mixed_bank, question, message):
@@ -324,7 +334,7 @@ def test_gift_from_moodle_reads_weights_ranges_and_true_false_feedback(db):
         ("c", False, ""),
     ]
     number = Question.objects.get(key="what-number")
-    assert (number.numeric_answer, number.numeric_tolerance) == (Decimal("42"), Decimal("2"))
+    assert (number.numeric_answer, number.numeric_min, number.numeric_max) == (42, 40, 44)
 
 
 # ---------------------------------------------------------------- admin upload and download, commands
@@ -373,7 +383,10 @@ def test_upload_that_is_not_utf8_is_refused_clearly(teacher_client):
 
 def test_upload_without_a_file_is_refused_clearly(teacher_client):
     response = teacher_client.post(IMPORT_URL, {"format": "json"})
-    assert response.status_code == 400 and "Choose a file to import." in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "Choose a file to import, or paste the questions into the box." in response.content.decode()
+    )
 
 
 def test_import_page_is_for_teachers_only(client, student):
@@ -454,3 +467,23 @@ def test_uploading_a_bank_whose_quiz_leaks_warns_and_links_to_the_leak_check(tea
     page = teacher_client.post(IMPORT_URL, {"bank": upload, "format": "auto"}, follow=True).content.decode()
     assert "In “Mixed”, a question gives away another's answer." in page
     assert f'<a href="{reverse("admin:quiz_question_citations")}">See the leak check</a>' in page
+
+
+def test_a_numeric_range_travels_through_gift_as_moodle_writes_it(mixed_bank):
+    Question.objects.filter(key="num").update(
+        numeric_answer=Decimal(500000), numeric_min=Decimal(450000), numeric_max=Decimal(500000)
+    )
+    exported = gift.export_gift(Question.objects.filter(key="num"))
+    assert "\t#450000..500000\n" in exported
+    assert '"answer": 500000' in exported
+    Question.objects.filter(key="num").update(numeric_answer=Decimal(1), numeric_min=None, numeric_max=None)
+    assert importer.import_text(exported, fmt="gift").updated == 1
+    number = Question.objects.get(key="num")
+    assert (number.numeric_answer, number.numeric_min, number.numeric_max) == (500000, 450000, 500000)
+
+
+def test_the_shipped_microsoft_question_accepts_up_to_the_articles_nearly_500000(loaded_bank):
+    question = Question.objects.get(key="microsoft-gpus-2024")
+    assert (question.numeric_min, question.numeric_max) == (450000, 500000)
+    exported = json_format.export_bank(Question.objects.filter(pk=question.pk))["questions"][0]
+    assert (exported["numeric_min"], exported["numeric_max"]) == (450000, 500000)

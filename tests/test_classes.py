@@ -41,18 +41,19 @@ def test_joining_with_htmx_swaps_in_my_classes(student, classroom):
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
-def test_an_unknown_code_gets_a_404_with_a_sentence(student, classroom, headers):
+def test_an_unknown_code_gets_a_422_with_a_sentence(student, classroom, headers):
+    # 422, not 404: django-htmx's debug script replaces the whole page on a 404.
     response = logged_in_client(student).post(reverse("join_class"), {"join_code": "NOPE2345"}, **headers)
-    assert response.status_code == 404
+    assert response.status_code == 422
     assert "No class has this code" in response.content.decode()
     assert 'aria-invalid="true"' in response.content.decode()
     assert not classroom.students.exists()
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
-def test_an_empty_code_gets_a_400(student, headers):
+def test_an_empty_code_gets_a_422(student, headers):
     response = logged_in_client(student).post(reverse("join_class"), {"join_code": " - "}, **headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Type the class code" in response.content.decode()
 
 
@@ -66,7 +67,7 @@ def test_joining_twice_changes_nothing(student, classroom):
 
 def test_a_teacher_cannot_join_their_own_class(teacher_client, classroom):
     response = teacher_client.post(reverse("join_class"), {"join_code": "K7QM2XPA"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "You teach this class" in response.content.decode()
 
 
@@ -118,10 +119,10 @@ def test_creating_a_class_with_htmx_redirects_the_page(teacher, teacher_client):
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
 def test_a_class_needs_a_new_name(teacher_client, classroom, headers):
     response = teacher_client.post(reverse("classroom_create"), {"name": "   "}, **headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "This field is required" in response.content.decode() or "Give the class a name" in response.content.decode()
     response = teacher_client.post(reverse("classroom_create"), {"name": "room 4 media studies"}, **headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "already have a class with this name" in response.content.decode()
     assert Classroom.objects.count() == 1
 
@@ -167,15 +168,15 @@ def test_assigning_again_changes_the_due_date_with_htmx(teacher_client, classroo
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
-def test_assigning_a_quiz_that_is_not_published_gets_a_400(teacher_client, classroom, headers):
+def test_assigning_a_quiz_that_is_not_published_gets_a_422(teacher_client, classroom, headers):
     hidden = QuizFactory(questions=1, is_published=False)
     response = teacher_client.post(reverse("assignment_save", args=[classroom.pk]), {"quiz": hidden.pk}, **headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose one of the published quizzes" in response.content.decode()
     response = teacher_client.post(
         reverse("assignment_save", args=[classroom.pk]), {"quiz": QuizFactory().pk, "due_at": "next week"}, **headers
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Enter a valid date/time" in response.content.decode()
     assert not Assignment.objects.exists()
 

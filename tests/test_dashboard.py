@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz.admin.regrade import regrade_apply
-from quiz.models import Assignment, Choice, Question, SubmittedAnswer
+from quiz.models import Assignment, Choice, Extension, Question, SubmittedAnswer
 from quiz.services import response_record
 from tests.conftest import HTMX, logged_in_client
 from tests.factories import ClassroomFactory, QuizFactory, TeacherFactory, UserFactory, sit_quiz
@@ -162,13 +162,73 @@ def test_overdue_not_started_in_progress_and_late_are_told_apart(teacher_client,
     upcoming = QuizFactory(questions=2, title="Upcoming")
     Assignment.objects.create(classroom=classroom, quiz=upcoming, due_at=now + timedelta(days=3))
     idle, halfway, late = UserFactory(username="idle"), UserFactory(username="halfway"), UserFactory(username="late")
-    classroom.students.add(idle, halfway, late)
+    classroom.students.add(idle, halfway, late, through_defaults={"joined_at": now - timedelta(days=7)})
     sit_quiz(upcoming, halfway, [True])
     sit_quiz(quiz, late, [True, True, True], started_at=now - timedelta(hours=2))
     rows = {r["student"].username: r["cells"] for r in teacher_client.get(dashboard_url(classroom)).context["rows"]}
     assert [c["status"] for c in rows["idle"]] == ["overdue", "not started"]
     assert [c["status"] for c in rows["halfway"]] == ["overdue", "in progress"]
     assert [c["status"] for c in rows["late"]] == ["late", "not started"]
+
+
+def test_a_student_who_joined_after_the_due_date_is_not_overdue(teacher_client, classroom, quiz):
+    now = timezone.now()
+    Assignment.objects.create(classroom=classroom, quiz=quiz, due_at=now - timedelta(days=1))
+    classroom.students.add(UserFactory(username="newcomer"))  # joins now, after the due date
+    classroom.students.add(UserFactory(username="before"), through_defaults={"joined_at": now - timedelta(days=9)})
+    classroom.students.add(UserFactory(username="unknown"), through_defaults={"joined_at": None})
+    response = teacher_client.get(dashboard_url(classroom))
+    rows = {r["student"].username: r["cells"] for r in response.context["rows"]}
+    assert rows["newcomer"][0]["status"] == "joined after due date"
+    assert rows["before"][0]["status"] == "overdue"
+    assert rows["unknown"][0]["status"] == "overdue"  # joined before the date was recorded
+    assert "joined after due date" in response.content.decode()
+
+
+def test_an_extension_moves_one_students_due_date(teacher_client, classroom, quiz):
+    now = timezone.now()
+    assignment = Assignment.objects.create(classroom=classroom, quiz=quiz, due_at=now - timedelta(days=1))
+    ill, well = UserFactory(username="ill"), UserFactory(username="well")
+    classroom.students.add(ill, well, through_defaults={"joined_at": now - timedelta(days=9)})
+    url = reverse("student_extension", args=[classroom.pk, ill.pk])
+    until = (timezone.localtime(now) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    page = teacher_client.post(url, {"quiz": quiz.pk, "due_at": until}, follow=True).content.decode()
+    assert "now due" in page
+    assert Extension.objects.get(assignment=assignment, student=ill)
+    response = teacher_client.get(dashboard_url(classroom))
+    rows = {r["student"].username: r["cells"] for r in response.context["rows"]}
+    assert rows["ill"][0]["status"] == "not started" and rows["ill"][0]["extended_to"] is not None
+    assert rows["well"][0]["status"] == "overdue"
+    # The student sees their own date.
+    home = logged_in_client(ill).get("/").content.decode()
+    assert "(your extension)" in home and "Overdue" not in home
+    # A blank date removes the extension.
+    teacher_client.post(url, {"quiz": quiz.pk, "due_at": ""})
+    assert not Extension.objects.exists()
+
+
+def test_extensions_are_only_for_the_classes_own_students_and_quizzes(teacher_client, classroom, quiz):
+    outsider = UserFactory(username="outsider")
+    Assignment.objects.create(classroom=classroom, quiz=quiz)
+    student = UserFactory(username="inside")
+    classroom.students.add(student)
+    assert (
+        teacher_client.post(
+            reverse("student_extension", args=[classroom.pk, outsider.pk]), {"quiz": quiz.pk}
+        ).status_code
+        == 404
+    )
+    other_quiz = QuizFactory(questions=1)
+    response = teacher_client.post(
+        reverse("student_extension", args=[classroom.pk, student.pk]), {"quiz": other_quiz.pk, "due_at": ""}
+    )
+    assert response.status_code == 404
+    assert (
+        logged_in_client(TeacherFactory(username="olga"))
+        .post(reverse("student_extension", args=[classroom.pk, student.pk]), {"quiz": quiz.pk})
+        .status_code
+        == 404
+    )
 
 
 def test_quiz_filter_keeps_one_column_and_the_url_shareable(teacher_client, class_a, quiz):
@@ -201,12 +261,12 @@ def test_date_range_counts_only_attempts_started_in_it(teacher_client, class_a, 
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
-def test_bad_filters_get_a_400_with_a_sentence(teacher_client, class_a, headers):
+def test_bad_filters_get_a_422_with_a_sentence(teacher_client, class_a, headers):
     response = teacher_client.get(dashboard_url(class_a, start="yesterday"), **headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Enter a valid date" in response.content.decode()
     response = teacher_client.get(dashboard_url(class_a, start="2026-03-02", end="2026-03-01"), **headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "end date is before the start date" in response.content.decode()
 
 
@@ -237,13 +297,14 @@ def test_dashboard_query_count_does_not_grow_with_students_quizzes_or_attempts(
     small = [QuizFactory(questions=3)]
     grow_class(classroom, small, students=2, attempts_each=1)
     # session, user, Teachers group check, the teacher's classes, assignments, roster count,
-    # one page of the roster, the matrix cells, started/completed per quiz, average best per
-    # quiz, the published quizzes for the "Assign a quiz" form; practice: whether it is paused,
-    # recall per passage, those passages, the most forgotten questions
-    with django_assert_num_queries(15):
+    # one page of the roster (with each student's joining date), the matrix cells, the page's
+    # extensions (one more: per-student due dates), started/completed per quiz, average best
+    # per quiz, the published quizzes for the "Assign a quiz" form; practice: whether it is
+    # paused, recall per passage, those passages, the most forgotten questions
+    with django_assert_num_queries(16):
         teacher_client.get(dashboard_url(classroom))
     grow_class(classroom, small + [QuizFactory(questions=3), QuizFactory(questions=3)], students=8, attempts_each=2)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = teacher_client.get(dashboard_url(classroom))
     assert len(response.context["rows"]) == 10 and len(response.context["shown"]) == 3
 
@@ -304,7 +365,17 @@ def test_distractor_analysis_splits_picks_by_top_and_bottom_third(teacher_client
     assert q1.distractors.share_bottom(first_wrong.pk) == 100
 
 
-def test_a_flagged_question_links_to_the_admin_and_its_cited_passage(teacher_client, class_a, quiz):
+@pytest.fixture
+def judge_small_samples(monkeypatch):
+    """Flag questions even on the five attempts of data set A (below the real minimum)."""
+    from quiz.reporting import stats
+
+    monkeypatch.setattr(stats, "MIN_ATTEMPTS_TO_JUDGE", 1)
+
+
+def test_a_flagged_question_links_to_the_admin_and_its_cited_passage(
+    teacher_client, class_a, quiz, judge_small_samples
+):
     response = teacher_client.get(stats_url(quiz))
     report = response.context["report"]
     # Q1 (facility 80%, discrimination 53) and Q2 are healthy. On Q3 four of five students
@@ -317,7 +388,7 @@ def test_a_flagged_question_links_to_the_admin_and_its_cited_passage(teacher_cli
         assert row.question.citation_url().replace("&", "&amp;") in page
 
 
-def test_a_distractor_picked_more_than_the_key_is_flagged(teacher_client, classroom):
+def test_a_distractor_picked_more_than_the_key_is_flagged(teacher_client, classroom, judge_small_samples):
     quiz = QuizFactory(questions=2, slug="tricky")
     Assignment.objects.create(classroom=classroom, quiz=quiz)
     for index in range(6):
@@ -328,6 +399,32 @@ def test_a_distractor_picked_more_than_the_key_is_flagged(teacher_client, classr
     first = report.questions[0]
     assert any("wrong choice was picked more often" in reason for reason in first.reasons)
     assert first in report.flagged
+
+
+def test_below_thirty_attempts_the_figures_are_greyed_and_nothing_is_flagged(teacher_client, class_a, quiz):
+    response = teacher_client.get(stats_url(quiz))
+    report = response.context["report"]
+    assert report.attempts == 5 and report.too_few_to_judge
+    assert report.flagged == [] and all(row.reasons == [] for row in report.questions)
+    page = response.content.decode()
+    assert "Too few attempts to judge." in page
+    assert "no question is flagged until there are 30" in page
+    assert '<div class="too-few">' in page
+    assert "None flagged: too few attempts to judge." in page
+
+
+def test_from_thirty_attempts_questions_are_judged(teacher_client, classroom):
+    quiz = QuizFactory(questions=2, slug="thirty")
+    Assignment.objects.create(classroom=classroom, quiz=quiz)
+    for index in range(30):
+        student = UserFactory()
+        classroom.students.add(student)
+        sit_quiz(quiz, student, [index < 10, index % 2 == 0])  # Q1: a wrong choice beats the key
+    response = teacher_client.get(stats_url(quiz))
+    report = response.context["report"]
+    assert not report.too_few_to_judge
+    assert report.questions[0] in report.flagged
+    assert "Too few attempts" not in response.content.decode()
 
 
 def test_attempts_selector_chooses_first_highest_last_or_all(teacher_client, class_a, quiz):
@@ -341,9 +438,9 @@ def test_attempts_selector_chooses_first_highest_last_or_all(teacher_client, cla
     assert means == {"first": (5, 1.6), "highest": (5, 2.2), "last": (5, 1.8), "all": (7, round(12 / 7, 4))}
 
 
-def test_unknown_attempts_choice_is_a_400_with_a_sentence(teacher_client, class_a, quiz):
+def test_unknown_attempts_choice_is_a_422_with_a_sentence(teacher_client, class_a, quiz):
     response = teacher_client.get(stats_url(quiz, attempts="best"))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Select a valid choice" in response.content.decode()
 
 
@@ -445,11 +542,11 @@ def test_drill_down_query_count_does_not_grow_with_attempts(teacher_client, clas
     student = class_a.students.get(username="s1")
     url = reverse("student_detail", args=[class_a.pk, student.pk])
     # session, user, Teachers group check, the class, the student in it, assignments,
-    # attempts, their responses
-    with django_assert_num_queries(8):
+    # attempts, their responses, the student's extensions (one more, for the due-date forms)
+    with django_assert_num_queries(9):
         teacher_client.get(url)
     for _ in range(4):
         sit_quiz(quiz, student, [True, False, True])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = teacher_client.get(url)
     assert len(response.context["reviews"]) == 5

@@ -45,7 +45,7 @@ def test_gradebook_has_one_row_per_student_and_one_column_per_quiz(teacher_clien
     # Quizzes in the dashboard's order: by due date, then title.
     assert rows[0] == ["Username", "Name", "Brain drain (best %)", "Chips, Sanctions (best %)", "Quizzes completed"]
     assert rows[1] == ["ana", "Ana Łukasiewicz", "0.00", "100.00", "2"]
-    assert rows[2] == ["ben", "", "", "", "0"]
+    assert rows[2] == ["ben", "ben", "", "", "0"]  # no name of their own: the username stands in
     assert rows[3][0] == "mallory"
     assert len(rows) == 4
 

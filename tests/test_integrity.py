@@ -93,7 +93,7 @@ def test_a_replayed_post_without_htmx_redirects_to_the_recorded_answer(student_c
     recorded = Response.objects.get(attempt=attempt)
     assert recorded.is_correct is False
     page = student_client.get(answer_url(attempt, 1)).content.decode()
-    assert "Not quite" in page
+    assert "Wrong" in page
 
 
 @pytest.mark.django_db
@@ -334,7 +334,7 @@ def test_a_double_click_from_many_tabs_at_once_stores_one_response(student):
 
     assert [reply.status_code for reply in replies] == [200] * 6
     recorded = Response.objects.get(attempt=attempt)
-    verdict = "Correct" if recorded.is_correct else "Not quite"
+    verdict = "Correct" if recorded.is_correct else "Wrong"
     # Every tab, the losers included, shows the one answer that was recorded.
     assert all(verdict in reply.content.decode() for reply in replies)
     attempt.refresh_from_db()

@@ -264,7 +264,7 @@ def test_answering_with_htmx_shows_feedback_in_place_and_pushes_its_url(student_
     assert response.status_code == 200
     assert response["HX-Push-Url"] == reverse("practice_review", args=[card.pk, card.reps + 1])
     page = response.content.decode()
-    assert "Not quite" in page and "<html" not in page and "Read it in the source" in page
+    assert "Wrong" in page and "<html" not in page and "Read it in the source" in page
 
 
 def test_i_guessed_counts_a_right_answer_as_hard(student_client, due_student, frozen):
@@ -329,7 +329,7 @@ def test_a_second_tab_answering_the_same_card_gets_the_review_already_recorded(s
     first = student_client.post(url, {**wrong(card.question), "reps": card.reps}, **HTMX)
     second = student_client.post(url, {**right(card.question), "reps": card.reps}, **HTMX)
     assert first.status_code == second.status_code == 200
-    assert "Not quite" in second.content.decode()
+    assert "Wrong" in second.content.decode()
     assert card.reviews.count() == 2  # the quiz answer and one practice answer
 
 
@@ -470,7 +470,7 @@ def test_two_tabs_answering_the_same_card_at_once_record_one_review(round_):
     assert card.reps == 2 and card.reviews.count() == 2
     recorded = card.reviews.get(number=2)
     # both tabs show the one review recorded, whichever won
-    verdict = "Correct" if recorded.is_correct else "Not quite"
+    verdict = "Correct" if recorded.is_correct else "Wrong"
     assert all(verdict in result.content.decode() for result in results)
 
 

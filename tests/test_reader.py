@@ -56,6 +56,19 @@ def test_reader_query_count_does_not_depend_on_the_source_length(client, loaded_
     assert Source.objects.count() == 1
 
 
+def test_the_reader_offers_the_way_back_to_the_question_it_was_opened_from(client, loaded_bank):
+    source = Source.objects.first()
+    page = client.get(f"/sources/{source.slug}/?back=/attempts/x/questions/3/&back_label=question+3").content.decode()
+    assert '<a href="/attempts/x/questions/3/"><span aria-hidden="true">← </span>Back to question 3</a>' in page
+
+
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "relative/path"])
+def test_the_readers_way_back_never_leaves_the_site(client, loaded_bank, back):
+    source = Source.objects.first()
+    page = client.get(f"/sources/{source.slug}/", {"back": back, "back_label": "question 3"}).content.decode()
+    assert "Back to question 3" not in page
+
+
 def test_reader_says_what_is_not_known_about_the_source(client, loaded_bank):
     page = client.get(reverse("source_reader", args=["russia-ai-chips"])).content.decode()
     assert "Not known: who published it, when it was published, where it was first published." in page

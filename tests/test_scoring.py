@@ -37,7 +37,7 @@ def test_parse_number_reads_what_people_type(typed, expected):
     assert parse_number(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["", "   ", "eighty-four", "84 84", "1,00", "84..", "NaN", "inf", "1e5", "9" * 50])
+@pytest.mark.parametrize("typed", ["", "   ", "many", "84 84", "1,00", "84..", "NaN", "inf", "1e5", "9" * 101])
 def test_parse_number_rejects_what_is_not_a_number(typed):
     assert parse_number(typed) is None
 

@@ -38,7 +38,7 @@ def test_a_date_past_the_calendar_is_a_4xx_with_a_sentence(teacher, class_with_q
 
     reply = logged_in_client(teacher).get(url)
 
-    assert reply.status_code == 400
+    assert reply.status_code in (400, 422)  # the pages answer 422 with the form, the CSV a 400
     assert "date" in reply.content.decode().lower()
 
 

@@ -67,7 +67,8 @@ def test_home_shows_my_attempts_and_best_score(student_client, quiz, student):
     AttemptFactory(quiz=quiz, student=student, score=Decimal("3"), finished_at="2026-01-01T10:00Z")
     page = student_client.get("/").content.decode()
     assert "1 attempt" in page
-    assert "best score 3" in page
+    # Five one-point questions: 3 points is 60%, said as a percentage with the points beside it.
+    assert "best score <strong>60%</strong> (3 of 5 points)" in page
 
 
 def test_home_says_so_when_there_are_no_quizzes(client, db):
@@ -145,10 +146,13 @@ def test_question_page_shows_progress_and_the_form_but_no_answer_key(student_cli
     assert question.quote not in html
 
 
-def test_question_fragment_is_the_panel_only(student_client, attempt):
+def test_question_fragment_is_the_panel_only_after_its_title(student_client, attempt):
     fragment = student_client.get(reverse("attempt_question", args=[attempt.public_id]), **HTMX)
     html = fragment.content.decode()
-    assert html.lstrip().startswith('<section id="question-panel"')
+    # htmx moves a <title> at the fragment's root into document.title.
+    title, panel = re.match(r"\s*<title>(.*?)</title>\s*(.*)", html, re.S).groups()
+    assert title == f"Question 1 of 5 · {attempt.quiz.title} · Source Quiz"
+    assert panel.startswith('<section id="question-panel"')
     assert "<html" not in html
     assert fragment["HX-Push-Url"] == answer_url(attempt, 1)
 
@@ -161,14 +165,19 @@ def test_answer_with_htmx_swaps_in_cited_feedback(student_client, attempt):
     fragment = student_client.post(answer_url(attempt, 1), right_answer_data(question), **HTMX)
     html = fragment.content.decode()
     assert fragment.status_code == 200
-    assert html.lstrip().startswith('<section id="question-panel"')
+    assert re.sub(r"^\s*<title>.*?</title>\s*", "", html).startswith('<section id="question-panel"')
     assert "Correct" in html
     assert question.explanation in html
     assert question.quote in html
-    assert question.citation_url().replace("&", "&amp;") in html
+    address, _, anchor = question.citation_url().partition("#")
+    # The citation, with the way back to this question for the reader.
+    back = f"&back={answer_url(attempt, 1).replace('/', '%2F')}&back_label=question+1#{anchor}"
+    assert (address + back).replace("&", "&amp;") in html
     for choice in question.choices.all():
         assert choice.feedback in html
-    assert fragment["HX-Push-Url"] == answer_url(attempt, 1)
+    # Replaced, not pushed: one history entry per question, not its form and its feedback.
+    assert fragment["HX-Replace-Url"] == answer_url(attempt, 1)
+    assert "HX-Push-Url" not in fragment
     assert "Next question" in html
 
 
@@ -177,7 +186,7 @@ def test_answer_without_javascript_redirects_to_the_feedback_page(student_client
     response = student_client.post(answer_url(attempt, 1), wrong_answer_data(question))
     assert response.status_code == 302 and response["Location"] == answer_url(attempt, 1)
     page = student_client.get(response["Location"]).content.decode()
-    assert "Not quite" in page
+    assert "Wrong" in page
     assert question.correct_answer_display() in page
     assert "<html" in page
 
@@ -187,7 +196,7 @@ def test_refreshing_or_resubmitting_never_records_an_answer_twice(student_client
     student_client.post(answer_url(attempt, 1), wrong_answer_data(question))
     again = student_client.post(answer_url(attempt, 1), right_answer_data(question), **HTMX)
     assert again.status_code == 200
-    assert "Not quite" in again.content.decode()  # the recorded answer stands
+    assert "Wrong" in again.content.decode()  # the recorded answer stands
     assert Response.objects.filter(attempt=attempt).count() == 1
     attempt.refresh_from_db()
     assert attempt.score == 0 and attempt.answered_count == 1
@@ -210,10 +219,10 @@ def test_a_choice_of_another_question_is_refused(student_client, attempt):
 
 def test_a_number_that_is_not_one_gets_a_clear_message(student_client, attempt):
     position = next(i for i, pk in enumerate(attempt.question_ids, 1) if Question.objects.get(pk=pk).kind == "numeric")
-    fragment = student_client.post(answer_url(attempt, position), {"answer": "about eighty"}, **HTMX)
+    fragment = student_client.post(answer_url(attempt, position), {"answer": "a lot"}, **HTMX)
     assert fragment.status_code == 422
     assert "Type a number" in fragment.content.decode()
-    assert 'value="about eighty"' in fragment.content.decode()
+    assert 'value="a lot"' in fragment.content.decode()
 
 
 def test_a_question_number_outside_the_attempt_is_404(student_client, attempt):

@@ -176,7 +176,7 @@ def test_wrong_join_codes_are_rate_limited_per_student(settings):
     client = Client(REMOTE_ADDR="203.0.113.9")
     client.force_login(student, backend="django.contrib.auth.backends.ModelBackend")
     for code in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC"):
-        assert client.post(reverse("join_class"), {"join_code": code}).status_code == 404
+        assert client.post(reverse("join_class"), {"join_code": code}).status_code == 422
 
     paused = client.post(reverse("join_class"), {"join_code": classroom.join_code})
 

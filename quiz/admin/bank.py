@@ -35,6 +35,7 @@ from quiz.models import (
     Attempt,
     Choice,
     Classroom,
+    Membership,
     Question,
     Quiz,
     QuizQuestion,
@@ -168,14 +169,19 @@ class QuestionAdmin(OwnedContentAdmin):
         (
             "Numeric answer",
             {
-                "fields": ("numeric_answer", "numeric_tolerance", "numeric_unit"),
+                "fields": ("numeric_answer", "numeric_tolerance", ("numeric_min", "numeric_max"), "numeric_unit"),
                 "classes": ("kind-fieldset", "kind-numeric"),
-                "description": "Numeric questions only: the right value, how far off an answer may be, and its unit.",
+                "description": "Numeric questions only: the right value, how far off an answer may be (± tolerance, "
+                "or a lowest and/or highest accepted value instead), and its unit. Students may type the unit, "
+                "its synonyms or words of the prompt after the number; another unit is refused with a sentence.",
             },
         ),
         (
             "Short-text answer",
-            {"fields": ("accepted_answers",), "classes": ("kind-fieldset", "kind-short_text")},
+            {
+                "fields": ("accepted_answers", "match_whole_words", "allow_typos", "read_other_scripts"),
+                "classes": ("kind-fieldset", "kind-short_text"),
+            },
         ),
         ("History", {"fields": ("author", "cited_fingerprint", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
@@ -303,8 +309,13 @@ class QuestionAdmin(OwnedContentAdmin):
                     cited_fingerprint=original.cited_fingerprint,
                     numeric_answer=original.numeric_answer,
                     numeric_tolerance=original.numeric_tolerance,
+                    numeric_min=original.numeric_min,
+                    numeric_max=original.numeric_max,
                     numeric_unit=original.numeric_unit,
                     accepted_answers=list(original.accepted_answers),
+                    match_whole_words=original.match_whole_words,
+                    allow_typos=original.allow_typos,
+                    read_other_scripts=original.read_other_scripts,
                     points=original.points,
                     is_published=False,
                     author=request.user,
@@ -549,12 +560,26 @@ class AssignmentInline(admin.TabularInline):
     extra = 0
 
 
+class MembershipInline(admin.TabularInline):
+    """The class's students, with the date each joined (a superuser's tool: see get_inlines)."""
+
+    model = Membership
+    extra = 0
+    raw_id_fields = ("user",)
+    fields = ("user", "joined_at")
+    verbose_name = "student"
+    verbose_name_plural = "students"
+
+
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
     list_display = ("name", "teacher", "join_code")
     list_select_related = ("teacher",)
-    filter_horizontal = ("students",)
     inlines = [AssignmentInline]
+
+    def get_inlines(self, request, obj=None):
+        # Students join with the class code; only a superuser adds or removes them here.
+        return [AssignmentInline, MembershipInline] if request.user.is_superuser else [AssignmentInline]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -567,7 +592,7 @@ class ClassroomAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Students join with the class code; listing every account on the site to pick
         # from would show teachers people who are not theirs.
-        return () if request.user.is_superuser else ("students", "join_code")
+        return ("students",) if request.user.is_superuser else ("students", "join_code")
 
     def save_model(self, request, obj, form, change):
         if not change and not request.user.is_superuser:

@@ -95,7 +95,8 @@ class QuestionAdminForm(forms.ModelForm):
     accepted_answers = AcceptedAnswersField(
         required=False,
         help_text=(
-            "Short-text questions: every answer to accept, one per line. Case, spacing and punctuation are ignored."
+            "Short-text questions: every answer to accept, one per line. Case, spacing, punctuation and "
+            "accents are ignored; the rules below say what else counts."
         ),
     )
     key = forms.SlugField(

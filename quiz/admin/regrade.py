@@ -28,6 +28,7 @@ class ResponseChange:
     question: Question
     new_fraction: Decimal
     new_points: Decimal
+    new_note: str = ""
 
     @property
     def old_points(self) -> Decimal:
@@ -63,7 +64,8 @@ def regrade_plan(questions, *, students=None) -> list[AttemptChange]:
     teacher regrades their own classes, never another teacher's; None means everyone's.
     """
     by_id = {question.pk: question for question in questions.prefetch_related("choices")}
-    responses = Response.objects.filter(question__in=list(by_id))
+    # A mark a teacher set by hand stands: the key may say otherwise, the teacher judged this answer.
+    responses = Response.objects.filter(question__in=list(by_id), marked_by_hand=False)
     if students is not None:
         responses = responses.filter(attempt__student__in=students)
     responses = responses.select_related("attempt__quiz", "attempt__student").order_by(
@@ -75,12 +77,15 @@ def regrade_plan(questions, *, students=None) -> list[AttemptChange]:
         answer = SubmittedAnswer(
             choice_ids=frozenset(int(pk) for pk in response.selected_choice_ids), text=response.answer_text
         )
-        fraction = question.grade(answer, response.attempt.shown_choices(question.pk, question.choices.all()))
+        mark = question.mark(answer, response.attempt.shown_choices(question.pk, question.choices.all()))
+        fraction = mark.fraction
         points = Decimal(response.question_snapshot.get("points", question.points))
         new_points = (fraction * points).quantize(CENT)
         if new_points == response.points_awarded and fraction == response.fraction:
             continue
-        change = ResponseChange(response=response, question=question, new_fraction=fraction, new_points=new_points)
+        change = ResponseChange(
+            response=response, question=question, new_fraction=fraction, new_points=new_points, new_note=mark.note
+        )
         plan.setdefault(response.attempt_id, AttemptChange(attempt=response.attempt)).changes.append(change)
     return list(plan.values())
 
@@ -126,6 +131,7 @@ def regrade_apply(*, questions, by, students=None, reason: str = "", now=None) -
                 response.fraction = change.new_fraction
                 response.points_awarded = change.new_points
                 response.is_correct = change.new_fraction == 1
+                response.grading_note = change.new_note
                 responses.append(response)
                 logs.append(
                     RegradeLog(
@@ -139,7 +145,9 @@ def regrade_apply(*, questions, by, students=None, reason: str = "", now=None) -
                     )
                 )
             attempts.append(attempt)
-        Response.objects.bulk_update(responses, ["question_snapshot", "fraction", "points_awarded", "is_correct"])
+        Response.objects.bulk_update(
+            responses, ["question_snapshot", "fraction", "points_awarded", "is_correct", "grading_note"]
+        )
         Attempt.objects.bulk_update(attempts, ["score"])
         for attempt in attempts:
             if attempt.finished_at is not None:

@@ -178,34 +178,40 @@ def bank_export(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def bank_import(request: HtmxHttpRequest) -> HttpResponse:
-    """Upload a JSON or GIFT bank: all of it is imported, or, on any error, none of it."""
+    """Upload (or paste) a JSON or GIFT bank: all of it is imported, or, on any error, none of it."""
     _require(request, "quiz.add_question", "quiz.change_question")
     context = {**_admin_context(request, "Import questions"), "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024)}
     if request.method in ("GET", "HEAD"):
         return render(request, "admin/quiz/question/import.html", context)
     upload = request.FILES.get("bank")
+    pasted = request.POST.get("pasted", "")
     fmt = request.POST.get("format", "auto")
-    error = None
-    if upload is None:
-        error = "Choose a file to import."
-    elif (upload.size or 0) > MAX_IMPORT_BYTES:
+    error, text, name = None, "", "the pasted text"
+    if upload is None and not pasted.strip():
+        error = "Choose a file to import, or paste the questions into the box."
+    elif upload is not None and (upload.size or 0) > MAX_IMPORT_BYTES:
         error = f"That file is larger than {context['max_megabytes']} MB; split the bank into smaller files."
-    else:
+    elif upload is None and len(pasted.encode("utf-8")) > MAX_IMPORT_BYTES:
+        error = f"That text is larger than {context['max_megabytes']} MB; paste it in smaller parts."
+    elif upload is not None:
+        name = upload.name or "the file"
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             error = "That file is not UTF-8 text. Save it as UTF-8 and try again."
-        else:
-            if fmt not in ("json", "gift"):
-                fmt = importer.guess_format(upload.name or "", text)
-            try:
-                report = importer.import_text(text, fmt=fmt, user=request.user)
-            except BankFormatError as problem:
-                error = str(problem)
-    if error or upload is None:
-        context.update(error=error, chosen_format=fmt)
+    else:
+        text = pasted
+    if error is None:
+        if fmt not in ("json", "gift"):
+            fmt = importer.guess_format(name, text)
+        try:
+            report = importer.import_text(text, fmt=fmt, user=request.user)
+        except BankFormatError as problem:
+            error = str(problem)
+    if error:
+        context.update(error=error, chosen_format=fmt, pasted=pasted)
         return render(request, "admin/quiz/question/import.html", context, status=400)
-    messages.success(request, f"Imported {upload.name}: {report.summary()}.")
+    messages.success(request, f"Imported {name}: {report.summary()}.")
     leaky = [quiz.title for quiz, leaks in leaks_by_quiz(Quiz.objects.order_by("title")) if leaks]
     if leaky:
         messages.warning(

@@ -53,3 +53,16 @@ def accepted_answer_errors(accepted: Iterable[str]) -> dict[str, str]:
     if not [answer for answer in accepted if str(answer).strip()]:
         return {"accepted_answers": "A short-text question needs at least one accepted answer."}
     return {}
+
+
+def numeric_range_errors(answer: Decimal | None, minimum: Decimal | None, maximum: Decimal | None) -> dict[str, str]:
+    """A one-sided or uneven range must hold together and contain the value students are told is right."""
+    if minimum is not None and maximum is not None and minimum > maximum:
+        return {"numeric_max": f"The highest accepted value ({maximum:f}) is below the lowest ({minimum:f})."}
+    if answer is None:
+        return {}
+    if minimum is not None and answer < minimum:
+        return {"numeric_min": f"The right value {answer:f} is below the lowest accepted value ({minimum:f})."}
+    if maximum is not None and answer > maximum:
+        return {"numeric_max": f"The right value {answer:f} is above the highest accepted value ({maximum:f})."}
+    return {}

@@ -23,7 +23,14 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.text import slugify
 
-from quiz.bank.records import KEY_PATTERN, BankFormatError, ParsedBank, QuestionRecord, plain_number
+from quiz.bank.records import (
+    KEY_PATTERN,
+    BankFormatError,
+    ParsedBank,
+    QuestionRecord,
+    plain_number,
+    text_rules_data,
+)
 from quiz.models import CognitiveLevel, Question, QuestionKind
 
 SPECIAL = "~=#{}:"
@@ -68,6 +75,16 @@ def question_gift(question: Question, choices: list) -> str:
     settings["level"] = question.cognitive_level
     if question.kind == QuestionKind.NUMERIC and question.numeric_unit:
         settings["unit"] = question.numeric_unit
+    one_sided = (question.numeric_min is None) != (question.numeric_max is None)
+    if question.kind == QuestionKind.NUMERIC and None not in (question.numeric_min, question.numeric_max):
+        # GIFT's range {#450000..500000} has no "right value" to show; it travels here.
+        settings["answer"] = plain_number(question.numeric_answer)
+    elif question.kind == QuestionKind.NUMERIC and one_sided:
+        # GIFT cannot say "at least 100,000": the bound travels here, Moodle keeps ± tolerance.
+        bound = "min" if question.numeric_min is not None else "max"
+        settings[bound] = plain_number(question.numeric_min if bound == "min" else question.numeric_max)
+    if question.kind == QuestionKind.SHORT_TEXT:
+        settings.update(text_rules_data(question))
     settings["author"] = question.author.get_username() if question.author else None
     lines = [
         f"{CITATION_PREFIX} {json.dumps(citation, ensure_ascii=False)}",
@@ -92,6 +109,8 @@ def question_gift(question: Question, choices: list) -> str:
         for choice in choices:
             mark = "=" if choice.is_correct else "~"
             lines.append(f"\t{mark}{escape(choice.text)}{_feedback(choice.feedback)}")
+    elif question.kind == QuestionKind.NUMERIC and None not in (question.numeric_min, question.numeric_max):
+        lines.append(f"\t#{plain_number(question.numeric_min)}..{plain_number(question.numeric_max)}")
     elif question.kind == QuestionKind.NUMERIC:
         lines.append(f"\t#{plain_number(question.numeric_answer)}:{plain_number(question.numeric_tolerance)}")
     else:
@@ -341,8 +360,9 @@ def _read_numeric(body: str, record: QuestionRecord) -> None:
     value = unescape(_split_unescaped(answers[0], "#")[0][1]).strip()
     try:
         if ".." in value:
-            low, high = (Decimal(part) for part in value.split("..", 1))
-            record.numeric_answer, record.tolerance = (low + high) / 2, abs(high - low) / 2
+            low, high = sorted(Decimal(part) for part in value.split("..", 1))
+            # The settings comment may name the right value ("nearly 500,000" → 500000); else the middle.
+            record.numeric_answer, record.numeric_min, record.numeric_max = (low + high) / 2, low, high
         elif ":" in value:
             number, tolerance = value.split(":", 1)
             record.numeric_answer, record.tolerance = Decimal(number), Decimal(tolerance)
@@ -372,10 +392,32 @@ def _apply_settings(settings: dict, record: QuestionRecord) -> None:
     if level not in CognitiveLevel.values:
         raise ValueError(f"“level” in the settings comment should be one of {', '.join(CognitiveLevel.values)}.")
     record.cognitive_level = level
-    published = settings.get("published", True)
+    # Questions from elsewhere start as drafts, for a teacher to check and publish;
+    # this app's own export always says "published", so a round trip keeps the flag.
+    published = settings.get("published", False)
     if not isinstance(published, bool):
         raise ValueError("“published” in the settings comment should be true or false.")
     record.published = published
     record.unit = str(settings.get("unit", ""))[:30]
+    if record.kind == QuestionKind.NUMERIC:
+        _apply_numeric_settings(settings, record)
+    for name in ("whole_words", "typos", "other_scripts"):
+        if name in settings:
+            if not isinstance(settings[name], bool):
+                raise ValueError(f"“{name}” in the settings comment should be true or false.")
+            record.text_rules[name] = settings[name]
     if "author" in settings:
         record.author, record.author_given = settings["author"], True
+
+
+def _apply_numeric_settings(settings: dict, record: QuestionRecord) -> None:
+    """The right value of a GIFT range, or the one bound of a one-sided range, from the settings comment."""
+    try:
+        if "answer" in settings:
+            record.numeric_answer = Decimal(str(settings["answer"]))
+        if "min" in settings:
+            record.numeric_min = Decimal(str(settings["min"]))
+        if "max" in settings:
+            record.numeric_max = Decimal(str(settings["max"]))
+    except InvalidOperation:
+        raise ValueError("“answer”, “min” and “max” in the settings comment should be numbers.") from None

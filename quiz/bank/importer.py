@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from content.models import Passage, Source, text_fingerprint
 from quiz.bank import gift, json_format
-from quiz.bank.answer_keys import accepted_answer_errors, choice_errors, numeric_errors
+from quiz.bank.answer_keys import accepted_answer_errors, choice_errors, numeric_errors, numeric_range_errors
 from quiz.bank.choices import match_choices
 from quiz.bank.citations import quote_suggestion
 from quiz.bank.records import BankFormatError, ParsedBank, QuestionRecord
@@ -148,6 +148,8 @@ def _check_questions(bank: ParsedBank, passages, existing: Mapping[str, Question
         messages = choice_errors(record.kind, [(text, correct) for text, correct, _ in record.choices])
         if record.kind == QuestionKind.NUMERIC:
             messages += list(numeric_errors(record.numeric_answer, record.tolerance).values())
+            bounds = (record.numeric_min, record.numeric_max)
+            messages += list(numeric_range_errors(record.numeric_answer, *bounds).values())
         if record.kind == QuestionKind.SHORT_TEXT:
             messages += list(accepted_answer_errors(record.accepted_answers).values())
         problems += [(record.line, f"{where}: {message}") for message in messages]
@@ -193,8 +195,13 @@ QUESTION_FIELDS = [
     "cognitive_level",
     "numeric_answer",
     "numeric_tolerance",
+    "numeric_min",
+    "numeric_max",
     "numeric_unit",
     "accepted_answers",
+    "match_whole_words",
+    "allow_typos",
+    "read_other_scripts",
     "is_published",
     "author",
 ]

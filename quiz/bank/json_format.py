@@ -29,6 +29,7 @@ from quiz.bank.records import (
     QuizRecord,
     SourceRecord,
     plain_number,
+    text_rules_data,
 )
 from quiz.models import Choice, CognitiveLevel, FeedbackMode, Question, QuestionKind, Quiz, ReviewMoment
 
@@ -261,6 +262,9 @@ def _question_record(item, index: int, default_source: str | None, problems) -> 
         choices=choices,
         numeric_answer=reader.decimal("numeric_answer"),
         tolerance=reader.decimal("tolerance", Decimal("0")) or Decimal("0"),
+        numeric_min=reader.decimal("numeric_min"),
+        numeric_max=reader.decimal("numeric_max"),
+        text_rules={name: reader.boolean(name, True) for name in ("whole_words", "typos", "other_scripts")},
         unit=reader.text("unit", required=False, max_length=30),
         accepted_answers=accepted,
         published=reader.boolean("published", True),
@@ -324,9 +328,14 @@ def question_data(question: Question, choices: list[Choice]) -> dict:
     elif question.kind == QuestionKind.NUMERIC:
         data["numeric_answer"] = plain_number(question.numeric_answer)
         data["tolerance"] = plain_number(question.numeric_tolerance)
+        if question.numeric_min is not None:
+            data["numeric_min"] = plain_number(question.numeric_min)
+        if question.numeric_max is not None:
+            data["numeric_max"] = plain_number(question.numeric_max)
         data["unit"] = question.numeric_unit
     else:
         data["accepted_answers"] = list(question.accepted_answers)
+        data.update(text_rules_data(question))
     data["published"] = question.is_published
     data["author"] = question.author.get_username() if question.author else None
     return data

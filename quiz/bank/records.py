@@ -60,8 +60,11 @@ class QuestionRecord:
     choices: list[tuple[str, bool, str]] = field(default_factory=list)  # (text, correct, feedback)
     numeric_answer: Decimal | None = None
     tolerance: Decimal = Decimal("0")
+    numeric_min: Decimal | None = None
+    numeric_max: Decimal | None = None
     unit: str = ""
     accepted_answers: list[str] = field(default_factory=list)
+    text_rules: dict[str, bool] = field(default_factory=dict)  # whole_words / typos / other_scripts
     published: bool = True
     author: str | None = None
     author_given: bool = False
@@ -93,3 +96,11 @@ def plain_number(value: Decimal | None):
         return int(value)
     as_float = float(value)
     return as_float if Decimal(repr(as_float)) == value else str(value)
+
+
+# A short-text question's matching rules as the bank files name them, and the model fields they set.
+TEXT_RULE_FIELDS = {"whole_words": "match_whole_words", "typos": "allow_typos", "other_scripts": "read_other_scripts"}
+
+
+def text_rules_data(question) -> dict[str, bool]:
+    return {name: getattr(question, field_name) for name, field_name in TEXT_RULE_FIELDS.items()}

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from content.models import Passage, Source
+from quiz.bank.records import TEXT_RULE_FIELDS
 from quiz.models import Choice, Question, QuestionKind, Quiz
 
 if TYPE_CHECKING:
@@ -83,8 +84,11 @@ def question_fields(record: "QuestionRecord") -> dict:
         "cognitive_level": record.cognitive_level,
         "numeric_answer": record.numeric_answer if numeric else None,
         "numeric_tolerance": record.tolerance if numeric else Decimal("0"),
+        "numeric_min": record.numeric_min if numeric else None,
+        "numeric_max": record.numeric_max if numeric else None,
         "numeric_unit": record.unit if numeric else "",
         "accepted_answers": record.accepted_answers if short_text else [],
+        **{field_name: record.text_rules.get(name, True) for name, field_name in TEXT_RULE_FIELDS.items()},
         "is_published": record.published,
     }
 

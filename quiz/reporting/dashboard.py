@@ -9,19 +9,34 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
-from quiz.models import Assignment, Attempt, Classroom
+from quiz.models import Assignment, Attempt, Classroom, Extension, Membership
 from quiz.reporting.attempts import AttemptChoice, DateRange, chosen_attempts, finished_attempts, percent_expression
 
 
 def roster(classroom: Classroom) -> QuerySet:
     """The class's students, in a stable order for paging."""
-    return classroom.students.order_by("username", "pk").only("id", "username", "first_name", "last_name")
+    joined = Membership.objects.filter(classroom=classroom, user=OuterRef("pk")).values("joined_at")[:1]
+    return (
+        classroom.students.order_by("username", "pk")
+        .only("id", "username", "first_name", "last_name")
+        .annotate(joined_at=Subquery(joined))
+    )
+
+
+def extended_due_dates(*, student_ids: list[int], assignments: list) -> dict[tuple[int, int], datetime]:
+    """(student, assignment) → the student's extended due date. One query."""
+    if not student_ids or not assignments:
+        return {}
+    rows = Extension.objects.filter(student_id__in=student_ids, assignment__in=assignments)
+    return {
+        (row.student_id, row.assignment_id): row.due_at for row in rows.only("student_id", "assignment_id", "due_at")
+    }
 
 
 def roster_ids(classroom: Classroom) -> QuerySet:
-    return Classroom.students.through.objects.filter(classroom=classroom).values("user_id")
+    return Membership.objects.filter(classroom=classroom).values("user_id")
 
 
 @dataclass
@@ -34,13 +49,19 @@ class Cell:
     first_finished_at: datetime | None = None
     last_started_at: datetime | None = None
 
-    def status(self, due_at: datetime | None, now: datetime) -> str:
-        """done, late (first finished after the due date), in progress, overdue or not started."""
+    def status(self, due_at: datetime | None, now: datetime, joined_at: datetime | None = None) -> str:
+        """done, late (first finished after the due date), in progress, overdue, joined after
+        due date (the student joined the class once the date had passed), or not started.
+
+        ``due_at`` is the student's own: their extension when they have one.
+        """
         if self.finished:
             if due_at is not None and self.first_finished_at and self.first_finished_at > due_at:
                 return "late"
             return "done"
         if due_at is not None and now > due_at:
+            if joined_at is not None and joined_at > due_at:
+                return "joined after due date"
             return "overdue"
         if self.attempts:
             return "in progress"

@@ -46,7 +46,8 @@ def gradebook_rows(*, classroom: Classroom, assignments: list[Assignment]) -> It
     quiz_ids = [assignment.quiz_id for assignment in assignments]
     yield ["Username", "Name"] + [f"{a.quiz.title} (best %)" for a in assignments] + ["Quizzes completed"]
     for student, best in dashboard.gradebook_rows(classroom=classroom, quiz_ids=quiz_ids):
-        name = f"{student.first_name} {student.last_name}".strip()
+        # Self-registered students have no first or last name: their username stands in.
+        name = f"{student.first_name} {student.last_name}".strip() or student.username
         scores = [best.get(quiz_id) for quiz_id in quiz_ids]
         yield [student.username, name] + scores + [sum(score is not None for score in scores)]
 

@@ -74,3 +74,29 @@ def missed_questions(student) -> QuerySet:
         .select_related("attempt__quiz")
         .order_by("-answered_at", "-pk")
     )
+
+
+def classes_with_status(student, now=None) -> list:
+    """The student's classes (``Classroom.objects.joined_by``), each assignment carrying
+    ``my_status`` (done, late, overdue, joined after due date, in progress or not started, as
+    the teacher's matrix says it) and ``my_due_at`` (their extension, or the class's date).
+    Four queries."""
+    from django.db.models import OuterRef, Subquery
+    from django.utils import timezone
+
+    from quiz.models import Classroom, Membership
+    from quiz.reporting.attempts import ALL_DATES
+    from quiz.reporting.dashboard import Cell, extended_due_dates, matrix_cells
+
+    joined_at = Membership.objects.filter(classroom=OuterRef("pk"), user=student).values("joined_at")[:1]
+    joined = list(Classroom.objects.joined_by(student).annotate(my_joined_at=Subquery(joined_at)))
+    assignments = [a for classroom in joined for a in classroom.assignments.all()]
+    cells = matrix_cells(student_ids=[student.pk], quiz_ids=sorted({a.quiz_id for a in assignments}), dates=ALL_DATES)
+    extended = extended_due_dates(student_ids=[student.pk], assignments=assignments)
+    now = now or timezone.now()
+    for classroom in joined:
+        for assignment in classroom.assignments.all():
+            assignment.my_due_at = extended.get((student.pk, assignment.pk), assignment.due_at)
+            cell = cells.get((student.pk, assignment.quiz_id), Cell())
+            assignment.my_status = cell.status(assignment.my_due_at, now, classroom.my_joined_at)
+    return joined

@@ -21,6 +21,7 @@ from quiz.bank import cache as bank_cache
 from quiz.models import BankStamp, Choice, CognitiveLevel, Question, Quiz, RegradeLog, Response
 from quiz.reporting import stats
 from quiz.reporting.attempts import AttemptChoice, chosen_attempts
+from quiz.reporting.near_misses import add_near_misses
 
 
 def total_distribution(attempts: QuerySet) -> list[tuple[Decimal, int]]:
@@ -118,6 +119,8 @@ class QuestionReport:
     median_seconds: float | None
     distractors: stats.DistractorAnalysis | None
     reasons: list[str] = field(default_factory=list)
+    near_misses: list = field(default_factory=list)  # quiz.reporting.near_misses.NearMiss, most frequent first
+    may_accept_answers: bool = False  # the viewer may add a near miss to the accepted answers
 
     @property
     def is_flagged(self) -> bool:
@@ -167,6 +170,7 @@ class QuizReport:
     standard_error: float | None = None
     histogram: list[stats.HistogramBin] = field(default_factory=list)
     questions: list[QuestionReport] = field(default_factory=list)
+    has_near_misses: bool = False
 
     @property
     def which_label(self) -> str:
@@ -175,6 +179,14 @@ class QuizReport:
     @property
     def flagged(self) -> list[QuestionReport]:
         return [question for question in self.questions if question.is_flagged]
+
+    @property
+    def too_few_to_judge(self) -> bool:
+        return self.attempts < stats.MIN_ATTEMPTS_TO_JUDGE
+
+    @property
+    def attempts_to_judge(self) -> int:
+        return stats.MIN_ATTEMPTS_TO_JUDGE
 
     @property
     def by_level(self) -> list[LevelSummary]:
@@ -207,7 +219,10 @@ def _with_unanswered(answered: list[tuple], totals: list[tuple[Decimal, int]]) -
 
 
 def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizReport:
-    """The whole statistics report for ``attempts`` (already scoped and chosen). Five queries."""
+    """The whole statistics report for ``attempts`` (already scoped and chosen).
+
+    Five queries, and a sixth for the near misses when the quiz has typed questions.
+    """
     links = list(
         quiz.quiz_questions.filter(question__is_published=True)
         .select_related("question__passage__source")
@@ -250,7 +265,9 @@ def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizRepo
                 random_guess_score=stats.random_guess_score(question.kind, [c.is_correct for c in choices]),
                 median_seconds=stats.median(times.get(question.pk, [])),
                 distractors=distractors,
-                reasons=stats.review_reasons(statistics, distractor_beats_key=beats_key),
+                reasons=[]
+                if report.too_few_to_judge
+                else stats.review_reasons(statistics, distractor_beats_key=beats_key),
             )
         )
 
@@ -260,6 +277,7 @@ def build_quiz_report(*, quiz: Quiz, attempts: QuerySet, which: str) -> QuizRepo
         report.internal_consistency = stats.internal_consistency(known, stats.variance(totals))
         report.error_ratio = stats.error_ratio(report.internal_consistency)
         report.standard_error = _as_percent(stats.standard_error(report.error_ratio, sd), max_mark)
+    add_near_misses(report, attempts)
     return report
 
 

@@ -36,6 +36,13 @@ MarkPairs = Sequence[tuple[Number, Number, int]]
 LOW_FACILITY = 20.0
 HIGH_FACILITY = 95.0
 LOW_DISCRIMINATION = 20.0
+# Below this many attempts the figures are shown greyed and nothing is flagged. The
+# discrimination index is a correlation, whose standard error near zero is 1/sqrt(n - 1)
+# (the sampling theory of Pearson's r, as in Fisher's z): at 30 attempts that is 0.19,
+# or 19 on the 0-100 scale, so the flag line of 20 is only then about one standard error
+# from zero; with fewer, a "low discrimination" flag cannot be told from chance. Thirty is
+# also the smallest sample classical item analysis guides accept for item statistics.
+MIN_ATTEMPTS_TO_JUDGE = 30
 
 # The thirds of attempts, ranked by total mark, that the distractor analysis compares.
 TOP, MIDDLE, BOTTOM = "top", "middle", "bottom"

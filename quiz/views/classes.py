@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
@@ -14,23 +14,26 @@ from accounts.roles import teacher_required
 from config.requests import AuthenticatedHttpRequest, HtmxHttpRequest
 from quiz.forms import ClassroomForm, JoinClassForm
 from quiz.models import Classroom
+from quiz.reporting.progress import classes_with_status
+from quiz.views.shapes import render_shaped, two_shaped
 
 
 def _render_join(request: HtmxHttpRequest, form: JoinClassForm, status: int = 200) -> HttpResponse:
-    template = "teach/join_class.html#my_classes" if request.htmx else "teach/join_class.html"
-    context = {"join_form": form, "joined": list(Classroom.objects.joined_by(request.user))}
-    return render(request, template, context, status=status)
+    context = {"join_form": form, "joined": classes_with_status(request.user)}
+    return render_shaped(request, "teach/join_class.html", "my_classes", context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@two_shaped
 def join_class(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Join a class with its code; without JavaScript the form posts here and redirects home."""
     if request.method in ("GET", "HEAD"):
-        return _render_join(request, JoinClassForm())
+        # A join link (?code=...) fills the code in; joining still takes the student's own press.
+        return _render_join(request, JoinClassForm(initial={"join_code": request.GET.get("code", "")[:40]}))
     form = JoinClassForm(request.POST)
     if not form.is_valid():
-        return _render_join(request, form, status=400)
+        return _render_join(request, form, status=422)
     # Counted before the code is looked up, per student and per address; a right code is taken back.
     counters = {
         rate_limit.counter_key("join", f"user:{request.user.pk}"): settings.JOIN_CODE_FAILURE_LIMIT,
@@ -49,10 +52,10 @@ def join_class(request: AuthenticatedHttpRequest) -> HttpResponse:
         rate_limit.refund(*counters)
     if classroom is None:
         form.add_error("join_code", "No class has this code. Check it with your teacher (letters and digits only).")
-        return _render_join(request, form, status=404)
+        return _render_join(request, form, status=422)
     if classroom.teacher_id == request.user.pk:
         form.add_error("join_code", "You teach this class, so you cannot join it as a student.")
-        return _render_join(request, form, status=400)
+        return _render_join(request, form, status=422)
     if classroom.students.filter(pk=request.user.pk).exists():
         messages.info(request, f"You are already in “{classroom.name}”.")
     else:
@@ -63,6 +66,7 @@ def join_class(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render_join(request, JoinClassForm())
 
 
+@two_shaped
 @teacher_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def classroom_create(request: HtmxHttpRequest) -> HttpResponse:
@@ -78,8 +82,7 @@ def classroom_create(request: HtmxHttpRequest) -> HttpResponse:
             )
             url = f"{reverse('teach_dashboard')}?classroom={classroom.pk}"
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-        status = 400
+        status = 422
     else:
         status = 200
-    template = "teach/classroom_new.html#classroom_form" if request.htmx else "teach/classroom_new.html"
-    return render(request, template, {"classroom_form": form}, status=status)
+    return render_shaped(request, "teach/classroom_new.html", "classroom_form", {"classroom_form": form}, status=status)

@@ -10,18 +10,20 @@ from config.requests import HtmxHttpRequest
 from quiz.models import Attempt
 from quiz.reporting import charts
 from quiz.reporting.progress import missed_questions, passage_mastery
+from quiz.views.shapes import render_shaped, two_shaped, wants_fragment
 
 MISSED_PER_PAGE = 10
 
 
 @login_required
 @require_safe
+@two_shaped
 def my_progress(request: HtmxHttpRequest) -> HttpResponse:
     """Only ever the signed-in student's own data: every query filters on request.user."""
     attempts = list(Attempt.objects.for_student(request.user).select_related("quiz").order_by("-started_at"))
     missed = Paginator(missed_questions(request.user), MISSED_PER_PAGE).get_page(request.GET.get("missed_page"))
     context: dict[str, object] = {"attempts": attempts, "missed": missed}
-    if request.htmx and request.GET.get("missed_page"):
+    if wants_fragment(request) and request.GET.get("missed_page"):
         return render(request, "quiz/progress.html#missed", context)
     mastery = passage_mastery(request.user)
     context.update(
@@ -29,7 +31,7 @@ def my_progress(request: HtmxHttpRequest) -> HttpResponse:
         mastery=mastery,
         mastery_tried=sum(1 for item in mastery if item.mastery is not None),
     )
-    return render(request, "quiz/progress.html#progress" if request.htmx else "quiz/progress.html", context)
+    return render_shaped(request, "quiz/progress.html", "progress", context)
 
 
 def _score_chart(attempts: list[Attempt]) -> str:

@@ -1,26 +1,31 @@
 """The student's path through a quiz: start, one question per screen, feedback, results."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect, push_url
+from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url
 
 from config.requests import HtmxHttpRequest
 from quiz.bank import cache as bank_cache
 from quiz.forms import AnswerForm, JoinClassForm
-from quiz.models import Attempt, Choice, Classroom, FeedbackMode, Question, Quiz, Response
+from quiz.models import Attempt, Choice, Classroom, FeedbackMode, Question, Quiz, Response, SubmittedAnswer
+from quiz.reporting.progress import classes_with_status
 from quiz.services import (
     AttemptRefused,
     attempt_finish,
+    attempt_flag_toggle,
     attempt_refusal,
     attempt_start,
     attempt_time_is_up,
     response_record,
 )
+from quiz.views.shapes import two_shaped, wants_fragment
 
 
 def _get_attempt_for(request: HtmxHttpRequest, public_id) -> Attempt:
@@ -43,12 +48,19 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     joined: list[Classroom] = []
     if request.user.is_authenticated:
         mine = Q(attempts__student=request.user)
+        finished = mine & Q(attempts__finished_at__isnull=False)
         quizzes = quizzes.annotate(
             my_attempts=Count("attempts", filter=mine, distinct=True),
-            my_best=Max("attempts__score", filter=mine & Q(attempts__finished_at__isnull=False)),
+            my_best=Max("attempts__score", filter=finished),
+            my_best_of=Max("attempts__max_score", filter=finished),
+            # A percentage, as every other page shows scores; the points stay in the text.
+            my_best_percent=Max(
+                ExpressionWrapper(F("attempts__score") * 100 / F("attempts__max_score"), output_field=DecimalField()),
+                filter=finished & Q(attempts__max_score__gt=0),
+            ),
             my_in_progress=Count("attempts", filter=mine & Q(attempts__finished_at__isnull=True), distinct=True),
         )
-        joined = list(Classroom.objects.joined_by(request.user))
+        joined = classes_with_status(request.user)
     return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined, "join_form": JoinClassForm()})
 
 
@@ -87,8 +99,41 @@ def _question_with_choices(attempt: Attempt, question_id: int) -> tuple[Question
     return question, attempt.shown_choices(question.pk, all_choices)
 
 
+@dataclass(frozen=True)
+class NavigatorItem:
+    """One question in the navigator: its place, whether it is answered, flagged, on screen."""
+
+    position: int
+    answered: bool
+    flagged: bool
+    current: bool
+
+
+def _answered_ids(attempt: Attempt) -> set[int]:
+    # No ordering: Response's default one joins the attempt only to sort.
+    return set(Response.objects.filter(attempt_id=attempt.pk).order_by().values_list("question_id", flat=True))
+
+
+def _navigator(attempt: Attempt, answered: set[int], current_id: int | None = None) -> list[NavigatorItem]:
+    return [
+        NavigatorItem(position, pk in answered, attempt.is_flagged(pk), pk == current_id)
+        for position, pk in enumerate(attempt.question_ids, start=1)
+    ]
+
+
 def _render_panel(
-    request, attempt, question, choices, *, form=None, response=None, refusal=None, status=200, question_url=None
+    request,
+    attempt,
+    question,
+    choices,
+    *,
+    form=None,
+    response=None,
+    refusal=None,
+    status=200,
+    question_url=None,
+    navigator=None,
+    answered_elsewhere=False,
 ) -> HttpResponse:
     position = attempt.position_of(question.pk)
     context = {
@@ -103,46 +148,75 @@ def _render_panel(
         "show_feedback": response is not None and attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
         "selected": form.selected_choice_ids() if form else [],
         "question_url": question_url or reverse("attempt_answer", args=[attempt.public_id, position]),
+        "navigator": navigator,
+        "flagged": attempt.is_flagged(question.pk),
+        "answered_elsewhere": answered_elsewhere,
+        # The reader's way back from "Read it in the source".
+        "back_url": reverse("attempt_answer", args=[attempt.public_id, position]),
+        "back_label": f"question {position}",
     }
-    template = "quiz/take.html#panel" if request.htmx else "quiz/take.html"
+    # The fragment starts with a <title>, which htmx puts in document.title.
+    template = "quiz/take_fragment.html" if wants_fragment(request) else "quiz/take.html"
     return render(request, template, context, status=status)
 
 
-@login_required
-@require_safe
-def attempt_question(request: HtmxHttpRequest, public_id) -> HttpResponse:
-    """The attempt's next unanswered question; the results once none is left."""
+def _next_unanswered(attempt: Attempt, answered: set[int], *, after: int = 0) -> int | None:
+    """The first unanswered question after position ``after``, going round to the start:
+    a skipped question comes back once the others have been seen."""
+    order = attempt.question_ids[after:] + attempt.question_ids[:after]
+    return next((pk for pk in order if pk not in answered), None)
+
+
+def _open_attempt_for(request: HtmxHttpRequest, public_id) -> Attempt:
+    """The student's attempt, closed here if its time ran out (saying so); check ``is_finished`` after."""
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
         refusal = attempt_refusal(attempt)
         if refusal:
             messages.info(request, refusal)
+    return attempt
+
+
+def _position_param(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_safe
+@two_shaped
+def attempt_question(request: HtmxHttpRequest, public_id) -> HttpResponse:
+    """The attempt's next unanswered question (after ``?after=N`` when skipping one); the results once none is left."""
+    attempt = _open_attempt_for(request, public_id)
     if attempt.is_finished:
         return _redirect_to_results(request, attempt)
-    # No ordering: Response's default one joins the attempt only to sort.
-    answered = set(Response.objects.filter(attempt_id=attempt.pk).order_by().values_list("question_id", flat=True))
-    next_id = next((pk for pk in attempt.question_ids if pk not in answered), None)
+    answered = _answered_ids(attempt)
+    next_id = _next_unanswered(attempt, answered, after=_position_param(request))
     if next_id is None:
         attempt_finish(attempt=attempt)
         return _redirect_to_results(request, attempt)
     question, choices = _question_with_choices(attempt, next_id)
     url = reverse("attempt_answer", args=[attempt.public_id, attempt.position_of(next_id)])
     form = AnswerForm(question=question, choices=choices)
-    page = _render_panel(request, attempt, question, choices, form=form, question_url=url)
-    if request.htmx:
-        push_url(page, url)
-    return page
+    navigator = _navigator(attempt, answered, next_id)
+    response = _render_panel(request, attempt, question, choices, form=form, question_url=url, navigator=navigator)
+    if wants_fragment(request):
+        push_url(response, url)
+    return response
 
 
 def _redirect_to_results(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
     url = reverse("attempt_results", args=[attempt.public_id])
-    if request.htmx:
+    if wants_fragment(request):
         return HttpResponseClientRedirect(url)
     return redirect(url)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@two_shaped
 def attempt_answer(request: HtmxHttpRequest, public_id, position: int) -> HttpResponse:
     """Question ``position`` of the attempt: its form, or its feedback once answered.
 
@@ -157,46 +231,105 @@ def attempt_answer(request: HtmxHttpRequest, public_id, position: int) -> HttpRe
         response = Response.objects.filter(attempt=attempt, question=question).first()
         if response is None and attempt.is_finished:
             return _redirect_to_results(request, attempt)
-        form = None if response else AnswerForm(question=question, choices=choices)
-        return _render_panel(request, attempt, question, choices, form=form, response=response)
+        if response is not None:
+            return _render_panel(request, attempt, question, choices, response=response)
+        form = AnswerForm(question=question, choices=choices)
+        navigator = _navigator(attempt, _answered_ids(attempt), question.pk)
+        return _render_panel(request, attempt, question, choices, form=form, navigator=navigator)
 
     form = AnswerForm(request.POST, question=question, choices=choices)
     # A closed attempt is refused before the answer is read: "time is up" is the news,
     # not "pick one answer".
     refusal = attempt_refusal(attempt)
     if refusal is None and form.is_valid():
+        answer = form.submitted_answer()
         try:
             # No look for an earlier answer first: the unique constraint finds a repeat,
             # and response_record then returns the answer already recorded.
-            response, _created = response_record(
-                attempt=attempt, question=question, choices=choices, answer=form.submitted_answer()
-            )
+            response, created = response_record(attempt=attempt, question=question, choices=choices, answer=answer)
         except AttemptRefused as refused:
             refusal = str(refused)
         else:
-            return _answered(request, attempt, question, choices, response)
+            elsewhere = not created and not _same_answer(response, answer)
+            return _answered(request, attempt, question, choices, response, answered_elsewhere=elsewhere)
     # A repeat (double click, second tab, replayed POST) gets the recorded answer back,
     # whatever it sent this time and even if that answer closed the attempt.
     recorded = Response.objects.filter(attempt=attempt, question=question).first()
     if recorded is not None:
-        return _answered(request, attempt, question, choices, recorded)
+        elsewhere = not form.is_valid() or not _same_answer(recorded, form.submitted_answer())
+        return _answered(request, attempt, question, choices, recorded, answered_elsewhere=elsewhere)
     if refusal is None:
         return _render_panel(request, attempt, question, choices, form=form, status=422)
     # The attempt is closed: say why and lead to the results, with no form left to fill.
     return _render_panel(request, attempt, question, choices, refusal=refusal, status=409)
 
 
-def _answered(request, attempt, question, choices, response) -> HttpResponse:
+def _same_answer(response: Response, answer: SubmittedAnswer) -> bool:
+    return sorted(answer.choice_ids) == sorted(response.selected_choice_ids) and answer.text == response.answer_text
+
+
+ANSWERED_ELSEWHERE = "You already answered this question in another tab or window; that answer is the one kept."
+
+
+def _answered(request, attempt, question, choices, response, *, answered_elsewhere=False) -> HttpResponse:
     url = reverse("attempt_answer", args=[attempt.public_id, attempt.position_of(question.pk)])
     if not request.htmx:
+        if answered_elsewhere:
+            messages.info(request, ANSWERED_ELSEWHERE)
         return redirect(url)
-    return push_url(_render_panel(request, attempt, question, choices, response=response, question_url=url), url)
+    panel = _render_panel(
+        request, attempt, question, choices, response=response, question_url=url, answered_elsewhere=answered_elsewhere
+    )
+    # Replaced, not pushed: the feedback is the same screen as its question, so Back
+    # goes to the previous question rather than to this one's form.
+    return replace_url(panel, url)
+
+
+@login_required
+@require_POST
+def attempt_flag(request: HtmxHttpRequest, public_id, position: int) -> HttpResponse:
+    """Flag question ``position`` to come back to, or clear its flag; then back to that question."""
+    attempt = _get_attempt_for(request, public_id)
+    if not 1 <= position <= attempt.question_count:
+        raise Http404("This attempt has no such question.")
+    question_id = attempt.question_ids[position - 1]
+    if not attempt.is_finished:
+        attempt_flag_toggle(attempt=attempt, question_id=question_id)
+    url = reverse("attempt_answer", args=[attempt.public_id, position])
+    if not request.htmx:
+        return redirect(url)
+    context = {
+        "attempt": attempt,
+        "position": position,
+        "flagged": attempt.is_flagged(question_id),
+        "navigator": _navigator(attempt, _answered_ids(attempt), question_id),
+    }
+    # The flag button and, out of band, the navigator: the answer being typed is left alone.
+    return render(request, "quiz/take.html#flag_update", context)
+
+
+@login_required
+@require_safe
+def attempt_summary(request: HtmxHttpRequest, public_id) -> HttpResponse:
+    """Before finishing: which questions are answered, unanswered or flagged, with links back."""
+    attempt = _open_attempt_for(request, public_id)
+    if attempt.is_finished:
+        return redirect("attempt_results", public_id=attempt.public_id)
+    navigator = _navigator(attempt, _answered_ids(attempt))
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "navigator": navigator,
+        "answered_total": sum(item.answered for item in navigator),
+        "flagged_total": sum(item.flagged for item in navigator),
+    }
+    return render(request, "quiz/summary.html", context)
 
 
 @login_required
 @require_POST
 def attempt_submit(request: HtmxHttpRequest, public_id) -> HttpResponse:
-    """Finish the attempt now, leaving unanswered questions at zero."""
+    """Finish the attempt now (from the summary, or when the timer runs out), unanswered questions at zero."""
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
         attempt_finish(attempt=attempt)

@@ -11,20 +11,30 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
 from accounts.roles import teacher_required
 from config.requests import HtmxHttpRequest
-from quiz.forms import AssignmentForm, ClassroomForm, DashboardFilters, StatisticsFilters, StudentFilters
-from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Response
+from quiz.forms import (
+    AssignmentForm,
+    ClassroomForm,
+    DashboardFilters,
+    ExtensionForm,
+    StatisticsFilters,
+    StudentFilters,
+)
+from quiz.models import Assignment, Attempt, Classroom, Extension, Membership, Question, Quiz, Response
 from quiz.reporting import charts, dashboard, exports
 from quiz.reporting.attempts import ALL_DATES, AttemptChoice, finished_attempts
+from quiz.reporting.near_misses import mark_acceptable
 from quiz.reporting.statistics import quiz_report
+from quiz.views.shapes import render_shaped, two_shaped
 
 STUDENTS_PER_PAGE = 50
 
@@ -66,13 +76,23 @@ def _dashboard_context(request, classrooms, classroom, filters, *, assignment_fo
     cells = dashboard.matrix_cells(
         student_ids=[s.pk for s in students], quiz_ids=[a.quiz_id for a in shown], dates=dates
     )
+    extended = dashboard.extended_due_dates(student_ids=[s.pk for s in students], assignments=shown)
     now = context["now"]
     rows = []
     for student in students:
         row = []
         for assignment in shown:
             cell = cells.get((student.pk, assignment.quiz_id), dashboard.Cell())
-            row.append({"assignment": assignment, "cell": cell, "status": cell.status(assignment.due_at, now)})
+            due_at = extended.get((student.pk, assignment.pk), assignment.due_at)
+            status = cell.status(due_at, now, student.joined_at)
+            row.append(
+                {
+                    "assignment": assignment,
+                    "cell": cell,
+                    "status": status,
+                    "extended_to": extended.get((student.pk, assignment.pk)),
+                }
+            )
         rows.append({"student": student, "cells": row})
     summaries = dashboard.quiz_summaries(
         classroom=classroom, assignments=shown, class_size=classroom.student_count, dates=dates
@@ -125,10 +145,10 @@ def _page_query(classroom: Classroom, filters: DashboardFilters) -> str:
 
 
 def _render_dashboard(request, context, status=200) -> HttpResponse:
-    template = "teach/dashboard.html#dashboard" if request.htmx else "teach/dashboard.html"
-    return render(request, template, context, status=status)
+    return render_shaped(request, "teach/dashboard.html", "dashboard", context, status=status)
 
 
+@two_shaped
 @teacher_required
 @require_safe
 def teach_dashboard(request: HtmxHttpRequest) -> HttpResponse:
@@ -147,7 +167,7 @@ def teach_dashboard(request: HtmxHttpRequest) -> HttpResponse:
     else:
         classroom = classrooms[0] if classrooms else None
     context = _dashboard_context(request, classrooms, classroom, filters)
-    return _render_dashboard(request, context, status=200 if filters.is_valid() else 400)
+    return _render_dashboard(request, context, status=200 if filters.is_valid() else 422)
 
 
 def _dashboard_url(classroom: Classroom) -> str:
@@ -168,6 +188,7 @@ def _after_class_change(request: HtmxHttpRequest, classroom: Classroom, *, form=
     return push_url(_render_dashboard(request, context, status=status), _dashboard_url(classroom))
 
 
+@two_shaped
 @teacher_required
 @require_POST
 def assignment_save(request: HtmxHttpRequest, classroom_id: int) -> HttpResponse:
@@ -175,14 +196,20 @@ def assignment_save(request: HtmxHttpRequest, classroom_id: int) -> HttpResponse
     classroom = _get_classroom_for(request, classroom_id)
     form = AssignmentForm(request.POST)
     if not form.is_valid():
-        return _after_class_change(request, classroom, form=form, status=400)
+        return _after_class_change(request, classroom, form=form, status=422)
     quiz, due_at = form.cleaned_data["quiz"], form.cleaned_data["due_at"]
     _, created = Assignment.objects.update_or_create(classroom=classroom, quiz=quiz, defaults={"due_at": due_at})
     due = f", due {timezone.localtime(due_at):%-d %b %Y %H:%M}" if due_at else ", no due date"
     messages.success(request, f"{'Assigned' if created else 'Updated'} “{quiz.title}”{due}.")
+    if due_at is not None and due_at < timezone.now():
+        # Accepted (a teacher may record a past deadline on purpose), but never silently.
+        messages.warning(
+            request, "That due date is already past: students who have not finished it show as overdue at once."
+        )
     return _after_class_change(request, classroom)
 
 
+@two_shaped
 @teacher_required
 @require_POST
 def assignment_remove(request: HtmxHttpRequest, classroom_id: int, quiz_id: int) -> HttpResponse:
@@ -213,19 +240,21 @@ def _statistics_scope(request: HtmxHttpRequest, slug: str):
         if classroom is None:
             raise Http404("This quiz is not assigned to that class, or the class is not yours.")
     scope = [classroom] if classroom else classrooms
-    student_ids = Classroom.students.through.objects.filter(classroom__in=scope).values("user_id")
+    student_ids = Membership.objects.filter(classroom__in=scope).values("user_id")
     dates = filters.dates() if filters.is_valid() else ALL_DATES
     which = filters.which() if filters.is_valid() else AttemptChoice.FIRST
     finished = finished_attempts(quiz_ids=[quiz.pk], student_ids=student_ids, dates=dates)
     return quiz, classrooms, classroom, filters, finished, which
 
 
+@two_shaped
 @teacher_required
 @require_safe
 def quiz_statistics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
     quiz, classrooms, classroom, filters, finished, which = _statistics_scope(request, slug)
     report = quiz_report(quiz=quiz, finished=finished, which=which)
+    mark_acceptable(report, request.user)
     context = {
         "quiz": quiz,
         "classrooms": classrooms,
@@ -235,8 +264,7 @@ def quiz_statistics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "histogram_chart": _histogram_chart(report),
         "query": request.GET.urlencode(),
     }
-    template = "teach/quiz_stats.html#stats" if request.htmx else "teach/quiz_stats.html"
-    return render(request, template, context, status=200 if filters.is_valid() else 400)
+    return render_shaped(request, "teach/quiz_stats.html", "stats", context, status=200 if filters.is_valid() else 422)
 
 
 def _histogram_chart(report) -> str:
@@ -280,6 +308,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
     return download
 
 
+@two_shaped
 @teacher_required
 @require_safe
 def student_detail(request: HtmxHttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
@@ -299,16 +328,19 @@ def student_detail(request: HtmxHttpRequest, classroom_id: int, student_id: int)
         .order_by("quiz__title", "number")
     )
     unanswered = _unanswered_questions(attempts)
-    reviews = [{"attempt": attempt, "items": _review_items(attempt, unanswered)} for attempt in attempts]
+    wrong_only = bool(filters.is_valid() and filters.cleaned_data.get("wrong_only"))
+    reviews = [{"attempt": attempt, "items": _review_items(attempt, unanswered, wrong_only)} for attempt in attempts]
+    extended = dashboard.extended_due_dates(student_ids=[student.pk], assignments=assignments)
+    due_dates = [{"assignment": a, "extended_to": extended.get((student.pk, a.pk))} for a in assignments]
     context = {
         "classroom": classroom,
         "student": student,
         "assignments": assignments,
+        "due_dates": due_dates,
         "reviews": reviews,
         "filters": filters,
     }
-    template = "teach/student.html#attempts" if request.htmx else "teach/student.html"
-    return render(request, template, context, status=200 if filters.is_valid() else 400)
+    return render_shaped(request, "teach/student.html", "attempts", context, status=200 if filters.is_valid() else 422)
 
 
 def _unanswered_questions(attempts) -> dict[int, Question]:
@@ -322,9 +354,67 @@ def _unanswered_questions(attempts) -> dict[int, Question]:
     return Question.objects.select_related("passage__source").prefetch_related("choices").in_bulk(wanted)
 
 
-def _review_items(attempt: Attempt, unanswered: dict[int, Question]) -> list[dict]:
+def _review_items(attempt: Attempt, unanswered: dict[int, Question], wrong_only: bool = False) -> list[dict]:
+    """Each question of the attempt; with ``wrong_only``, only those not fully right (unanswered ones included)."""
     responses = {response.question_id: response for response in attempt.responses.all()}
+    right = {pk for pk, response in responses.items() if response.is_correct} if wrong_only else set()
     return [
         {"position": position, "response": responses.get(pk), "question": unanswered.get(pk)}
         for position, pk in enumerate(attempt.question_ids, start=1)
+        if pk not in right
     ]
+
+
+# Letters and digits that cannot be mistaken for one another when read aloud or copied.
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+@teacher_required
+@require_POST
+def student_password_reset(request: HtmxHttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+    """Give a student of the teacher's class a new temporary password, shown once to the teacher.
+
+    Only students: a staff account in the class (another teacher) keeps its password.
+    """
+    classroom = _get_classroom_for(request, classroom_id)
+    student = get_object_or_404(classroom.students.all(), pk=student_id)
+    back = reverse("student_detail", args=[classroom.pk, student.pk])
+    if student.is_staff or student.is_superuser:
+        messages.error(request, "This account belongs to staff: its password is reset in the admin, not here.")
+        return redirect(back)
+    password = "-".join(get_random_string(4, TEMPORARY_PASSWORD_ALPHABET) for _ in range(3))
+    student.set_password(password)
+    student.save(update_fields=["password"])
+    name = student.get_full_name() or student.username
+    messages.success(
+        request,
+        f"New password for {name}: {password} — give it to them in person; they can change it after logging in.",
+    )
+    return redirect(back)
+
+
+@teacher_required
+@require_POST
+def student_extension(request: HtmxHttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+    """Give one student of the class a later due date on one assigned quiz, or take it back (blank date)."""
+    classroom = _get_classroom_for(request, classroom_id)
+    student = get_object_or_404(classroom.students.all(), pk=student_id)
+    back = reverse("student_detail", args=[classroom.pk, student.pk])
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, f"The extension was not saved: {errors}")
+        return redirect(back)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("quiz"), classroom=classroom, quiz_id=form.cleaned_data["quiz"]
+    )
+    name = student.get_full_name() or student.username
+    due_at = form.cleaned_data["due_at"]
+    if due_at is None:
+        Extension.objects.filter(assignment=assignment, student=student).delete()
+        messages.success(request, f"{name} is back on the class's due date for “{assignment.quiz.title}”.")
+    else:
+        Extension.objects.update_or_create(assignment=assignment, student=student, defaults={"due_at": due_at})
+        when = f"{timezone.localtime(due_at):%-d %b %Y %H:%M}"
+        messages.success(request, f"“{assignment.quiz.title}” is now due {when} for {name}.")
+    return redirect(back)

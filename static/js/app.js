@@ -12,11 +12,11 @@
     }
   }
 
-  function focusOn(element) {
+  function focusOn(element, options) {
     if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
       element.setAttribute("tabindex", "-1");
     }
-    element.focus();
+    element.focus(options);
   }
 
   // After htmx replaces a region (a question and its feedback, a class list, a
@@ -33,10 +33,14 @@
     var requested = region.querySelector("[data-focus-on-swap]");
     var active = document.activeElement;
     var focusLost = !active || active === document.body || !document.body.contains(active);
+    var verdict = region.querySelector("#verdict");
     if (requested) {
-      focusOn(requested);
+      focusOn(requested, { preventScroll: !!verdict });
+      // On a phone the verdict can land above or below the screen after the swap:
+      // bring it to the top; the sticky action bar keeps "Next question" in reach.
+      if (verdict) { verdict.scrollIntoView({ block: "start" }); }
     } else if (focusLost) {
-      var news = region.querySelector("[role='alert'], .error, [data-announce]") ||
+      var news = region.querySelector("[role='alert']:not([hidden]), .error:not([hidden]), [data-announce]") ||
                  region.querySelector("h1, h2, h3") || region;
       focusOn(news);
     }
@@ -55,19 +59,140 @@
     });
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var timer = document.querySelector(".timer[data-deadline]");
-    if (timer) {
-      var deadline = new Date(timer.getAttribute("data-deadline")).getTime();
-      var value = timer.querySelector(".timer-value");
-      var tick = function () {
-        var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-        value.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-        if (left > 0) { window.setTimeout(tick, 1000); }
-      };
-      tick();
-    }
+  // --- Taking a quiz -------------------------------------------------------------
+
+  function answerForm() {
+    return document.querySelector("#question-panel form.answer-form");
+  }
+
+  function hasAnswer(form) {
+    var typed = form.querySelector("input[name=answer]");
+    return !!form.querySelector("input:checked") || !!(typed && typed.value.trim());
+  }
+
+  // Drafts: what was typed or ticked survives a reload or a crash of the tab, until the
+  // answer is recorded. Kept in this tab's sessionStorage only, never sent anywhere.
+  function draftKey(form) { return "draft:" + form.getAttribute("data-draft-key"); }
+
+  function saveDraft(form) {
+    try {
+      var typed = form.querySelector("input[name=answer]");
+      var picks = Array.prototype.map.call(form.querySelectorAll("input:checked"), function (i) { return i.value; });
+      window.sessionStorage.setItem(draftKey(form), JSON.stringify({ text: typed ? typed.value : "", picks: picks }));
+    } catch (ignored) { /* storage full or refused: the draft is a convenience */ }
+  }
+
+  function restoreDraft(form) {
+    var draft = null;
+    try { draft = JSON.parse(window.sessionStorage.getItem(draftKey(form)) || "null"); } catch (ignored) { return; }
+    // What the server sent back (a refused answer) wins over an older draft.
+    if (!draft || hasAnswer(form)) { return; }
+    var typed = form.querySelector("input[name=answer]");
+    if (typed) { typed.value = draft.text || ""; }
+    (draft.picks || []).forEach(function (value) {
+      var input = form.querySelector("input[value='" + value.replace(/[^0-9]/g, "") + "']");
+      if (input) { input.checked = true; }
+    });
+  }
+
+  function setUpAnswerForm() {
+    var form = answerForm();
+    if (form) { restoreDraft(form); }
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form.answer-form");
+    if (form) { saveDraft(form); }
   });
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form.answer-form");
+    if (form) { saveDraft(form); }
+  });
+
+  // Offline: say the answer was not sent, keep it, and send it again once back online
+  // (or on the next press of "Check answer").
+  var unsent = null;
+
+  function offlineNote(form, text) {
+    var note = form.querySelector(".offline-note");
+    if (!note) { return; }
+    note.hidden = !text;
+    note.textContent = text || "";
+  }
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form.answer-form")) { return; }
+    unsent = form;
+    offlineNote(form, "Your answer was not sent: there is no connection. It is kept here and will be sent " +
+      "as soon as you are back online, or press “Check answer” again.");
+  });
+
+  window.addEventListener("online", function () {
+    if (unsent && document.body.contains(unsent)) { unsent.requestSubmit(); }
+  });
+
+  // An answer came back (the panel was swapped: its form is gone from the page, so
+  // this listens for the swap rather than for the form's own request events).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var panel = document.getElementById("question-panel");
+    if (!panel || !event.detail.target || event.detail.target.id !== "question-panel") { return; }
+    unsent = null;
+    if (panel.querySelector("#feedback")) {
+      try { window.sessionStorage.removeItem("draft:" + panel.getAttribute("data-question-url")); } catch (ignored) { /* none */ }
+    }
+    if (timeIsUp) { finishAttempt(); }
+  });
+
+  // The timer: a warning at one minute, and at zero the page sends what is typed but
+  // unsent (the server accepts it for a few seconds past the deadline), then finishes.
+  var timeIsUp = false;
+
+  function finishAttempt() {
+    var finish = document.getElementById("time-up-form");
+    if (finish) { finish.submit(); }
+  }
+
+  function timeUp() {
+    timeIsUp = true;
+    var form = answerForm();
+    if (form && hasAnswer(form)) {
+      form.requestSubmit();  // its htmx:afterRequest then finishes the attempt
+    } else {
+      finishAttempt();
+    }
+  }
+
+  function startTimer() {
+    var timer = document.querySelector(".timer[data-deadline]");
+    if (!timer) { return; }
+    var deadline = new Date(timer.getAttribute("data-deadline")).getTime();
+    var value = timer.querySelector(".timer-value");
+    var warned = false;
+    var tick = function () {
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      value.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (left <= 60 && !warned) {
+        warned = true;
+        timer.classList.add("is-low");
+        var warning = document.getElementById("timer-warning");
+        if (warning && left > 0) { warning.hidden = false; }
+      }
+      if (left > 0) { window.setTimeout(tick, 1000); } else { timeUp(); }
+    };
+    tick();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    startTimer();
+    setUpAnswerForm();
+    // A keyboard user starts at the question, not at the site's navigation: one Tab
+    // from here reaches the first answer. Not when the address names a place to go.
+    var heading = document.querySelector("#question-panel #question-heading[tabindex]");
+    if (heading && !window.location.hash) { heading.focus({ preventScroll: true }); }
+  });
+
+  document.addEventListener("htmx:afterSettle", setUpAnswerForm);
 })();
 
 // The LTI deep-linking reply goes straight back to the LMS; without JavaScript the

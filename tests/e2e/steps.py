@@ -117,7 +117,7 @@ def expect_cited_feedback(page: Page, answer: Answer) -> None:
     """The verdict in words (not colour alone), the explanation, and the quote with its link."""
     feedback = page.locator("#feedback")
     verdict = feedback.locator(".verdict")
-    expect(verdict).to_contain_text("Correct" if answer.right else "Not quite")
+    expect(verdict).to_contain_text("Correct" if answer.right else "Wrong")
     expect(verdict.locator("[aria-hidden=true]")).to_have_text("✓" if answer.right else "✗")
     expect(feedback.locator(".explanation")).to_contain_text(answer.question.explanation[:60])
     expect(feedback.locator(".citation blockquote")).to_contain_text(answer.question.quote)

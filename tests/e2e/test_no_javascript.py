@@ -86,14 +86,18 @@ def test_whole_quiz_works_without_javascript(page, live_server, bank):
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
 
-def test_submitting_early_without_javascript_scores_the_rest_zero(page, live_server, bank):
-    base = live_server.url
-    sign_up(page, base, "early-eli")
+def start_as_new_student(page, base: str, username: str) -> Attempt:
+    sign_up(page, base, username)
     page.goto(f"{base}/quizzes/{QUIZ_SLUG}/")
     page.get_by_role("button", name="Start the quiz").click()
-    attempt = current_attempt("early-eli", QUIZ_SLUG)
+    return current_attempt(username, QUIZ_SLUG)
+
+
+def test_submitting_early_without_javascript_scores_the_rest_zero(page, live_server, bank):
+    attempt = start_as_new_student(page, live_server.url, "early-eli")
     answer_with_mouse(page, plan_answer(attempt, 1, right=True))
-    page.get_by_role("button", name=re.compile("Submit the quiz now")).click()
+    page.get_by_role("link", name="Review and finish").first.click()
+    page.get_by_role("button", name="Submit all and finish").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your results")
     expect(page.locator(".review-item .verdict", has_text="Not answered")).to_have_count(attempt.question_count - 1)
     assert Attempt.objects.get(pk=attempt.pk).is_finished
@@ -114,3 +118,21 @@ def test_teacher_dashboard_filters_and_statistics_work_without_javascript(page, 
     page.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"attempts=all"))
     expect(page.get_by_text(re.compile(r"\d+ attempts? analysed \(all"))).to_be_visible()
+
+
+def test_skip_flag_navigator_and_summary_work_without_javascript(page, live_server, bank):
+    attempt = start_as_new_student(page, live_server.url, "no-script-nav")
+    page.get_by_role("link", name="Skip for now").click()
+    expect(page.locator("#progress-label")).to_have_text(f"Question 2 of {attempt.question_count}")
+    page.get_by_role("button", name="Flag for later").click()
+    expect(page.get_by_role("button", name="Flagged for later")).to_be_visible()
+    navigator = page.get_by_role("navigation", name="Questions")
+    navigator.get_by_role("link", name="Question 1, not answered").click()
+    expect(page.locator("#progress-label")).to_have_text(f"Question 1 of {attempt.question_count}")
+    answer_with_mouse(page, plan_answer(attempt, 1, right=True))
+    expect(page.locator("#feedback")).to_be_visible()
+    page.get_by_role("link", name="Review and finish").first.click()
+    expect(page.locator(".lead")).to_contain_text(f"1 of {attempt.question_count}")
+    expect(page.locator(".lead")).to_contain_text("flagged 1")
+    page.get_by_role("button", name="Submit all and finish").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your results")

@@ -85,7 +85,7 @@ def test_student_signs_up_joins_a_class_and_takes_its_quiz_with_the_keyboard_onl
         # verdict is read out through the live region.
         expect(page.locator("#feedback")).to_be_focused()
         expect_cited_feedback(page, answer)
-        expect(page.locator("#announcer")).to_contain_text("Correct" if answer.right else "Not quite")
+        expect(page.locator("#announcer")).to_contain_text("Correct" if answer.right else "Wrong")
         expect(page).to_have_url(re.compile(rf"/attempts/{attempt.public_id}/questions/{position}/$"))
 
         if not followed_citation and answer.question.kind == "single":

@@ -171,7 +171,8 @@ class Command(BaseCommand):
                     student.set_unusable_password()
                     student.save(update_fields=["password"])
                 students.append(student)
-            classroom.students.add(*students)
+            # The demo class started a month ago: its past due dates are overdue, not "set before they joined".
+            classroom.students.add(*students, through_defaults={"joined_at": now - timedelta(days=30)})
             for slug, due_in_days in DEMO_ASSIGNMENTS:
                 due_at = (
                     None

@@ -13,7 +13,7 @@ def practice_quizzes_keep_their_review(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quiz", "0012_quiz_time_limit_bound"),
+        ("quiz", "0016_quiz_time_limit_bound"),
     ]
 
     operations = [

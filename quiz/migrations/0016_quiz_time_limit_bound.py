@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quiz", "0011_quiz_grading_method"),
+        ("quiz", "0015_merge_20261129_2253"),
     ]
 
     operations = [
