@@ -43,9 +43,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "accounts",
     "content",
     "quiz",
+    "drafting",
     "practice",
     "lti_tool",
     "lti",
@@ -218,6 +220,16 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false" if DEBUG else "true
 BEHIND_PROXY = envbool("BEHIND_PROXY", "false")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background work (drafting a long source) runs as Django tasks stored in the database,
+# so no extra server is needed: `manage.py db_worker` runs them (scripts/serve.sh starts it).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# The drafting engine the intake pages use: "offline" (default, on this server) or "model"
+# (an OpenAI-compatible endpoint set by DRAFTING_MODEL_BASE_URL and DRAFTING_MODEL_NAME).
+DRAFTING_ENGINE = os.environ.get("DRAFTING_ENGINE", "offline")
+# A source with at most this many passages drafts within the request; longer ones go to the worker.
+DRAFTING_INLINE_PASSAGES = envint("DRAFTING_INLINE_PASSAGES", "40")
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("sources/", include("content.urls")),
+    path("teach/sources/", include("drafting.urls")),
     path("practice/", include("practice.urls")),
     path("lti/", include("lti.urls")),
     path("", include("quiz.urls")),

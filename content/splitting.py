@@ -21,7 +21,8 @@ class SplitPassage:
     text: str
 
 
-def _is_heading(line: str) -> bool:
+def is_heading_line(line: str) -> bool:
+    """A short line without closing punctuation reads as a heading."""
     return len(line.split()) <= HEADING_MAX_WORDS and not line.endswith((".", "!", "?", ":", ";", ","))
 
 
@@ -40,7 +41,7 @@ def split_passages(text: str) -> list[SplitPassage]:
             passages.append(SplitPassage("title", line))
         elif line.startswith(BULLETS):
             passages.append(SplitPassage("summary_point", line.lstrip("".join(BULLETS)).strip()))
-        elif _is_heading(line):
+        elif is_heading_line(line):
             passages.append(SplitPassage("heading", line))
         else:
             passages.append(SplitPassage("paragraph", line))

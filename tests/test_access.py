@@ -49,6 +49,9 @@ class World:
     finished: Attempt
     classroom: object
     other_classroom: object
+    own_source: object  # Tess's own source, with one draft and a finished drafting job
+    draft: object
+    job: object
 
     def choice_for(self, position: int) -> str:
         return str(self.in_progress.choice_order[str(self.in_progress.question_ids[position - 1])][0])
@@ -78,6 +81,7 @@ def build_world() -> World:
     Source.objects.filter(pk=question.passage.source_id).update(owner=teacher)
     quiz.refresh_from_db()
     other_quiz.refresh_from_db()
+    own_source, draft, job = _drafted_source(teacher)
     return World(
         users={
             "anonymous": None,
@@ -96,7 +100,22 @@ def build_world() -> World:
         finished=finished,
         classroom=classroom,
         other_classroom=other_classroom,
+        own_source=own_source,
+        draft=draft,
+        job=job,
     )
+
+
+def _drafted_source(teacher):
+    from content.models import Passage
+    from drafting.models import Draft, DraftingJob, JobStatus
+
+    source = Source.objects.create(slug="tess-own", title="Tess's own", text="Ferries carry 120 cars.", owner=teacher)
+    passage = Passage.objects.create(source=source, position=1, kind="paragraph", text="Ferries carry 120 cars.")
+    question = QuestionFactory(passage=passage, quote="carry 120 cars", is_published=False, author=teacher)
+    job = DraftingJob.objects.create(source=source, engine="offline", status=JobStatus.DONE, passages_total=1)
+    draft = Draft.objects.create(question=question, source=source, job=job, engine="offline", rule="test.rule")
+    return source, draft, job
 
 
 def alices_card(world: World, *, practised: bool = False):
@@ -327,6 +346,47 @@ TABLE = [
         "quiz_statistics_csv",
         lambda w: reverse("quiz_statistics_csv", args=[w.quiz.slug]),
         teachers(OK, others=404, superuser=404),
+    ),
+    # Drafting: a teacher's own sources and their drafts; another teacher's are a 404 like unknown ones.
+    Row("source_list", lambda w: reverse("source_list"), teachers(OK)),
+    Row("source_new", lambda w: reverse("source_new"), teachers(OK)),
+    Row("source_new", lambda w: reverse("source_new"), teachers(AWAY), "post", lambda w: {"text": "Title\n\nWords."}),
+    # A preview lives in the session that made it: from any other session it does not exist.
+    Row("intake_preview", lambda w: reverse("intake_preview", args=["not-mine"]), teachers(404)),
+    Row("intake_block", lambda w: reverse("intake_block", args=["not-mine", 0]), teachers(404), "post"),
+    Row("intake_save", lambda w: reverse("intake_save", args=["not-mine"]), teachers(404), "post"),
+    Row("source_drafts", lambda w: reverse("source_drafts", args=[w.own_source.slug]), teachers(OK, others=404)),
+    Row("draft_start", lambda w: reverse("draft_start", args=[w.own_source.slug]), teachers(AWAY, others=404), "post"),
+    Row(
+        "drafts_accept",
+        lambda w: reverse("drafts_accept", args=[w.own_source.slug]),
+        teachers(AWAY, others=404),
+        "post",
+        lambda w: {"all": "1"},
+    ),
+    Row(
+        "draft_review",
+        lambda w: reverse("draft_review", args=[w.own_source.slug, w.draft.pk, "accept"]),
+        teachers(POSTED, others=404),
+        "post",
+    ),
+    Row(
+        "job_detail",
+        lambda w: reverse("job_detail", args=[w.own_source.slug, w.job.pk]),
+        teachers(OK, others=404),
+    ),
+    Row(
+        "job_cancel",
+        lambda w: reverse("job_cancel", args=[w.own_source.slug, w.job.pk]),
+        teachers(POSTED, others=404),
+        "post",
+    ),
+    Row(
+        "quiz_make",
+        lambda w: reverse("quiz_make", args=[w.own_source.slug]),
+        teachers(AWAY, others=404),
+        "post",
+        lambda w: {"title": "Tess's quiz"},
     ),
     # Practice: a card and its reviews are Alice's alone; the switch is her teacher's.
     Row("practice_session", lambda w: reverse("practice_session"), everyone(OK, anonymous=LOGIN)),

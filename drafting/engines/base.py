@@ -67,6 +67,11 @@ StopCheck = Callable[[], bool]  # True when the teacher cancelled: stop soon and
 class Engine(Protocol):
     name: str  # "offline" or "model"
 
+    @property
+    def sends_text_to(self) -> str:
+        """The host of a third party the passages are sent to, or "" when they stay on this server."""
+        ...
+
     def draft(
         self,
         passages: Sequence[PassageText],

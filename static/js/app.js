@@ -31,6 +31,9 @@
     var region = id ? document.getElementById(id) : null;
     if (!region) { return; }
     var requested = region.querySelector("[data-focus-on-swap]");
+    // A region polled for progress changes every second: it neither takes the focus nor
+    // speaks until it asks to (the drafting job, once done).
+    if (region.hasAttribute("data-quiet-swap") && !requested) { return; }
     var active = document.activeElement;
     var focusLost = !active || active === document.body || !document.body.contains(active);
     var verdict = region.querySelector("#verdict");
