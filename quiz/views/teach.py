@@ -289,7 +289,7 @@ def quiz_statistics_csv(request: HtmxHttpRequest, slug: str) -> StreamingHttpRes
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     report = quiz_report(quiz=quiz, finished=finished, which=which)
     scope = slugify(classroom.name) if classroom else "all-classes"
-    return _csv_response(exports.statistics_rows(report), f"statistics-{quiz.slug}-{scope}-{which}.csv")
+    return _csv_download(exports.statistics_rows(report), f"statistics-{quiz.slug}-{scope}-{which}.csv")
 
 
 @teacher_required
@@ -299,10 +299,10 @@ def gradebook_csv(request: HtmxHttpRequest, classroom_id: int) -> StreamingHttpR
     classroom = _get_classroom_for(request, classroom_id)
     assignments = _ordered_assignments(classroom)
     rows = exports.gradebook_rows(classroom=classroom, assignments=assignments)
-    return _csv_response(rows, f"gradebook-{slugify(classroom.name) or classroom.pk}.csv")
+    return _csv_download(rows, f"gradebook-{slugify(classroom.name) or classroom.pk}.csv")
 
 
-def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+def _csv_download(rows, filename: str) -> StreamingHttpResponse:
     download = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
     download["Content-Disposition"] = f'attachment; filename="{filename}"'
     return download
