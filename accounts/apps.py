@@ -6,10 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import user_logged_in
 
         from accounts import throttle
 
-        # Connected here, not at import time, so the receivers exist exactly once whoever imports the module.
-        user_login_failed.connect(throttle.count_failure, dispatch_uid="accounts.throttle.failed")
+        # Connected here, not at import time, so it is connected exactly once whoever imports the module.
+        # Failures need no receiver: the throttle backend counts every attempt before the password.
         user_logged_in.connect(throttle.clear_failures, dispatch_uid="accounts.throttle.succeeded")

@@ -1,7 +1,7 @@
-"""The sign-up form: a username, an optional email for password resets, and a password twice."""
+"""The sign-up form (a username, an optional email for password resets, and a password twice) and the log-in form."""
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 
 class SignUpForm(UserCreationForm):
@@ -29,3 +29,12 @@ class SignUpForm(UserCreationForm):
         super().validate_password_for_user(  # type: ignore[misc]
             user, password_field_name=password_field_name, **kwargs
         )
+
+
+class LogInForm(AuthenticationForm):
+    # Unticked by default: classroom computers are shared, so a session normally ends with the browser.
+    remember_me = forms.BooleanField(
+        required=False,
+        label="Keep me logged in on this computer",
+        help_text="Only on a computer nobody else uses: otherwise you are logged out when the browser closes.",
+    )

@@ -1,13 +1,14 @@
-"""What the accounts app stores: the log-in failure counters the throttle reads."""
+"""What the accounts app stores: the rate-limit counters (the log-in throttle's among them)."""
 
 from django.db import models
 from django.utils import timezone
 
 
 class LoginFailure(models.Model):
-    """Failed log-ins in the current window, for one username or one client address.
+    """One rate-limit counter in its current window (``accounts.rate_limit``).
 
-    Kept in the database so every app server and worker counts the same failures;
+    Log-in attempts for an account from an address or a device, sign-ups from an address,
+    wrong class codes of a student. Kept in the database so every app server and worker counts the same attempts;
     a counter in a process's memory would let an attacker spread guesses over workers.
     """
 

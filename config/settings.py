@@ -58,8 +58,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.refuse_nul_characters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.private_pages_are_not_stored",
+    "accounts.throttle.remember_login_devices",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -113,9 +116,19 @@ AUTHENTICATION_BACKENDS = [
     "accounts.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Rate limits, each counted in one window (docs/SECURITY.md explains the choices).
+RATE_LIMIT_WINDOW_MINUTES = envint("RATE_LIMIT_WINDOW_MINUTES", os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# Log-in attempts for one account from one address, or from one device it logged in from before.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+# Log-in attempts for one account from every address it never logged in from, together.
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", "50")
+# Failed log-ins from one address (any account); a school's shared address needs room.
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "30")
-LOGIN_FAILURE_WINDOW_MINUTES = envint("LOGIN_FAILURE_WINDOW_MINUTES", "15")
+# Sign-ups tried from one address (a class signing up together shares one).
+SIGNUP_ADDRESS_LIMIT = envint("SIGNUP_ADDRESS_LIMIT", "40")
+# Wrong class codes per student, and per address.
+JOIN_CODE_FAILURE_LIMIT = envint("JOIN_CODE_FAILURE_LIMIT", "10")
+JOIN_CODE_ADDRESS_FAILURE_LIMIT = envint("JOIN_CODE_ADDRESS_FAILURE_LIMIT", "50")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,6 +202,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Classroom computers are shared: a session ends with the browser unless "Keep me logged in" is ticked.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # htmx sends the token from the page (hx-headers on <body>), so no script needs the cookie.
 CSRF_COOKIE_HTTPONLY = True
 # "None" (with SECURE_COOKIES) lets an LMS show launched pages in its frame (docs/LTI.md).

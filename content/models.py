@@ -2,6 +2,7 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 
@@ -21,7 +22,8 @@ class Source(models.Model):
     title = models.CharField(max_length=300)
     author = models.CharField(max_length=200, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField(blank=True)
+    # Web addresses only: the reader prints this as the "original" link.
+    url = models.URLField(blank=True, validators=[URLValidator(schemes=["http", "https"])])
     published_on = models.DateField(null=True, blank=True)
     text = models.TextField(help_text="The source as published; passages are split from it.")
     owner = models.ForeignKey(
@@ -44,6 +46,15 @@ class Source(models.Model):
     def get_absolute_url(self) -> str:
         return reader_url(self.slug)
 
+    @property
+    def web_url(self) -> str:
+        """The original's address when it is a web address, else "" (an old row may hold anything)."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+
+# More paragraphs than any source has, and well inside every database's integer column.
+MAX_PASSAGES = 100_000
+
 
 class PassageKind(models.TextChoices):
     TITLE = "title", "Title"
@@ -61,7 +72,7 @@ class Passage(models.Model):
     """One citable piece of a source; its anchor in the reader is ``#p<position>``."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
-    position = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_PASSAGES)])
     kind = models.CharField(max_length=20, choices=PassageKind.choices, default=PassageKind.PARAGRAPH)
     text = models.TextField()
 

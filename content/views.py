@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from content.models import Source
 
@@ -26,7 +26,7 @@ def _highlight(text: str, quote: str) -> list[tuple[str, bool]]:
     return [(piece, marked) for piece, marked in ((text[:start], False), (quote, True), (text[end:], False)) if piece]
 
 
-@require_GET
+@require_safe
 def source_reader(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole source, passage by passage, with a cited quote highlighted.
 

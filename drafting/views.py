@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -54,7 +54,7 @@ def _redirect(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def source_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     sources = _sources_for(request).annotate(
         passage_count=Count("passages", distinct=True),
@@ -65,7 +65,7 @@ def source_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def source_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a file or paste text; it is read into blocks and shown for checking, not saved yet."""
     form = IntakeForm(request.POST or None, request.FILES or None)
@@ -121,7 +121,7 @@ def _preview(
 
 
 @teacher_required
-@require_GET
+@require_safe
 def intake_preview(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     return _preview(request, token, _get_intake(request, token))
 
@@ -208,7 +208,7 @@ def draft_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 @vary_on_headers(HX)
 def job_detail(request: AuthenticatedHttpRequest, slug: str, job_id: int) -> HttpResponse:
     """The job's progress: polled by htmx every second, refreshed by the page itself without JavaScript."""
@@ -293,7 +293,7 @@ def highlight_runs(text: str, quotes: list[str]) -> list[tuple[str, bool]]:
 
 
 @teacher_required
-@require_GET
+@require_safe
 @vary_on_headers(HX)
 def source_drafts(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     source = _get_source_for(request, slug)

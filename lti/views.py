@@ -179,7 +179,7 @@ def continue_in_window(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(payload["to"])
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 @teacher_required
 def grade_status(request: HttpRequest, classroom_id: int) -> HttpResponse:
     """For each student and quiz placed in the LMS course: did the grade reach the LMS?"""

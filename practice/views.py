@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import push_url
 
 from accounts.roles import teacher_required
@@ -80,7 +80,7 @@ def _card_context(request, card: Card, scope: services.Scope, *, form=None, revi
 
 
 @login_required
-@require_GET
+@require_safe
 def practice_session(request: HtmxHttpRequest) -> HttpResponse:
     """The next due card of the session, or, when none is left, the weakest passages to practise ahead."""
     now = timezone.now()
@@ -102,14 +102,14 @@ def practice_session(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def practice_card(request: HtmxHttpRequest, card_id: int) -> HttpResponse:
     """One card: its question (GET), or its answer recorded and rated (POST), then the cited feedback."""
     card = _card_or_404(request, card_id)
     scope = _scope(request)
     if getattr(card, "is_paused", False):
         return _render(request, {"scope": scope, "paused": True, "next_url": reverse("practice_session")}, status=409)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render(request, _card_context(request, card, scope))
     found = services.card_question(card)
     if found is None:
@@ -143,7 +143,7 @@ def _reviewed(request: HtmxHttpRequest, card: Card, review: Review, scope: servi
 
 
 @login_required
-@require_GET
+@require_safe
 def practice_review(request: HtmxHttpRequest, card_id: int, number: int) -> HttpResponse:
     """The feedback on one practice answer, so refresh and back land on it again."""
     card = _card_or_404(request, card_id)

@@ -1,10 +1,11 @@
 """The forms of the student and teacher pages (the admin's authoring forms are in quiz.admin.forms)."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import cast
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -118,9 +119,20 @@ def _day_bounds(start, end) -> DateRange:
     )
 
 
+# Whole days are turned into moments at their bounds: past these, date arithmetic overflows.
+CALENDAR = [
+    MinValueValidator(date(1900, 1, 1), "Choose a date from 1900 on."),
+    MaxValueValidator(date(9998, 12, 31), "Choose a date before the year 9999."),
+]
+
+
 class DateRangeForm(forms.Form):
-    start = forms.DateField(required=False, label="Started from", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="Started until", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        required=False, label="Started from", validators=CALENDAR, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label="Started until", validators=CALENDAR, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -268,6 +268,37 @@ class FeedbackMode(models.TextChoices):
     AT_END = "at_end", "At the end of the quiz"
 
 
+class ReviewMoment(models.TextChoices):
+    """From when a finished attempt's results page shows one part of the review (Moodle's review options)."""
+
+    AFTER_ATTEMPT = "after_attempt", "Right after each attempt, and later"
+    NO_ATTEMPTS_LEFT = "no_attempts_left", "Once the student has no attempts left, or the quiz has closed"
+    AFTER_CLOSE = "after_close", "Only after the quiz closes"
+    NEVER = "never", "Never"
+
+
+# When each moment is still to come, the results page says when it will come.
+REVIEW_LATER: dict[str, str] = {
+    ReviewMoment.NO_ATTEMPTS_LEFT: "once you have no attempts left or the quiz has closed",
+    ReviewMoment.AFTER_CLOSE: "after the quiz closes",
+}
+
+
+@dataclass(frozen=True)
+class Review:
+    """What one student's results page shows now (a teacher's pages show everything)."""
+
+    answers: bool  # the student's own answers, and whether each was right
+    key: bool  # the right answers, also of questions left unanswered
+    feedback: bool  # explanations, per-choice feedback and the cited passages
+    key_later: str = ""  # when the kept-back key will be shown ("" when shown already, or never)
+    feedback_later: str = ""
+
+
+# A week: longer than any sitting, and far inside the column.
+MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60
+
+
 class GradingMethod(models.TextChoices):
     """Which finished attempt stands for a student's grade on a quiz (Moodle's "grading method")."""
 
@@ -290,7 +321,10 @@ class Quiz(models.Model):
     shuffle_choices = models.BooleanField(default=True)
     feedback_mode = models.CharField(max_length=20, choices=FeedbackMode.choices, default=FeedbackMode.IMMEDIATE)
     time_limit_minutes = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty for no time limit."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIME_LIMIT_MINUTES)],
+        help_text="Empty for no time limit.",
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty for unlimited attempts."
@@ -303,6 +337,27 @@ class Quiz(models.Model):
     )
     pass_mark = models.PositiveSmallIntegerField(
         default=60, validators=[MaxValueValidator(100)], help_text="Percentage needed to pass."
+    )
+    # Safe for a graded quiz: right or wrong at once, the key and the explanations only when
+    # another attempt can no longer use them. A practice quiz may show all right after.
+    review_answers = models.CharField(
+        "show the student's answers, right or wrong",
+        max_length=20,
+        choices=ReviewMoment.choices,
+        default=ReviewMoment.AFTER_ATTEMPT,
+    )
+    review_key = models.CharField(
+        "show the right answers",
+        max_length=20,
+        choices=ReviewMoment.choices,
+        default=ReviewMoment.NO_ATTEMPTS_LEFT,
+        help_text="Also for questions the student left unanswered.",
+    )
+    review_feedback = models.CharField(
+        "show explanations and citations",
+        max_length=20,
+        choices=ReviewMoment.choices,
+        default=ReviewMoment.NO_ATTEMPTS_LEFT,
     )
     is_published = models.BooleanField(default=False)
     owner = models.ForeignKey(
@@ -340,6 +395,37 @@ class Quiz(models.Model):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "The quiz must close after it opens."})
+
+    def has_closed(self, now=None) -> bool:
+        return self.closes_at is not None and (now or timezone.now()) >= self.closes_at
+
+    def review_for(self, student, now=None) -> Review:
+        """What ``student``'s results pages of this quiz show now (one query)."""
+        from django.db.models import Count
+
+        attempts = Attempt.objects.filter(quiz=self, student=student).aggregate(
+            used=Count("pk"), unfinished=Count("pk", filter=Q(finished_at__isnull=True))
+        )
+        closed = self.has_closed(now)
+        # An attempt still in progress can use what an earlier one shows, so it keeps the key closed.
+        no_attempts_left = closed or (
+            self.attempts_allowed is not None
+            and attempts["used"] >= self.attempts_allowed
+            and not attempts["unfinished"]
+        )
+        reached: dict[str, bool] = {
+            ReviewMoment.AFTER_ATTEMPT: True,
+            ReviewMoment.NO_ATTEMPTS_LEFT: no_attempts_left,
+            ReviewMoment.AFTER_CLOSE: closed,
+            ReviewMoment.NEVER: False,
+        }
+        return Review(
+            answers=reached[self.review_answers],
+            key=reached[self.review_key],
+            feedback=reached[self.review_feedback],
+            key_later="" if reached[self.review_key] else REVIEW_LATER.get(self.review_key, ""),
+            feedback_later="" if reached[self.review_feedback] else REVIEW_LATER.get(self.review_feedback, ""),
+        )
 
     def graded_attempt(self, student) -> "Attempt | None":
         """The finished attempt that is this student's grade, by the quiz's grading method."""
@@ -596,6 +682,13 @@ class Classroom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def students_taught_by(teacher):
+    """The students in any class this teacher teaches (a subquery of their ids, not a list)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(classrooms__teacher=teacher).values("pk")
 
 
 class Membership(models.Model):

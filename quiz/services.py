@@ -339,3 +339,30 @@ def response_override_mark(*, response: Response, points: Decimal, comment: str,
             regraded_at=now,
             reason=f"Mark set by hand: {comment}"[:300],
         )
+
+
+def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:
+    """An unpublished copy of ``quiz`` owned by ``owner``, with the same questions in the same order.
+
+    The questions are shared, not copied: using a question is open to every teacher; the copy's
+    settings, dates and question list are the new owner's to change.
+    """
+    base = f"{quiz.slug[:90]}-copy"
+    taken = set(Quiz.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    with transaction.atomic():
+        copy = Quiz.objects.get(pk=quiz.pk)
+        copy.pk = None
+        copy.slug = slug
+        copy.title = f"{quiz.title} (copy)"[: Quiz._meta.get_field("title").max_length]
+        copy.is_published = False
+        copy.owner = owner
+        copy._state.adding = True
+        copy.save(force_insert=True)
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=copy, question_id=link.question_id, position=link.position)
+            for link in quiz.quiz_questions.all()
+        )
+    return copy

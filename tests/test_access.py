@@ -30,6 +30,8 @@ from quiz.models import Assignment, Attempt, Classroom, Question, Quiz, Submitte
 from quiz.services import attempt_finish, attempt_start, response_record
 from tests.conftest import HTMX, MODEL_BACKEND
 from tests.factories import ClassroomFactory, QuestionFactory, QuizFactory, TeacherFactory, UserFactory
+from tests.test_admin_authoring import question_form
+from tests.test_ownership import closing_yesterday, source_form
 
 OK, LOGIN, AWAY = "ok", "login", "away"
 ROLES = ["anonymous", "student", "other_student", "other_teacher", "teacher", "superuser"]
@@ -70,6 +72,15 @@ def build_world() -> World:
     for assigned in (quiz, other_quiz):
         Assignment.objects.create(classroom=classroom, quiz=assigned)
     finished = attempt_finish(attempt=attempt_start(quiz=other_quiz, student=student))
+    # Ownership: Tess wrote the question and the quiz her class takes, and brought in the source;
+    # the other quiz her class takes is Olga's.
+    question.author = teacher
+    question.save(update_fields=["author"])
+    Quiz.objects.filter(pk=quiz.pk).update(owner=teacher)
+    Quiz.objects.filter(pk=other_quiz.pk).update(owner=other_teacher)
+    Source.objects.filter(pk=question.passage.source_id).update(owner=teacher)
+    quiz.refresh_from_db()
+    other_quiz.refresh_from_db()
     own_source, draft, job = _drafted_source(teacher)
     return World(
         users={
@@ -414,7 +425,7 @@ TABLE = [
     # A class that did not come from an LMS has no roster there.
     Row("lti_roster", lambda w: reverse("lti_roster", args=[w.classroom.pk]), teachers(404), "post"),
     Row("lti_grade_resend", lambda w: reverse("lti_grade_resend", args=[999999]), teachers(404), "post"),
-    # Authoring, in the admin: the shared question bank is every teacher's to edit.
+    # Authoring, in the admin: every teacher reads and uses the whole bank; changing it follows ownership.
     Row("admin:index", lambda w: reverse("admin:index"), admin(OK)),
     Row("admin:quiz_question_changelist", lambda w: reverse("admin:quiz_question_changelist"), admin(OK)),
     Row("admin:quiz_question_change", lambda w: reverse("admin:quiz_question_change", args=[w.question.pk]), admin(OK)),
@@ -431,6 +442,46 @@ TABLE = [
     Row("admin:quiz_question_import", lambda w: reverse("admin:quiz_question_import"), admin(400), "post"),
     Row("admin:quiz_question_export", lambda w: reverse("admin:quiz_question_export"), admin(OK)),
     Row("admin:quiz_quiz_change", lambda w: reverse("admin:quiz_quiz_change", args=[w.quiz.pk]), admin(OK)),
+    # Ownership: the owner (and a superuser) change; another teacher may only use, never change what a class sees.
+    Row(
+        "admin:quiz_quiz_change",
+        lambda w: reverse("admin:quiz_quiz_change", args=[w.quiz.pk]),
+        admin(AWAY, other_teacher=403),
+        "post",
+        lambda w: closing_yesterday(w.quiz),
+    ),
+    Row(
+        "admin:quiz_quiz_change",
+        lambda w: reverse("admin:quiz_quiz_change", args=[w.other_quiz.pk]),
+        # Olga owns it, but it is assigned to Tess's class: only a superuser changes it now.
+        admin(403, superuser=AWAY),
+        "post",
+        lambda w: closing_yesterday(w.other_quiz),
+    ),
+    Row(
+        "admin:quiz_question_change",
+        lambda w: reverse("admin:quiz_question_change", args=[w.question.pk]),
+        admin(AWAY, other_teacher=403),
+        "post",
+        lambda w: question_form(
+            w.question.passage, initial_choices=list(w.question.choices.order_by("position")), key=w.question.key
+        ),
+    ),
+    Row(
+        "admin:content_source_change",
+        lambda w: reverse("admin:content_source_change", args=[w.source.pk]),
+        admin(AWAY, other_teacher=403),
+        "post",
+        lambda w: source_form(w.source),
+    ),
+    # A regrade is open to every teacher, over their own students only (tests/test_ownership.py).
+    Row(
+        "admin:quiz_question_regrade",
+        lambda w: reverse("admin:quiz_question_regrade"),
+        admin(AWAY),
+        "post",
+        lambda w: {"ids": w.question.pk, "confirm": "yes"},
+    ),
     Row("admin:auth_user_changelist", lambda w: reverse("admin:auth_user_changelist"), admin(403, superuser=OK)),
     # Students' own data in the admin: only their teacher (and the superuser) should read it.
     Row(

@@ -12,7 +12,7 @@ from content.models import Source, text_fingerprint
 from quiz.models import Choice, Question, QuestionKind, QuizQuestion, Response, SubmittedAnswer
 from quiz.services import attempt_start, response_record
 from tests.conftest import MODEL_BACKEND
-from tests.factories import PASSAGE_TEXT, PassageFactory, QuestionFactory, QuizFactory, UserFactory
+from tests.factories import PASSAGE_TEXT, ClassroomFactory, PassageFactory, QuestionFactory, QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,8 +175,8 @@ def test_passage_must_belong_to_the_chosen_source(teacher_client, passage):
     assert "pick a passage of “Another source”" in errors_of(response)
 
 
-def test_question_form_shows_the_cited_passage_text_and_groups_passages_by_source(teacher_client):
-    question = QuestionFactory()
+def test_question_form_shows_the_cited_passage_text_and_groups_passages_by_source(teacher_client, teacher):
+    question = QuestionFactory(author=teacher)
     response = teacher_client.get(reverse("admin:quiz_question_change", args=[question.pk]))
     html = response.content.decode()
     assert f'<optgroup label="{question.passage.source.title}">' in html
@@ -217,8 +217,11 @@ def _answered(question, student, pick):
     return attempt, response
 
 
-def test_editing_an_answered_question_keeps_what_the_student_was_asked_and_scored(teacher_client, client, student):
-    question = QuestionFactory(prompt="Original prompt?")
+def test_editing_an_answered_question_keeps_what_the_student_was_asked_and_scored(
+    teacher_client, client, student, teacher
+):
+    question = QuestionFactory(author=teacher, prompt="Original prompt?")
+    ClassroomFactory(teacher=teacher).students.add(student)  # the regrade note counts the teacher's own students
     attempt, response = _answered(question, student, pick=1)  # "48 percent", a wrong answer
     choices = list(question.choices.order_by("position"))
     data = question_form(question.passage, initial_choices=choices, prompt="Reworded prompt?", key=question.key)
@@ -239,8 +242,8 @@ def test_editing_an_answered_question_keeps_what_the_student_was_asked_and_score
     assert "48 percent" in results and "Forty-eight percent" not in results
 
 
-def test_kind_cannot_change_once_students_answered(teacher_client, student):
-    question = QuestionFactory()
+def test_kind_cannot_change_once_students_answered(teacher_client, student, teacher):
+    question = QuestionFactory(author=teacher)
     _answered(question, student, pick=0)
     data = question_form(
         question.passage,
@@ -257,8 +260,8 @@ def test_kind_cannot_change_once_students_answered(teacher_client, student):
     assert question.kind == QuestionKind.SINGLE
 
 
-def test_answered_question_cannot_be_deleted(teacher_client, student):
-    question = QuestionFactory()
+def test_answered_question_cannot_be_deleted(teacher_client, student, teacher):
+    question = QuestionFactory(author=teacher)
     _answered(question, student, pick=0)
     response = teacher_client.post(reverse("admin:quiz_question_delete", args=[question.pk]), {"post": "yes"})
     assert response.status_code == 200
@@ -325,8 +328,8 @@ def test_list_filters_by_quiz_and_source_and_searches_quotes(teacher_client):
 # ---------------------------------------------------------------- bulk actions
 
 
-def test_publish_and_unpublish_actions(teacher_client):
-    questions = QuestionFactory.create_batch(2, is_published=False)
+def test_publish_and_unpublish_actions(teacher_client, teacher):
+    questions = QuestionFactory.create_batch(2, is_published=False, author=teacher)
     ids = [q.pk for q in questions]
     teacher_client.post(CHANGELIST_URL, {"action": "publish", "_selected_action": ids})
     assert Question.objects.filter(is_published=True).count() == 2
@@ -348,10 +351,10 @@ def test_duplicate_action_copies_question_and_choices_unpublished(teacher_client
     assert Choice.objects.count() == 12
 
 
-def test_add_to_quiz_action_asks_for_the_quiz_then_appends_new_questions(teacher_client):
-    present = QuestionFactory()
-    quiz = QuizFactory(questions=[present])
-    new = QuestionFactory.create_batch(2)
+def test_add_to_quiz_action_asks_for_the_quiz_then_appends_new_questions(teacher_client, teacher):
+    present = QuestionFactory(author=teacher)
+    quiz = QuizFactory(owner=teacher, questions=[present])
+    new = QuestionFactory.create_batch(2, author=teacher)
     selected = [present.pk] + [q.pk for q in new]
     page = teacher_client.post(CHANGELIST_URL, {"action": "add_to_quiz", "_selected_action": selected})
     assert page.status_code == 200 and "Add to the quiz" in page.content.decode()
@@ -433,6 +436,9 @@ def _quiz_form(quiz, links, **overrides) -> dict:
         "attempts_allowed": "",
         "grading_method": "best",
         "pass_mark": "60",
+        "review_answers": "after_attempt",
+        "review_key": "no_attempts_left",
+        "review_feedback": "no_attempts_left",
         "is_published": "on",
         "opens_at_0": "",
         "opens_at_1": "",
@@ -453,10 +459,10 @@ def _quiz_form(quiz, links, **overrides) -> dict:
     return data | overrides
 
 
-def test_quiz_form_orders_questions_and_puts_position_zero_last(teacher_client):
-    first, second = QuestionFactory.create_batch(2)
-    quiz = QuizFactory(questions=[first, second])
-    added = QuestionFactory()
+def test_quiz_form_orders_questions_and_puts_position_zero_last(teacher_client, teacher):
+    first, second = QuestionFactory.create_batch(2, author=teacher)
+    quiz = QuizFactory(owner=teacher, questions=[first, second])
+    added = QuestionFactory(author=teacher)
     links = [(link.pk, link.question_id, link.position) for link in quiz.quiz_questions.order_by("position")]
     data = _quiz_form(quiz, [(links[0][0], first.pk, 2), (links[1][0], second.pk, 1), ("", added.pk, 0)])
     response = teacher_client.post(reverse("admin:quiz_quiz_change", args=[quiz.pk]), data)
@@ -468,8 +474,8 @@ def test_quiz_form_orders_questions_and_puts_position_zero_last(teacher_client):
     ]
 
 
-def test_quiz_form_refuses_closing_before_opening(teacher_client):
-    quiz = QuizFactory()
+def test_quiz_form_refuses_closing_before_opening(teacher_client, teacher):
+    quiz = QuizFactory(owner=teacher)
     data = _quiz_form(
         quiz, [], opens_at_0="2026-09-02", opens_at_1="08:00", closes_at_0="2026-09-01", closes_at_1="08:00"
     )
@@ -486,8 +492,8 @@ def test_quiz_page_links_to_playing_it_once_published(teacher_client):
     assert f'href="{quiz.get_absolute_url()}">Play' in teacher_client.get(url).content.decode()
 
 
-def test_quiz_page_queries_do_not_grow_with_its_questions(teacher_client, django_assert_max_num_queries):
-    quiz = QuizFactory(questions=2)
+def test_quiz_page_queries_do_not_grow_with_its_questions(teacher_client, django_assert_max_num_queries, teacher):
+    quiz = QuizFactory(owner=teacher, questions=2)
     url = reverse("admin:quiz_quiz_change", args=[quiz.pk])
     teacher_client.get(url)
     with CaptureQueriesContext(connection) as few:
@@ -547,13 +553,13 @@ def test_pasted_source_is_split_into_passages(teacher_client):
     ]
 
 
-def _cited_source():
-    source = Source.objects.create(slug="cited", title="Cited", text=ARTICLE)
+def _cited_source(owner=None):
+    source = Source.objects.create(slug="cited", title="Cited", text=ARTICLE, owner=owner)
     from content.loading import sync_passages
 
     sync_passages(source)
     passage = source.passages.get(position=4)
-    question = QuestionFactory(key="smuggled", passage=passage, quote="smuggled chips")
+    question = QuestionFactory(key="smuggled", passage=passage, quote="smuggled chips", author=owner)
     return source, passage, question
 
 
@@ -571,8 +577,8 @@ def _passage_rows(source, changes: dict[int, str]) -> dict:
     return data
 
 
-def test_passage_edit_that_breaks_a_quote_is_refused_with_the_question_named(teacher_client):
-    source, passage, question = _cited_source()
+def test_passage_edit_that_breaks_a_quote_is_refused_with_the_question_named(teacher_client, teacher):
+    source, passage, question = _cited_source(teacher)
     data = _source_form(slug="cited", title="Cited") | _passage_rows(source, {4: "The first paragraph mentions chips."})
     response = teacher_client.post(reverse("admin:content_source_change", args=[source.pk]), data)
     assert response.status_code == 200
@@ -583,8 +589,8 @@ def test_passage_edit_that_breaks_a_quote_is_refused_with_the_question_named(tea
     assert passage.text == "The first paragraph mentions smuggled chips."
 
 
-def test_passage_edit_keeping_the_quote_is_saved_and_flagged_for_a_recheck(teacher_client):
-    source, passage, question = _cited_source()
+def test_passage_edit_keeping_the_quote_is_saved_and_flagged_for_a_recheck(teacher_client, teacher):
+    source, passage, question = _cited_source(teacher)
     url = reverse("admin:content_passage_change", args=[passage.pk])
     response = teacher_client.post(
         url, {"kind": "paragraph", "text": "The first paragraph now mentions smuggled chips twice."}
@@ -594,16 +600,16 @@ def test_passage_edit_keeping_the_quote_is_saved_and_flagged_for_a_recheck(teach
     assert "Passages changed since their citations were checked (1)" in check and "smuggled" in check
 
 
-def test_passage_keeps_its_position(teacher_client):
-    source, passage, question = _cited_source()
+def test_passage_keeps_its_position(teacher_client, teacher):
+    source, passage, question = _cited_source(teacher)
     data = _source_form(slug="cited", title="Cited") | _passage_rows(source, {})
     data["passages-3-position"] = "9"
     response = teacher_client.post(reverse("admin:content_source_change", args=[source.pk]), data)
     assert "A passage keeps its position" in errors_of(response)
 
 
-def test_source_text_change_that_breaks_a_citation_is_refused(teacher_client):
-    source, passage, question = _cited_source()
+def test_source_text_change_that_breaks_a_citation_is_refused(teacher_client, teacher):
+    source, passage, question = _cited_source(teacher)
     new_text = ARTICLE.replace("mentions smuggled chips", "mentions imported chips")
     data = _source_form(slug="cited", title="Cited", text=new_text) | _passage_rows(source, {})
     response = teacher_client.post(reverse("admin:content_source_change", args=[source.pk]), data)
@@ -615,8 +621,8 @@ def test_source_text_change_that_breaks_a_citation_is_refused(teacher_client):
     assert "smuggled" in source.text
 
 
-def test_source_text_change_that_keeps_citations_resplits_the_passages(teacher_client):
-    source, passage, question = _cited_source()
+def test_source_text_change_that_keeps_citations_resplits_the_passages(teacher_client, teacher):
+    source, passage, question = _cited_source(teacher)
     new_text = ARTICLE + "\nA third paragraph, added later.\n"
     data = _source_form(slug="cited", title="Cited", text=new_text) | _passage_rows(source, {})
     response = teacher_client.post(reverse("admin:content_source_change", args=[source.pk]), data)
@@ -626,8 +632,8 @@ def test_source_text_change_that_keeps_citations_resplits_the_passages(teacher_c
     assert passage.pk == question.passage_id and "smuggled chips" in passage.text
 
 
-def test_source_text_and_passages_cannot_change_in_the_same_save(teacher_client):
-    source, passage, question = _cited_source()
+def test_source_text_and_passages_cannot_change_in_the_same_save(teacher_client, teacher):
+    source, passage, question = _cited_source(teacher)
     data = _source_form(slug="cited", title="Cited", text=ARTICLE + "\nMore.\n") | _passage_rows(source, {5: "Edited."})
     response = teacher_client.post(reverse("admin:content_source_change", args=[source.pk]), data)
     assert "You changed the source text and corrected passages in the same save." in response.content.decode()

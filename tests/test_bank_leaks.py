@@ -181,12 +181,12 @@ def test_every_shipped_quiz_passes_the_leak_check(loaded_bank):
 
 
 @pytest.mark.django_db
-def test_saving_a_quiz_that_leaks_warns_with_a_link_to_the_list(teacher_client):
+def test_saving_a_quiz_that_leaks_warns_with_a_link_to_the_list(teacher_client, teacher):
     from tests.test_admin_authoring import _quiz_form
 
     taker = QuestionFactory(short_text=True)
     giver = QuestionFactory(prompt="Why did GPUs become scarce?")
-    quiz = QuizFactory(title="Chips", questions=[taker])
+    quiz = QuizFactory(title="Chips", questions=[taker], owner=teacher)  # hers to change
     links = [(link.pk, link.question_id, link.position) for link in quiz.quiz_questions.all()]
     data = _quiz_form(quiz, [*links, ("", giver.pk, 2)])
     response = teacher_client.post(reverse("admin:quiz_quiz_change", args=[quiz.pk]), data, follow=True)

@@ -109,8 +109,8 @@ def test_check_page_lists_broken_and_stale_citations(teacher_client):
     assert "broken-one" in page and "stale-one" in page and "fine-one" not in page
 
 
-def test_marking_a_stale_citation_rechecked_takes_it_off_the_list(teacher_client):
-    stale = QuestionFactory()
+def test_marking_a_stale_citation_rechecked_takes_it_off_the_list(teacher_client, teacher):
+    stale = QuestionFactory(author=teacher)
     _edit_passage(stale.passage, PASSAGE_TEXT + " Later correction.")
     response = teacher_client.post(CHECK_URL, {"question": [stale.pk]}, follow=True)
     assert "Marked 1 citation(s) as re-checked" in response.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from content.splitting import split_passages
 from drafting.engines import EngineUnavailable, get_engine
 from drafting.engines.base import DraftChoice, DraftQuestion, PassageText
 from drafting.engines.offline import OfflineEngine, SourceIndex, _misreadings, candidates_for
-from drafting.engines.text import find_names, find_quantities, split_sentences
+from drafting.engines.quality import Candidate, Refusal, select
+from drafting.engines.text import find_names, find_phrases, find_quantities, split_sentences
 from drafting.engines.validation import numeral_in, problem_with, validated
 from quiz.bank.leaks import LeakItem, distinctive_terms, find_leaks
 
@@ -34,6 +36,12 @@ def candidates(*paragraphs: str) -> list[DraftQuestion]:
     passages = passages_of(*paragraphs)
     index = SourceIndex(passages)
     return [candidate.draft for passage in passages for candidate in candidates_for(index, passage)]
+
+
+def candidates_for_all(*paragraphs: str) -> list[Candidate]:
+    passages = passages_of(*paragraphs)
+    index = SourceIndex(passages)
+    return [candidate for passage in passages for candidate in candidates_for(index, passage)]
 
 
 def key_of(draft: DraftQuestion) -> list[str]:
@@ -106,6 +114,19 @@ def test_an_adjective_of_nationality_is_not_a_name():
     assert [name.span.text for name in find_names(sentence, source, source)] == ["Kazakhstan"]
 
 
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        ("When the US imposed a ban on exports the flow of chips stopped.", ["US"]),
+        ("Catching up to US and Chinese advancements is nearly impossible.", ["US"]),
+        ("They told us that IT specialists left the country.", []),  # "us" is a word; "IT" is no place
+    ],
+)
+def test_a_country_written_in_capitals_is_a_name_though_it_spells_a_common_word(source, names):
+    sentence = split_sentences(source)[0]
+    assert [name.span.text for name in find_names(sentence, source, source) if name.kind == "place"] == names
+
+
 # --- Numeric ------------------------------------------------------------------------------------------------------
 
 
@@ -145,6 +166,18 @@ def test_a_numeric_stem_does_not_show_the_sentences_other_number():
     assert "2024" not in draft.prompt
 
 
+def test_a_stem_does_not_show_the_sentences_closing_phrase_which_another_draft_asks_for():
+    sentence = "Russia's ambition has been crippled by Western sanctions that caused an 84 percent drop in imports."
+    drafts = candidates(
+        sentence,
+        "It is surviving on scraps of technology smuggled through backchannels.",
+        "Developers turned to a shadowy network of intermediaries.",
+    )
+    assert any(d.rule == "single.phrase" and key_of(d) == ["Western sanctions"] for d in drafts)
+    draft = numeric_for(sentence, "84")
+    assert "Western sanctions" not in draft.prompt and "___ drop in imports" in draft.prompt
+
+
 # --- Short text ---------------------------------------------------------------------------------------------------
 
 
@@ -181,6 +214,33 @@ def test_single_choice_distractors_are_of_the_same_kind_and_never_true_in_the_te
     assert "UAE" not in wrong  # the text says the UAE supplies chips too
     assert set(wrong) <= {"Armenia", "Georgia"}
     assert len(wrong) >= 2
+
+
+MORE_SUPPLY = (
+    "Chile exports copper from large mines in the north.",
+    "Peru grows coffee on steep hillsides near the coast.",
+)
+
+
+def test_a_single_choice_keeps_spare_distractors_for_when_the_first_ones_would_cost_another_question():
+    single = next(
+        c
+        for c in candidates_for_all(*SUPPLY, *MORE_SUPPLY)
+        if c.draft.kind == "single" and key_of(c.draft) == ["Armenia"]
+    )
+    first = {choice.text for choice in single.draft.choices if not choice.is_correct}
+    assert single.redraw is not None
+    redrawn = single.redraw(lambda text: text in first)
+    assert redrawn is not None and key_of(redrawn) == ["Armenia"] and redrawn.prompt == single.draft.prompt
+    again = {choice.text for choice in redrawn.choices if not choice.is_correct}
+    assert len(again) == 2 and not again & first
+
+
+def test_a_redraw_with_too_few_distractors_left_gives_nothing():
+    single = next(
+        c for c in candidates_for_all(*SUPPLY, *MORE_SUPPLY) if c.draft.kind == "single" and key_of(c.draft) == ["Peru"]
+    )
+    assert single.redraw is not None and single.redraw(lambda text: True) is None
 
 
 def test_single_choice_on_a_quantity_offers_the_sources_other_figures_in_the_same_unit():
@@ -319,6 +379,117 @@ def test_a_fact_the_summary_repeats_is_asked_once():
         .drafts
     )
     assert sum(d.kind == "numeric" and d.numeric_answer == 84 for d in drafts) <= 1
+
+
+BELARUS = "Belarus buys chips for Russian buyers."
+
+
+def typed_place(answer: str, quote: str, centrality: float, prompt: str = "") -> Candidate:
+    """A short-text question on a place, quoting `quote` (its stem the quote with the answer blanked)."""
+    stem = prompt or quote.replace(answer, "___").rstrip(".")
+    draft = DraftQuestion(
+        kind="short_text",
+        prompt=f"Which place is named in the gap? “{stem}”",
+        explanation="The source says so.",
+        passage_position=1,
+        quote=quote,
+        cognitive_level="remember",
+        rule="short_text.name",
+        accepted_answers=[answer],
+        centrality=centrality,
+    )
+    return Candidate(draft, f"name:{answer.lower()}", (answer,))
+
+
+def single_on_belarus(options: tuple[str, ...], centrality: float) -> Callable[[Refusal], DraftQuestion | None]:
+    """Makes a single choice on Belarus with the first two `options` that are not refused (a `Candidate.redraw`)."""
+
+    def build(refused: Refusal) -> DraftQuestion | None:
+        texts = [text for text in options if not refused(text)][:2]
+        if len(texts) < 2:
+            return None
+        return DraftQuestion(
+            kind="single",
+            prompt="Which of these completes the source's statement? “___ buys chips for Russian buyers”",
+            explanation="The source says so.",
+            passage_position=1,
+            quote=BELARUS,
+            cognitive_level="remember",
+            rule="single.name",
+            choices=[DraftChoice(text, text == "Belarus", "Feedback.") for text in ["Belarus", *texts]],
+            centrality=centrality,
+        )
+
+    return build
+
+
+def belarus_candidate(build: Callable[[Refusal], DraftQuestion | None], *, first: Refusal, spares: bool = True):
+    draft = build(first)
+    assert draft is not None
+    return Candidate(draft, "name:belarus", ("Belarus",), redraw=build if spares else None)
+
+
+ARMENIA = "Armenia hosts engineers who left after the war began."
+
+
+def neighbour_drafts(*, spares: bool) -> list[Candidate]:
+    """A typed question on Armenia, and a single choice on Belarus whose first distractors show Armenia."""
+    build = single_on_belarus(("Armenia", "Georgia", "Moldova", "Estonia"), 3.0)
+    return [
+        belarus_candidate(build, first=lambda _text: False, spares=spares),
+        typed_place("Armenia", ARMENIA, 2.0),
+    ]
+
+
+def test_a_choice_question_draws_distractors_that_are_no_other_questions_answer():
+    batch = select(neighbour_drafts(spares=True), passages_of(f"{BELARUS} {ARMENIA}"), per_passage_cap=8)
+    assert sorted(draft.kind for draft in batch.drafts) == ["short_text", "single"]
+    single = next(draft for draft in batch.drafts if draft.kind == "single")
+    assert [choice.text for choice in single.choices] == ["Belarus", "Georgia", "Moldova"]
+
+
+def test_without_spare_distractors_a_choice_question_that_shows_another_answer_costs_one_of_the_two():
+    batch = select(neighbour_drafts(spares=False), passages_of(f"{BELARUS} {ARMENIA}"), per_passage_cap=8)
+    assert len(batch.drafts) == 1 and batch.dropped["leaks_answer"] == 1
+
+
+def test_a_distractor_may_be_the_answer_of_a_fact_a_kept_draft_already_gives_away():
+    both = "Armenia and Georgia host engineers who left after the war began."
+    build = single_on_belarus(("Georgia", "Moldova", "Estonia"), 2.0)
+    batch = select(
+        [
+            typed_place("Armenia", both, 3.0, prompt="___ and Georgia host engineers"),
+            belarus_candidate(build, first=lambda text: text == "Georgia"),
+            typed_place("Georgia", both, 1.0, prompt="Armenia and ___ host engineers"),
+        ],
+        passages_of(f"{BELARUS} {both}"),
+        per_passage_cap=8,
+    )
+    chosen = next(draft for draft in batch.drafts if draft.kind == "single")
+    # The question on Georgia cannot be kept (the one on Armenia shows it), so Georgia costs nothing as a distractor.
+    assert "Georgia" in [choice.text for choice in chosen.choices]
+    assert [tuple(draft.accepted_answers) for draft in batch.drafts if draft.kind == "short_text"] == [("Armenia",)]
+
+
+def test_when_every_distractor_costs_a_question_the_least_central_ones_are_spent():
+    places = {
+        "Armenia": (ARMENIA, 4.0),
+        "Georgia": ("Georgia welcomed programmers from the capital.", 3.0),
+        "Moldova": ("Moldova hosts startups from the capital.", 1.0),
+        "Estonia": ("Estonia trains developers from the capital.", 0.5),
+    }
+    build = single_on_belarus(tuple(places), 5.0)
+    batch = select(
+        [
+            belarus_candidate(build, first=lambda _text: False),
+            *(typed_place(place, quote, centrality) for place, (quote, centrality) in places.items()),
+        ],
+        passages_of(" ".join([BELARUS, *(quote for quote, _ in places.values())])),
+        per_passage_cap=8,
+    )
+    chosen = next(draft for draft in batch.drafts if draft.kind == "single")
+    assert [choice.text for choice in chosen.choices] == ["Belarus", "Moldova", "Estonia"]
+    assert sorted(answer for draft in batch.drafts for answer in draft.accepted_answers) == ["Armenia", "Georgia"]
 
 
 def test_choices_are_distinct_and_of_similar_length():
@@ -547,6 +718,50 @@ def test_a_phrase_closing_a_clause_becomes_a_single_choice_among_phrases_of_its_
         "the hardware supply chain",
     }
     assert "Western sanctions" not in draft.prompt
+
+
+def test_what_a_clause_leaves_behind_is_a_phrase_but_leaving_a_place_or_manner_is_not():
+    sentences = [
+        "A brain drain saw engineers flee the country leaving a talent void that slows research.",
+        "The engineers were leaving Moscow for good after the ban.",
+        "Officials watched them leaving quickly after the war began.",
+    ]
+    found = [phrase.span.text for sentence in sentences for phrase in find_phrases(split_sentences(sentence)[0])]
+    assert "a talent void" in found
+    assert not any("Moscow" in text or "quickly" in text for text in found)
+
+
+def test_a_list_of_names_and_the_questions_on_each_name_compete_for_one_place():
+    paragraphs = (
+        "They source chips through third countries like Kazakhstan and the UAE at inflated prices.",
+        "Armenia hosts engineers who left after the war began.",
+        "Georgia welcomed programmers who moved from the capital.",
+    )
+    found = candidates_for_all(*paragraphs)
+    listing = next(c for c in found if c.draft.rule == "multiple.listing" and "Kazakhstan" in c.answer_terms)
+    on_each = [c for c in found if c.draft.kind == "short_text" and c.draft.quote == listing.draft.quote]
+    assert {tuple(c.draft.accepted_answers) for c in on_each} == {("Kazakhstan",), ("UAE",)}
+    assert {c.fact for c in on_each} == {listing.fact}
+    assert {c.fact for c in found if "Armenia" in c.answer_terms} == {"name:armenia"}
+    batch = get_engine("offline").draft(passages_of(*paragraphs))
+    asked = [d for d in batch.drafts if d.quote == listing.draft.quote]
+    assert len(asked) == 1  # one question on the list, not one on a name that shows the other
+
+
+def test_a_list_of_names_takes_names_of_the_same_kind_as_distractors_the_sources_subjects_first():
+    paragraphs = (
+        "They source chips through third countries like Kazakhstan and the UAE at inflated prices.",
+        "Russia buys its chips abroad these days. Russia builds its models at home now. Russia trains many engineers.",
+        "Engineers use ChatGPT and Google Gemini every single day.",
+        "Armenia hosts engineers who left after the war began.",
+    )
+    listing = next(
+        c.draft
+        for c in candidates_for_all(*paragraphs)
+        if c.draft.rule == "multiple.listing" and "Kazakhstan" in key_of(c.draft)
+    )
+    wrong = [choice.text for choice in listing.choices if not choice.is_correct]
+    assert "Russia" in wrong and not {"ChatGPT", "Google Gemini"} & set(wrong)
 
 
 def test_statement_questions_use_sentences_that_hold_no_other_drafts_answer():

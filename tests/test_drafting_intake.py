@@ -24,7 +24,7 @@ ARTICLE = (
 
 
 @pytest.fixture(autouse=True)
-def test_engines(settings):
+def small_engines(settings):
     settings.DRAFTING_ENGINES = TEST_ENGINES
     settings.DRAFTING_ENGINE = "quote"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -19,7 +19,7 @@ DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture(autouse=True)
-def test_engines(settings):
+def small_engines(settings):
     settings.DRAFTING_ENGINES = TEST_ENGINES
     settings.DRAFTING_ENGINE = "quote"
     settings.DRAFTING_INLINE_PASSAGES = 2

@@ -26,7 +26,7 @@ PARAGRAPHS = [
 
 
 @pytest.fixture(autouse=True)
-def test_engines(settings):
+def small_engines(settings):
     settings.DRAFTING_ENGINES = TEST_ENGINES
     settings.DRAFTING_ENGINE = "quote"
 

@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.models import Attempt, Choice, FeedbackMode, Question, Response, SubmittedAnswer
+from quiz.models import Attempt, Choice, FeedbackMode, Question, Response, ReviewMoment, SubmittedAnswer
 from quiz.services import AttemptRefused, attempt_finish, attempt_start, response_record
 from tests.conftest import HTMX, logged_in_client, shown_choices
 from tests.factories import QuestionFactory, QuizFactory, UserFactory
@@ -492,7 +492,14 @@ def assert_no_answer_key(html: str, where: str) -> None:
 def test_the_answer_key_never_reaches_the_browser_before_the_student_answers(
     student_client, student, marked_quiz, feedback_mode
 ):
-    quiz = QuizFactory(questions=marked_quiz, feedback_mode=feedback_mode)
+    # Review as a practice quiz has it: the key shows on the results page right after the attempt
+    # (tests/test_review_options.py holds it back for graded quizzes).
+    quiz = QuizFactory(
+        questions=marked_quiz,
+        feedback_mode=feedback_mode,
+        review_key=ReviewMoment.AFTER_ATTEMPT,
+        review_feedback=ReviewMoment.AFTER_ATTEMPT,
+    )
     attempt = attempt_start(quiz=quiz, student=student)
     for position in range(1, len(marked_quiz) + 1):
         url = answer_url(attempt, position)

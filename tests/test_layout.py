@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_PACKAGES = ("accounts", "content", "quiz", "drafting", "lti")
+APP_PACKAGES = ("accounts", "content", "quiz", "drafting", "practice", "lti")
 
 
 def _module_name(path: Path) -> str:

@@ -468,3 +468,30 @@ def test_a_failed_dynamic_registration_says_why_and_registers_nothing(
 def test_an_unknown_registration_link_is_refused(client, platform, db):
     page = client.get("/lti/register/not-a-token/", {"openid_configuration": f"{platform.url}/.well-known/x"})
     assert page.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_worker_backend_the_students_request_never_waits_for_the_lms(
+    client, registration, platform, quiz, settings
+):
+    """The grade is queued as a task when the attempt closes; the worker sends it, and retries a failure later."""
+    from django_tasks_db.models import DBTaskResult
+
+    student, _ = _student_in_course(client, registration, platform, quiz)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    platform.score_failures_left = 1
+
+    sit_quiz(quiz, student, [True, True])
+
+    assert platform.score_attempts == 0  # nothing left the request
+    assert DBTaskResult.objects.filter(task_path="lti.tasks.send_grade").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert platform.score_attempts == 1 and not platform.scores  # the LMS failed once
+    retry = DBTaskResult.objects.filter(task_path="lti.tasks.send_grade", status="READY").get()
+    assert retry.run_after is not None and retry.run_after > timezone.now()  # scheduled with backoff
+
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now() - timedelta(seconds=1))
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert [score["scoreGiven"] for score in platform.scores] == [2.0]
+    assert GradeSync.objects.get().state == GradeSyncState.SENT

@@ -27,7 +27,7 @@ def answer(attempt, question, *, picks=(), text=""):
 
 
 @pytest.fixture
-def wrong_key():
+def wrong_key(teacher):
     """A two-question quiz whose first question's key marks the wrong choice correct.
 
     alice picked the truly right choice (scored 0), bob the keyed one (scored 1);
@@ -37,8 +37,11 @@ def wrong_key():
     sound = QuestionFactory()
     quiz = QuizFactory(questions=[flawed, sound])
     attempts = {}
+    classroom = ClassroomFactory(teacher=teacher)  # a teacher regrades their own students
     for name, pick in (("alice", 0), ("bob", 1)):
-        attempt = attempt_start(quiz=quiz, student=UserFactory(username=name))
+        student = UserFactory(username=name)
+        classroom.students.add(student)
+        attempt = attempt_start(quiz=quiz, student=student)
         answer(attempt, flawed, picks=[pick])
         answer(attempt, sound, picks=[0])
         attempts[name] = attempt

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from quiz.forms import MAX_TEXT_ANSWER
-from quiz.models import Attempt, Question, Quiz, Response
+from quiz.models import Attempt, Question, Quiz, Response, ReviewMoment
 from quiz.scoring import MAX_NUMERIC_INPUT
 from tests.conftest import HTMX
 from tests.factories import AttemptFactory, QuestionFactory, QuizFactory, UserFactory
@@ -248,6 +248,8 @@ def test_anonymous_visitor_is_sent_to_log_in_from_an_attempt(client, attempt):
 
 
 def test_whole_quiz_ends_on_results_with_score_and_review(student_client, attempt):
+    # A practice quiz: explanations right after the attempt (tests/test_review_options.py has the others).
+    Quiz.objects.filter(pk=attempt.quiz_id).update(review_feedback=ReviewMoment.AFTER_ATTEMPT)
     for position, question_id in enumerate(attempt.question_ids, start=1):
         question = Question.objects.get(pk=question_id)
         data = right_answer_data(question) if position != 2 else wrong_answer_data(question)
@@ -362,9 +364,9 @@ def test_results_view_query_count_does_not_grow_with_quiz_length(db, client, dja
     for position, question_id in enumerate(attempt.question_ids[:20], start=1):
         client.post(answer_url(attempt, position), right_answer_data(Question.objects.get(pk=question_id)))
     client.post(reverse("attempt_submit", args=[attempt.public_id]))
-    # session, user, attempt+quiz, responses, unanswered questions+passages, their choices,
-    # and the navigation's count of practice cards due
-    with django_assert_max_num_queries(7):
+    # session, user, attempt+quiz, the student's attempts (for the review options), responses,
+    # unanswered questions+passages, their choices, and the navigation's count of practice cards due
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("attempt_results", args=[attempt.public_id])).status_code == 200
 
 

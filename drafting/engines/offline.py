@@ -12,13 +12,13 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from drafting.engines.base import DraftBatch, DraftChoice, DraftQuestion, PassageText, ProgressCallback, StopCheck
-from drafting.engines.quality import Candidate, select
+from drafting.engines.quality import Candidate, Refusal, select
 from drafting.engines.rewording import lower_first, reword, upper_first
 from drafting.engines.text import (
     OPPOSITES,
@@ -47,6 +47,7 @@ TOPIC_SHARE = 0.05
 MIN_STEM_WORDS = 5
 MIN_SENTENCE_WORDS = 6  # shorter lines are bylines, captions and labels
 MAX_DISTRACTOR_CHOICE = 6  # distractors looked for before the closest in length are picked
+SPARE_DISTRACTORS = 12  # names and phrases looked for, the first three used unless they would show another's answer
 
 
 @dataclass
@@ -213,11 +214,13 @@ def _distinct_names(names: list[Name]) -> list[Name]:
 
 
 def other_facts(index: SourceIndex, facts: SentenceFacts, target: Span) -> list[Span]:
-    """The sentence's other quantities, names (not its subjects) and lists: a stem about `target` hides them."""
+    """The sentence's other quantities, names (not its subjects), lists and closing phrases: a stem about `target`
+    hides them, since each may be another draft's answer."""
     spans = [q.span for q in facts.quantities] + [
         n.span for n in facts.names if normalise(n.span.text) not in index.topic_names
     ]
     spans += [item for listing in facts.listings for item in listing.items]
+    spans += [phrase.span for phrase in facts.phrases]
     return [span for span in spans if span.end <= target.start or span.start >= target.end]
 
 
@@ -461,7 +464,7 @@ def single_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Cand
         if name.kind == "term" or normalise(name.span.text) in index.topic_names:
             continue
         context = fact_context(facts, name.span)
-        options = [other.span.text for other in same_kind_names(index, facts, name)]
+        options = [other.span.text for other in same_kind_names(index, facts, name, wanted=SPARE_DISTRACTORS)]
         yield from _single(
             facts,
             name.span,
@@ -473,6 +476,7 @@ def single_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Cand
             name.variants,
             context,
             frozenset(index.topic_names),
+            primary=3,
         )
 
 
@@ -485,7 +489,7 @@ def phrase_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Cand
         sentence = normalise(facts.sentence.text)
         options: list[str] = []
         for text in pool:
-            if len(options) == 3:
+            if len(options) == SPARE_DISTRACTORS:
                 break
             if normalise(text) not in sentence and not index.true_in_text(text, context):
                 options.append(text)
@@ -500,6 +504,7 @@ def phrase_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Cand
             "single.phrase",
             (phrase.span.text,),
             context,
+            primary=3,
         )
 
 
@@ -514,23 +519,37 @@ def _single(
     terms: tuple[str, ...],
     context: frozenset[str],
     topics: frozenset[str] = frozenset(),
+    *,
+    primary: int | None = None,
 ) -> Iterator[Candidate]:
-    """A single-choice draft; distractors among the source's subjects (`topics`) come first, as they cost nothing."""
+    """A single-choice draft; distractors among the source's subjects (`topics`) come first, as they cost nothing.
+
+    The first `primary` options (all by default) make the draft; the rest are spares the quality rules may draw
+    from instead (`Candidate.redraw`) when a first choice would show another kept draft's answer.
+    """
     options = [option for option in dict.fromkeys(options) if normalise(option) != normalise(key)]
-    if len(options) < 2:
-        return
-    distractors = _similar_length(key, [o for o in options if normalise(o) in topics], 3)
-    distractors += _similar_length(key, [o for o in options if normalise(o) not in topics], 3 - len(distractors))
-    texts = sorted([key, *distractors], key=lambda text: _stable(text + facts.sentence.text))
-    draft = sentence_draft(
-        facts,
-        kind="single",
-        prompt=f"Which of these completes the source's statement? “{cloze(facts, target, avoid)}”",
-        rule=rule,
-        level="remember",
-        choices=choices_for(texts, [key], facts.sentence.text),
-    )
-    yield Candidate(draft, fact, terms, context)
+    prompt = f"Which of these completes the source's statement? “{cloze(facts, target, avoid)}”"
+
+    def build(refused: Refusal) -> DraftQuestion | None:
+        usable = [option for option in options if not refused(option)]
+        if len(usable) < 2:
+            return None
+        distractors = _similar_length(key, [o for o in usable if normalise(o) in topics], 3)
+        distractors += _similar_length(key, [o for o in usable if normalise(o) not in topics], 3 - len(distractors))
+        texts = sorted([key, *distractors], key=lambda text: _stable(text + facts.sentence.text))
+        return sentence_draft(
+            facts,
+            kind="single",
+            prompt=prompt,
+            rule=rule,
+            level="remember",
+            choices=choices_for(texts, [key], facts.sentence.text),
+        )
+
+    first = options[:primary] if primary is not None else options
+    draft = build(lambda option: option not in first)
+    if draft is not None:
+        yield Candidate(draft, fact, terms, context, redraw=build if len(options) > len(first) else None)
 
 
 def same_kind_names(index: SourceIndex, facts: SentenceFacts, name: Name, wanted: int = 3) -> list[Name]:
@@ -729,15 +748,77 @@ def _true_false(
 
 def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Candidate]:
     """“Which of these does the source name here?” with the items of a list as keys."""
-    pool, listed = index.listing_pool()
     for listing in facts.listings:
         keys = [item.text for item in listing.items]
-        distractors = _listing_distractors(index, facts, listing, keys, pool, listed)
-        if len(distractors) < 2:
-            continue
-        texts = sorted([*keys, *distractors], key=lambda text: _stable(text + facts.sentence.text))
         stem = cloze(facts, listing.span, other_facts(index, facts, listing.span))
-        draft = sentence_draft(
+        build = _listing_builder(index, facts, listing, keys, stem)
+        draft = build(lambda _option: False)
+        if draft is None:
+            continue
+        names = _named_items(index, facts, listing)
+        fact = _names_fact(names, facts) if names else f"listing:{facts.passage.position}:{listing.span.start}"
+        yield Candidate(draft, fact, tuple(keys), fact_context(facts, listing.span), redraw=build)
+
+
+def _names_fact(names: list[Name], facts: SentenceFacts) -> str:
+    return "names:" + "|".join(_name_fact(name, facts) for name in names)
+
+
+def _one_fact_per_list_of_names(index: SourceIndex, passage_facts: list[SentenceFacts], found: list[Candidate]) -> None:
+    """A list of names ("Kazakhstan and the UAE") is one fact: a question on one of its names shows the others in its
+    stem and costs them their questions, so the list's question and the questions on each name compete for one
+    place, where the mix of kinds decides."""
+    for facts in passage_facts:
+        for listing in facts.listings:
+            names = _named_items(index, facts, listing)
+            if not names:
+                continue
+            each = {_name_fact(name, facts) for name in names}
+            for candidate in found:
+                if candidate.fact in each and candidate.draft.quote == facts.sentence.text:
+                    candidate.fact = _names_fact(names, facts)
+
+
+def _named_items(index: SourceIndex, facts: SentenceFacts, listing: Listing) -> list[Name]:
+    """The names the list's items are ("Kazakhstan and the UAE"), or none when an item is not one."""
+    names = []
+    for item in listing.items:
+        name = next(
+            (n for n in facts.names if item.start <= n.span.start and n.span.end <= item.end and n.kind != "term"),
+            None,
+        )
+        if (
+            name is None
+            or normalise(name.span.text) in index.topic_names
+            or normalise(name.span.text) != normalise(item.text).removeprefix("the ")
+        ):
+            return []
+        names.append(name)
+    return names
+
+
+def _listing_builder(
+    index: SourceIndex, facts: SentenceFacts, listing: Listing, keys: list[str], stem: str
+) -> Callable[[Refusal], DraftQuestion | None]:
+    """Makes the listing's draft with distractors that are not refused (see `Candidate.redraw`).
+
+    A list of names takes other names of the same kind, the source's subjects first (never asked about, they cost
+    no other question), like a single choice on one name; other lists take items of other lists.
+    """
+    pool, listed = index.listing_pool()
+    names = _named_items(index, facts, listing)
+    same_kind = (
+        [other.span.text for other in same_kind_names(index, facts, names[0], SPARE_DISTRACTORS)] if names else []
+    )
+
+    def build(refused: Refusal) -> DraftQuestion | None:
+        distractors = [text for text in same_kind if not refused(text)][:2]
+        if len(distractors) < 2:
+            distractors = _listing_distractors(index, facts, listing, keys, pool, listed, refused)
+        if len(distractors) < 2:
+            return None
+        texts = sorted([*keys, *distractors], key=lambda text: _stable(text + facts.sentence.text))
+        return sentence_draft(
             facts,
             kind="multiple",
             prompt=f"Which of these does the source name here? Select all that apply. “{stem}”",
@@ -745,12 +826,18 @@ def listing_candidates(index: SourceIndex, facts: SentenceFacts) -> Iterator[Can
             level="remember",
             choices=choices_for(texts, keys, facts.sentence.text),
         )
-        fact = f"listing:{facts.passage.position}:{listing.span.start}"
-        yield Candidate(draft, fact, tuple(keys), fact_context(facts, listing.span))
+
+    return build
 
 
 def _listing_distractors(
-    index: SourceIndex, facts: SentenceFacts, listing: Listing, keys: list[str], pool: list[str], listed: set[str]
+    index: SourceIndex,
+    facts: SentenceFacts,
+    listing: Listing,
+    keys: list[str],
+    pool: list[str],
+    listed: set[str],
+    refused: Refusal,
 ) -> list[str]:
     """Two items of the same shape (capitalised or not) that the text does not make true here."""
     context = fact_context(facts, listing.span)
@@ -770,6 +857,7 @@ def _listing_distractors(
             and normalise(option) not in sentence
             and normalise(option) not in index.topic_names
             and not index.true_in_text(option, context)
+            and not refused(option)
         ):
             chosen.append(option)
     return chosen
@@ -886,6 +974,7 @@ RULES = (
 def candidates_for(index: SourceIndex, passage: PassageText) -> list[Candidate]:
     passage_facts = index.in_passage(passage.position)
     candidates = [candidate for facts in passage_facts for rule in RULES for candidate in rule(index, facts)]
+    _one_fact_per_list_of_names(index, passage_facts, candidates)
     neighbours = [facts for near in (-1, 0, 1) for facts in index.in_passage(passage.position + near)]
     candidates.extend(statement_candidates(index, passage_facts, neighbours))
     return candidates

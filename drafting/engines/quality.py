@@ -10,13 +10,16 @@ the most central facts first. Every candidate that falls out is counted by the r
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 from drafting.engines.base import DraftBatch, DraftQuestion, PassageText
 from drafting.engines.validation import answer_words as _words
 from drafting.engines.validation import problem_with
 from quiz.bank.leaks import LeakItem, find_leaks
+
+# Says whether a choice may not be shown (it would show another draft's answer).
+Refusal = Callable[[str], bool]
 
 
 @dataclass
@@ -28,18 +31,14 @@ class Candidate:
     answer_terms: tuple[str, ...]  # what would give its answer away, for the leak check
     context: frozenset[str] = field(default_factory=frozenset)  # content words around the key, to spot repeats
     covers: frozenset[str] = field(default_factory=frozenset)  # the sentences a statement question restates
+    # The same question with other distractors from the source, none refused; None when it has no others to offer.
+    redraw: Callable[[Refusal], DraftQuestion | None] | None = field(default=None, compare=False, repr=False)
 
 
 def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, per_passage_cap: int) -> DraftBatch:
     batch = DraftBatch()
     by_position = {passage.position: passage for passage in passages}
-    sound = []
-    for candidate in candidates:
-        reason = problem_with(candidate.draft, by_position)
-        if reason is None:
-            sound.append(candidate)
-        else:
-            batch.dropped[reason] += 1
+    sound = _spare_other_answers(_valid(candidates, by_position, batch.dropped), by_position)
     by_fact: dict[tuple[str, int, str], list[Candidate]] = defaultdict(list)
     for candidate in sorted(sound, key=_rank):
         by_fact[(candidate.fact, candidate.draft.passage_position, candidate.draft.quote)].append(candidate)
@@ -51,13 +50,16 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
     # sentences whose facts are not asked otherwise.
     reasons: dict[tuple[str, int, str], str | None] = {}
     costly = _costly(sound)
+    answers = _Answers.of(sound, kept, by_position)
     for stage in STAGES:
         for fact, group in by_fact.items():
             if reasons.get(fact, "") is None:
                 continue
             options = [candidate for candidate in group if _stage(candidate) == stage]
             if options:
-                reasons[fact] = _keep_one(options, kept, kinds, per_passage, per_passage_cap, costly)
+                reasons[fact] = _keep_one(options, kept, kinds, per_passage, per_passage_cap, costly, answers)
+                if reasons[fact] is not None:
+                    answers.closed.add(fact[0])
     for fact, group in by_fact.items():
         reason = reasons[fact]
         if reason is not None:
@@ -66,6 +68,20 @@ def select(candidates: Sequence[Candidate], passages: Sequence[PassageText], *, 
             batch.dropped["same_fact_other_kind"] += len(group) - 1
     batch.drafts = sorted((candidate.draft for candidate in kept.candidates), key=lambda draft: -draft.centrality)
     return batch
+
+
+def _valid(
+    candidates: Sequence[Candidate], by_position: dict[int, PassageText], dropped: Counter[str]
+) -> list[Candidate]:
+    """The candidates that pass validation; the others counted by reason."""
+    sound = []
+    for candidate in candidates:
+        reason = problem_with(candidate.draft, by_position)
+        if reason is None:
+            sound.append(candidate)
+        else:
+            dropped[reason] += 1
+    return sound
 
 
 STAGES = ("facts", "statements")
@@ -85,16 +101,120 @@ def _stage(candidate: Candidate) -> str:
 TYPED_KINDS = {"numeric", "short_text"}
 
 
-def _costly(candidates: Sequence[Candidate]) -> set[int]:
-    """Choice questions whose choices show another fact's typed answer: kept, each costs that fact its question."""
+def _typed_answers(
+    candidates: Sequence[Candidate], kinds: set[str] | None = None
+) -> dict[str, list[tuple[frozenset[str], str]]]:
+    """The words of every answer of the `kinds` (typed answers by default), with its fact, indexed by one of them."""
     answers: dict[str, list[tuple[frozenset[str], str]]] = defaultdict(list)
     for candidate in candidates:
-        if candidate.draft.kind not in TYPED_KINDS:
-            continue  # only typed answers are sure to be asked; another choice question may never be kept
+        if candidate.draft.kind not in (kinds or TYPED_KINDS):
+            continue  # by default only typed answers: they are sure to be asked; a choice question may not be kept
         for term in candidate.answer_terms:
             words = frozenset(_words(term))
             if words:
                 answers[min(words)].append((words, candidate.fact))
+    return answers
+
+
+def _shows_answer[T](
+    text: str,
+    answers: dict[str, list[tuple[frozenset[str], T]]],
+    but: T | None = None,
+    closed: Callable[[T], bool] = lambda _owner: False,
+) -> bool:
+    """Whether `text` holds every word of one of the `answers` (other than those of `but` and the `closed` ones)."""
+    shown = set(_words(text))
+    return any(
+        words <= shown and owner != but and not closed(owner)
+        for word in shown
+        for words, owner in answers.get(word, [])
+    )
+
+
+@dataclass
+class _Answers:
+    """What a choice question's distractors had best not show, most careful first: any answer of a fact still open
+    (kept or not yet decided); failing that, only the answers of the least central open facts (the bottom quarter,
+    then half, then three quarters); any typed answer of one; a kept draft's answer (which would leak for sure)."""
+
+    any_kind: dict[str, list[tuple[frozenset[str], str]]]
+    typed: dict[str, list[tuple[frozenset[str], str]]]
+    kept: _KeptSet
+    by_position: dict[int, PassageText]
+    by_fact: dict[str, list[Candidate]]
+    closed: set[str] = field(default_factory=set)  # facts dropped: their answers cost nothing as distractors
+    cutoffs: tuple[float, ...] = ()  # centralities below which a fact's answer may be shown, tier by tier
+
+    @classmethod
+    def of(cls, candidates: list[Candidate], kept: _KeptSet, by_position: dict[int, PassageText]) -> _Answers:
+        by_fact: dict[str, list[Candidate]] = defaultdict(list)
+        for candidate in candidates:
+            by_fact[candidate.fact].append(candidate)
+        centralities = sorted(max(c.draft.centrality for c in group) for group in by_fact.values())
+        cutoffs = tuple(centralities[len(centralities) * share // 4] for share in (1, 2, 3)) if centralities else ()
+        return cls(
+            _typed_answers(candidates, set(KIND_WEIGHTS)),
+            _typed_answers(candidates),
+            kept,
+            by_position,
+            by_fact,
+            cutoffs=cutoffs,
+        )
+
+    def is_closed(self, fact: str) -> bool:
+        """Whether the fact is dropped, or will be: a kept draft already shows the answer of each of its questions."""
+        if fact not in self.closed and all(self.kept.shows_answer_of(other) for other in self.by_fact.get(fact, [])):
+            self.closed.add(fact)
+        return fact in self.closed
+
+    def centrality(self, fact: str) -> float:
+        return (
+            max(candidate.draft.centrality for candidate in self.by_fact.get(fact, [])) if fact in self.by_fact else 0
+        )
+
+    def refusals(self, candidate: Candidate) -> Iterator[Refusal]:
+        def refusing(answers: dict[str, list[tuple[frozenset[str], str]]], cutoff: float | None) -> Refusal:
+            def closed(fact: str) -> bool:
+                return self.is_closed(fact) or (cutoff is not None and self.centrality(fact) < cutoff)
+
+            return lambda text: _shows_answer(text, answers, candidate.fact, closed) or self.kept.shows_answer(text)
+
+        yield refusing(self.any_kind, None)
+        for cutoff in self.cutoffs:
+            yield refusing(self.any_kind, cutoff)
+        yield refusing(self.typed, None)
+        yield self.kept.shows_answer
+
+    def redrawn(self, candidate: Candidate) -> Iterator[Candidate]:
+        """The candidate with distractors that cost as little as they can: each tier's redraw that is valid."""
+        if candidate.redraw is None:
+            return
+        for refused in self.refusals(candidate):
+            draft = candidate.redraw(refused)
+            if draft is not None and problem_with(draft, self.by_position) is None:
+                yield replace(candidate, draft=draft)
+
+
+def _spare_other_answers(candidates: list[Candidate], by_position: dict[int, PassageText]) -> list[Candidate]:
+    """Choice questions redrawn, where they can be, so that no distractor is another fact's answer (or, failing
+    that, another fact's typed answer): a distractor that is one would cost that fact its question."""
+    tiers = [_typed_answers(candidates, set(KIND_WEIGHTS)), _typed_answers(candidates)]
+    spared = []
+    for candidate in candidates:
+        spared.append(candidate)
+        if candidate.redraw is None:
+            continue
+        for answers in tiers:
+            draft = candidate.redraw(lambda text: _shows_answer(text, answers, but=candidate.fact))  # noqa: B023
+            if draft is not None and problem_with(draft, by_position) is None:
+                spared[-1] = replace(candidate, draft=draft)
+                break
+    return spared
+
+
+def _costly(candidates: Sequence[Candidate]) -> set[int]:
+    """Choice questions whose choices show another fact's typed answer: kept, each costs that fact its question."""
+    answers = _typed_answers(candidates)
     costly = set()
     for candidate in candidates:
         if not candidate.draft.choices or candidate.draft.kind == "true_false":
@@ -122,7 +242,13 @@ def _share(candidate: Candidate, kinds: Counter[str], costly: set[int]) -> tuple
 
 
 def _keep_one(
-    group: list[Candidate], kept: _KeptSet, kinds: Counter[str], per_passage: Counter[int], cap: int, costly: set[int]
+    group: list[Candidate],
+    kept: _KeptSet,
+    kinds: Counter[str],
+    per_passage: Counter[int],
+    cap: int,
+    costly: set[int],
+    answers: _Answers,
 ) -> str | None:
     """Keep the fact's candidate of the kind the set has least of, unless it repeats or leaks; else say why not."""
     position = group[0].draft.passage_position
@@ -134,12 +260,15 @@ def _keep_one(
     for candidate in sorted(group, key=lambda candidate: _share(candidate, kinds, costly)):
         if candidate.covers & kept.covered:
             reason = "duplicate_fact"  # a statement question already restates this sentence, or the other way round
-        elif not kept.leaks_with(candidate):
-            kept.add(candidate)
-            kinds[candidate.draft.kind] += 1
-            kinds[_mix_label(candidate)] += candidate.draft.kind == "true_false"
-            per_passage[position] += 1
-            return None
+            continue
+        # Distractors that cost no other question first, then the ones first drawn.
+        for version in [*answers.redrawn(candidate), candidate]:
+            if not kept.leaks_with(version):
+                kept.add(version)
+                kinds[version.draft.kind] += 1
+                kinds[_mix_label(version)] += version.draft.kind == "true_false"
+                per_passage[position] += 1
+                return None
     return reason
 
 
@@ -188,6 +317,18 @@ class _KeptSet:
             words = frozenset(_words(term))
             if words:
                 self.answers_with_word[min(words)].append((words, number))
+
+    def shows_answer_of(self, candidate: Candidate) -> bool:
+        """Whether a kept draft shows one of the candidate's answers (whole words; the leak check may say more)."""
+        for term in candidate.answer_terms:
+            shown_with: list[set[int]] = [self.shown_with_word.get(word, set()) for word in set(_words(term))]
+            if shown_with and set.intersection(*shown_with):
+                return True
+        return False
+
+    def shows_answer(self, text: str) -> bool:
+        """Whether `text` holds a kept draft's answer."""
+        return _shows_answer(text, self.answers_with_word)
 
     def leaks_with(self, candidate: Candidate) -> bool:
         item = _leak_item(len(self.candidates), candidate)

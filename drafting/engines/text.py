@@ -322,7 +322,8 @@ def _read_name(sentence: Span, match: re.Match[str], source_text: str) -> list[N
     start = sentence.start + match.start() + tokens[0][0]
     text = match.group()[tokens[0][0] : tokens[-1][0] + len(tokens[-1][1])]
     text = re.sub(r"[’']s$", "", text)
-    if len(text) < 2 or text.casefold() in STOPWORDS:
+    # "US" in capitals is a country the gazetteer knows, though "us" is a common word.
+    if len(text) < 2 or (text.casefold() in STOPWORDS and not (text.isupper() and text.casefold() in PLACES)):
         return []
     following = sentence.text[match.start() + tokens[-1][0] + len(tokens[-1][1]) :].lstrip()
     if (
@@ -620,7 +621,7 @@ OPPOSITES = {
 
 # --- Phrases ("crippled by Western sanctions", "surviving on scraps of technology") ------------------------------
 
-_PHRASE_START = re.compile(r"\b(?P<lead>by|to|on|with|from|into|toward|towards)\s+(?=\S)")
+_PHRASE_START = re.compile(r"\b(?P<lead>by|to|on|with|from|into|toward|towards|leaving)\s+(?=\S)")
 _PHRASE_END_WORDS = _word_set(
     "that which who whom while because but when where so since as if though although is are was were has have had "
     "will would can could"
@@ -642,7 +643,8 @@ class Phrase:
 
 
 def find_phrases(sentence: Span) -> list[Phrase]:
-    """Phrases of two to six words that close a clause after "by", "to", "on"…: what did it, what it is for."""
+    """Phrases of two to six words that close a clause after "by", "to", "on"… or "leaving a…": what did it, what it
+    is for, what it left behind."""
     phrases = []
     for match in _PHRASE_START.finditer(sentence.text):
         words = list(re.finditer(r"[\w'’-]+|[^\w\s]", sentence.text[match.end() :]))
@@ -665,6 +667,8 @@ def find_phrases(sentence: Span) -> list[Phrase]:
         if first.casefold() in STOPWORDS - DETERMINERS or taken[-1].group().casefold() in STOPWORDS:
             continue
         kind = "thing"
+        if match["lead"] == "leaving" and first.casefold() not in DETERMINERS - {"this", "that", "these", "those"}:
+            continue  # "leaving a talent void" names what is left behind; "leaving quickly", "leaving Moscow" do not
         if match["lead"] == "to" and first.casefold() not in DETERMINERS:
             before = sentence.text[: match.start()].split()[-1:]
             lead_word = before[0].casefold() if before else ""

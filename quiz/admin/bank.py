@@ -41,8 +41,10 @@ from quiz.models import (
     QuizQuestion,
     RegradeLog,
     Response,
+    students_taught_by,
 )
-from quiz.services import quiz_add_questions
+from quiz.ownership import may_change, questions_changeable_by, why_not
+from quiz.services import quiz_add_questions, quiz_duplicate
 
 AUTHORING_MEDIA_JS = ("quiz/admin-authoring.js",)
 AUTHORING_MEDIA_CSS = {"all": ("quiz/admin-authoring.css",)}
@@ -55,7 +57,56 @@ admin.site.index_title = "Question bank, quizzes and sources"
 admin.site.enable_nav_sidebar = False
 
 
-class ChoiceInline(admin.TabularInline):
+class OwnedContentAdmin(admin.ModelAdmin):
+    """Every author may view and use the whole bank; changing and deleting follow quiz.ownership."""
+
+    owner_field = "owner"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def get_deleted_objects(self, objs, request):
+        # "Delete selected" asks only the model permission: name what this user may not delete, so it is refused.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed |= {str(obj) for obj in objs if not may_change(request.user, obj)}
+        return deleted, counts, perms_needed, protected
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        # Only a superuser hands content over to someone else.
+        return fields if request.user.is_superuser else (*fields, self.owner_field)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None and not may_change(request.user, obj):
+                messages.info(request, why_not(request.user, obj))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        # Whoever creates a quiz, question or source owns it (a superuser may name another owner).
+        if not change and getattr(obj, f"{self.owner_field}_id") is None:
+            setattr(obj, self.owner_field, request.user)
+        super().save_model(request, obj, form, change)
+
+
+class OwnedParentInline(admin.TabularInline):
+    """An inline (choices, a quiz's questions, a source's passages) is changed only by who may change its parent."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+
+class ChoiceInline(OwnedParentInline):
     model = Choice
     formset = ChoiceInlineFormSet
     fields = ("position", "text", "is_correct", "feedback")
@@ -90,7 +141,8 @@ def _key_cues(question: Question) -> list[str]:
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(OwnedContentAdmin):
+    owner_field = "author"
     form = QuestionAdminForm
     change_list_template = "admin/quiz/question/change_list.html"
     change_form_template = "admin/quiz/question/change_form.html"
@@ -189,18 +241,17 @@ class QuestionAdmin(admin.ModelAdmin):
             '<ul class="cue-list">{}</ul>', format_html_join("", "<li>{}</li>", ((cue,) for cue in cues))
         )
 
-    def save_model(self, request, obj: Question, form, change: bool) -> None:
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
-
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         question = form.instance
         for cue in _key_cues(question) if question.has_choices else []:
             messages.warning(request, cue)
         if change and request.user.has_perm("quiz.add_regradelog"):
-            changed = regrade_plan(Question.objects.filter(pk=question.pk))
+            # Counted over this teacher's own students: a regrade never reaches another class.
+            changed = regrade_plan(
+                Question.objects.filter(pk=question.pk),
+                students=None if request.user.is_superuser else students_taught_by(request.user),
+            )
             if changed:
                 url = reverse("admin:quiz_question_regrade") + "?" + urlencode({"ids": question.pk})
                 messages.warning(
@@ -216,14 +267,27 @@ class QuestionAdmin(admin.ModelAdmin):
     def has_regrade_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perms(["quiz.change_question", "quiz.add_regradelog"])
 
+    def _only_changeable(self, request, queryset):
+        """The selected questions this user may change; says how many others were left alone."""
+        changeable = questions_changeable_by(request.user, queryset)
+        skipped = queryset.count() - changeable.count()
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} selected question(s) were left as they are: they are not yours to change "
+                "(duplicate them to adapt them).",
+                messages.WARNING,
+            )
+        return changeable
+
     @admin.action(description="Publish selected questions", permissions=["change"])
     def publish(self, request, queryset) -> None:
-        count = queryset.update(is_published=True)
+        count = self._only_changeable(request, queryset).update(is_published=True)
         self.message_user(request, f"Published {count} question(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected questions", permissions=["change"])
     def unpublish(self, request, queryset) -> None:
-        count = queryset.update(is_published=False)
+        count = self._only_changeable(request, queryset).update(is_published=False)
         self.message_user(request, f"Unpublished {count} question(s); quizzes skip them from the next attempt on.")
 
     @admin.action(description="Duplicate selected questions (copies start unpublished)", permissions=["add"])
@@ -273,7 +337,7 @@ class QuestionAdmin(admin.ModelAdmin):
         if not request.user.has_perm("quiz.add_quizquestion"):
             self.message_user(request, "You may not change quizzes.", messages.ERROR)
             return None
-        form = AddToQuizForm(request.POST if "apply" in request.POST else None)
+        form = AddToQuizForm(request.POST if "apply" in request.POST else None, user=request.user)
         if form.is_bound and form.is_valid():
             quiz = form.cleaned_data["quiz"]
             added = quiz_add_questions(quiz=quiz, questions=queryset)
@@ -305,7 +369,7 @@ class QuestionAdmin(admin.ModelAdmin):
         return admin_views.bank_download(queryset, "gift")
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(OwnedParentInline):
     model = QuizQuestion
     formset = PositionedInlineFormSet
     fields = ("position", "question")
@@ -335,7 +399,8 @@ class QuizQuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(OwnedContentAdmin):
+    actions = ["duplicate"]
     list_display = (
         "title",
         "is_published",
@@ -344,15 +409,18 @@ class QuizAdmin(admin.ModelAdmin):
         "pass_mark",
         "opens_at",
         "closes_at",
+        "owner",
         "play",
     )
-    list_filter = ("is_published", "feedback_mode")
+    # Whose quiz it is tells a teacher at a glance which ones they may change.
+    list_select_related = ("owner",)
+    list_filter = ("is_published", "feedback_mode", ("owner", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("play", "leaks")
     inlines = [QuizQuestionInline]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "description", "play")}),
+        (None, {"fields": ("title", "slug", "description", "owner", "play")}),
         (
             "Answers given away",
             {
@@ -363,6 +431,15 @@ class QuizAdmin(admin.ModelAdmin):
         ),
         ("How it plays", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode", "time_limit_minutes")}),
         ("Attempts and passing", {"fields": ("attempts_allowed", "grading_method", "pass_mark")}),
+        (
+            "Review: what the results page shows, and when",
+            {
+                "fields": ("review_answers", "review_key", "review_feedback"),
+                "description": "For a graded quiz keep the right answers and explanations until the student has "
+                "no attempts left or the quiz has closed, so one attempt cannot feed the next. "
+                "A practice quiz can show everything right after each attempt.",
+            },
+        ),
         (
             "Availability",
             {
@@ -383,6 +460,18 @@ class QuizAdmin(admin.ModelAdmin):
     @admin.display(description="Questions", ordering="questions_total")
     def question_count(self, quiz: Quiz) -> int:
         return quiz.questions_total  # type: ignore[attr-defined]  # annotated by get_queryset
+
+    @admin.action(
+        description="Duplicate selected quizzes (copies are yours and start unpublished)", permissions=["add"]
+    )
+    def duplicate(self, request, queryset) -> None:
+        copies = [
+            quiz_duplicate(quiz=quiz, owner=request.user)
+            for quiz in queryset.prefetch_related("quiz_questions").order_by("slug")
+        ]
+        self.message_user(
+            request, f"Made {len(copies)} unpublished copy(ies): {', '.join(c.slug for c in copies)}.", messages.SUCCESS
+        )
 
     @admin.display(description="Play it")
     def play(self, quiz: Quiz) -> str:
@@ -418,11 +507,6 @@ class QuizAdmin(admin.ModelAdmin):
                     url,
                 ),
             )
-
-
-def students_taught_by(teacher):
-    """The students in any class this teacher teaches (a subquery, not a list)."""
-    return get_user_model().objects.filter(classrooms__teacher=teacher).values("pk")
 
 
 class TeacherScopedAdmin(admin.ModelAdmin):

@@ -227,8 +227,9 @@ class AddToQuizForm(forms.Form):
         queryset=None, empty_label=None, error_messages={"required": "Pick the quiz to add the questions to."}
     )
 
-    def __init__(self, *args, **kwargs):
-        from quiz.models import Quiz
+    def __init__(self, *args, user, **kwargs):
+        from quiz.ownership import quizzes_changeable_by
 
         super().__init__(*args, **kwargs)
-        self.fields["quiz"].queryset = Quiz.objects.order_by("title")
+        # Only quizzes this teacher may change: adding a question changes what a quiz's classes see.
+        self.fields["quiz"].queryset = quizzes_changeable_by(user).order_by("title")

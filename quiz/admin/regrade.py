@@ -57,14 +57,19 @@ class AttemptChange:
         return max(Decimal("0"), self.old_score + self.delta)
 
 
-def regrade_plan(questions) -> list[AttemptChange]:
-    """The attempts whose score a regrade of ``questions`` would change, in three queries."""
+def regrade_plan(questions, *, students=None) -> list[AttemptChange]:
+    """The attempts whose score a regrade of ``questions`` would change, in three queries.
+
+    ``students`` (ids, or a subquery of them) limits it to those students' attempts: a
+    teacher regrades their own classes, never another teacher's; None means everyone's.
+    """
     by_id = {question.pk: question for question in questions.prefetch_related("choices")}
-    responses = (
-        # A mark a teacher set by hand stands: the key may say otherwise, the teacher judged this answer.
-        Response.objects.filter(question__in=list(by_id), marked_by_hand=False)
-        .select_related("attempt__quiz", "attempt__student")
-        .order_by("attempt__quiz__title", "attempt__student__username", "attempt__number", "question_id")
+    # A mark a teacher set by hand stands: the key may say otherwise, the teacher judged this answer.
+    responses = Response.objects.filter(question__in=list(by_id), marked_by_hand=False)
+    if students is not None:
+        responses = responses.filter(attempt__student__in=students)
+    responses = responses.select_related("attempt__quiz", "attempt__student").order_by(
+        "attempt__quiz__title", "attempt__student__username", "attempt__number", "question_id"
     )
     plan: dict[int, AttemptChange] = {}
     for response in responses:
@@ -104,7 +109,7 @@ def _snapshot_with_new_key(change: ResponseChange, now) -> dict:
     return snapshot
 
 
-def regrade_apply(*, questions, by, reason: str = "", now=None) -> list[RegradeLog]:
+def regrade_apply(*, questions, by, students=None, reason: str = "", now=None) -> list[RegradeLog]:
     """Re-score every answer to ``questions`` with their current key; return the logs written.
 
     The plan is recomputed inside the transaction, on attempts locked against an
@@ -113,7 +118,7 @@ def regrade_apply(*, questions, by, reason: str = "", now=None) -> list[RegradeL
     """
     now = now or timezone.now()
     with transaction.atomic():
-        plan = regrade_plan(questions)
+        plan = regrade_plan(questions, students=students)
         locked = Attempt.objects.select_for_update().in_bulk([change.attempt.pk for change in plan])
         responses, attempts, logs = [], [], []
         for attempt_change in plan:

@@ -14,6 +14,7 @@ from content.loading import sync_passages
 from content.models import Passage, Source
 from content.splitting import split_passages
 from quiz.bank.citations import broken_by_passage_edit, broken_by_resplit
+from quiz.ownership import may_change, sources_changeable_by
 
 
 def _listing(questions_and_reasons) -> str:
@@ -86,6 +87,10 @@ class PassageInlineFormSet(BaseInlineFormSet):
             )
 
 
+def _may_change(request, source: Source | None) -> bool:
+    return source is None or may_change(request.user, source)
+
+
 class PassageInline(admin.TabularInline):
     model = Passage
     form = PassageForm
@@ -93,6 +98,15 @@ class PassageInline(admin.TabularInline):
     extra = 1
     fields = ("position", "kind", "text")
     ordering = ("position",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and _may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and _may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and _may_change(request, obj)
 
 
 @admin.register(Source)
@@ -102,6 +116,22 @@ class SourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     search_fields = ("title", "text")
     inlines = [PassageInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and _may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and _may_change(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed |= {str(source) for source in objs if not _may_change(request, source)}
+        return deleted, counts, perms_needed, protected
+
+    def save_model(self, request, obj: Source, form, change: bool) -> None:
+        if not change:
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -134,6 +164,17 @@ class PassageAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("source", "position") if obj is not None else ()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and _may_change(request, obj and obj.source)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and _may_change(request, obj and obj.source)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs["queryset"] = sources_changeable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
         return ("source", "position", "kind", "text")

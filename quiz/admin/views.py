@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from config.requests import HtmxHttpRequest
 from quiz.admin.regrade import regrade_apply, regrade_plan
@@ -21,7 +21,8 @@ from quiz.bank.citations import BROKEN, STALE, citation_problems, mark_rechecked
 from quiz.bank.leaks import leaks_by_quiz
 from quiz.bank.records import BankFormatError
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, FeedbackMode, Question, Quiz
+from quiz.models import Attempt, FeedbackMode, Question, Quiz, students_taught_by
+from quiz.ownership import questions_changeable_by
 from quiz.services import graded_response
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -40,7 +41,7 @@ def redirect_with_query(viewname: str, **query) -> HttpResponseRedirect:
     return redirect(reverse(viewname) + "?" + urlencode(query))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The question exactly as a student sees it; an answer shows the student's feedback.
 
@@ -84,7 +85,7 @@ def question_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def citation_check(request: HtmxHttpRequest) -> HttpResponse:
     """Every broken citation in the bank, every one whose passage changed since it was checked,
     and every quiz where a question gives away another's answer."""
@@ -92,7 +93,7 @@ def citation_check(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         _require(request, "quiz.change_question")
         ids = [int(pk) for pk in request.POST.getlist("question") if pk.isdigit()]
-        chosen = Question.objects.filter(pk__in=ids).select_related("passage")
+        chosen = questions_changeable_by(request.user, Question.objects.filter(pk__in=ids)).select_related("passage")
         marked = mark_rechecked(chosen)
         if marked:
             messages.success(request, f"Marked {marked} citation(s) as re-checked against the current passage text.")
@@ -110,11 +111,16 @@ def citation_check(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "admin/quiz/question/citation_check.html", context)
 
 
+def regrade_scope(user):
+    """Whose attempts ``user`` may regrade: a superuser everyone's (None), a teacher their own students'."""
+    return None if user.is_superuser else students_taught_by(user)
+
+
 def _question_ids(raw: str) -> list[int]:
     return [int(part) for part in raw.split(",") if part.strip().isdigit()]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def regrade(request: HtmxHttpRequest) -> HttpResponse:
     """What a regrade of the chosen questions would change; applied only when confirmed."""
     _require(request, "quiz.change_question", "quiz.add_regradelog")
@@ -127,11 +133,16 @@ def regrade(request: HtmxHttpRequest) -> HttpResponse:
         if request.POST.get("confirm") != "yes":
             messages.error(request, "Nothing was changed: confirm the regrade to apply it.")
             return redirect_with_query("admin:quiz_question_regrade", ids=",".join(map(str, ids)))
-        logs = regrade_apply(questions=questions, by=request.user, reason=request.POST.get("reason", "").strip())
+        logs = regrade_apply(
+            questions=questions,
+            by=request.user,
+            students=regrade_scope(request.user),
+            reason=request.POST.get("reason", "").strip(),
+        )
         attempts = len({log.attempt_id for log in logs})
         messages.success(request, f"Regraded: {attempts} attempt(s) changed score; every change is in the regrade log.")
         return redirect("admin:quiz_question_changelist")
-    plan = regrade_plan(questions)
+    plan = regrade_plan(questions, students=regrade_scope(request.user))
     context = {
         **_admin_context(request, "Regrade"),
         "questions": list(questions),
@@ -156,7 +167,7 @@ def bank_download(questions, fmt: str) -> HttpResponse:
     return download
 
 
-@require_GET
+@require_safe
 def bank_export(request: HtmxHttpRequest) -> HttpResponse:
     _require(request, "quiz.view_question")
     fmt = request.GET.get("format", "json")
@@ -165,12 +176,12 @@ def bank_export(request: HtmxHttpRequest) -> HttpResponse:
     return bank_download(None, fmt)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def bank_import(request: HtmxHttpRequest) -> HttpResponse:
     """Upload (or paste) a JSON or GIFT bank: all of it is imported, or, on any error, none of it."""
     _require(request, "quiz.add_question", "quiz.change_question")
     context = {**_admin_context(request, "Import questions"), "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024)}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "admin/quiz/question/import.html", context)
     upload = request.FILES.get("bank")
     pasted = request.POST.get("pasted", "")

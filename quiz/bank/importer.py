@@ -12,7 +12,6 @@ Files are read into records by ``json_format`` (our JSON) or ``gift`` (Moodle's 
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,8 +23,10 @@ from quiz.bank import gift, json_format
 from quiz.bank.answer_keys import accepted_answer_errors, choice_errors, numeric_errors, numeric_range_errors
 from quiz.bank.choices import match_choices
 from quiz.bank.citations import quote_suggestion
-from quiz.bank.records import TEXT_RULE_FIELDS, BankFormatError, ParsedBank, QuestionRecord
+from quiz.bank.records import BankFormatError, ParsedBank, QuestionRecord
+from quiz.bank.validation import field_problems, question_fields, quiz_fields, source_fields
 from quiz.models import Choice, Question, QuestionKind, Quiz, QuizQuestion
+from quiz.ownership import questions_changeable_by, quizzes_changeable_by, reason_not
 
 
 @dataclass
@@ -80,8 +81,11 @@ def import_bank(bank: ParsedBank, *, user=None) -> ImportReport:
     are a fixed number of bulk reads and writes, however many questions the file has.
     """
     report = ImportReport()
+    problems = field_problems(bank)
+    if problems:
+        raise BankFormatError(sorted(problems, key=lambda p: p[0] or 0))
     with transaction.atomic():
-        passages = _import_sources(bank, report)
+        passages = _import_sources(bank, report, user)
         existing = {
             q.key: q
             for q in Question.objects.filter(key__in=[r.key for r in bank.questions])
@@ -94,11 +98,11 @@ def import_bank(bank: ParsedBank, *, user=None) -> ImportReport:
         if problems:
             raise BankFormatError(sorted(problems, key=lambda p: p[0] or 0))
         questions = _write_questions(bank, passages, existing, user, report)
-        _write_quizzes(bank, questions, report)
+        _write_quizzes(bank, questions, report, user)
     return report
 
 
-def _import_sources(bank: ParsedBank, report: ImportReport) -> dict[tuple[str, int], Passage]:
+def _import_sources(bank: ParsedBank, report: ImportReport, user) -> dict[tuple[str, int], Passage]:
     """Create the file's sources the database lacks; return every cited passage by (slug, position).
 
     A source already here is left exactly as it is: its passages are what the
@@ -107,10 +111,7 @@ def _import_sources(bank: ParsedBank, report: ImportReport) -> dict[tuple[str, i
     slugs = {r.slug for r in bank.sources} | {q.source for q in bank.questions}
     known = {s.slug: s for s in Source.objects.filter(slug__in=slugs)}
     new_records = [r for r in bank.sources if r.slug not in known]
-    new_sources = Source.objects.bulk_create(
-        Source(slug=r.slug, title=r.title, text=r.text, publisher=r.publisher, url=r.url, published_on=r.published_on)
-        for r in new_records
-    )
+    new_sources = Source.objects.bulk_create(Source(**source_fields(r), owner=user) for r in new_records)
     Passage.objects.bulk_create(
         Passage(source=source, position=position, kind=kind, text=text)
         for record, source in zip(new_records, new_sources, strict=True)
@@ -215,27 +216,15 @@ def _write_questions(bank: ParsedBank, passages, existing: Mapping[str, Question
     for record in bank.questions:
         passage = passages[(record.source, record.passage)]
         values = {
-            "kind": record.kind,
-            "prompt": record.prompt,
-            "explanation": record.explanation,
+            **question_fields(record),
             "passage": passage,
-            "quote": record.quote,
             "cited_fingerprint": text_fingerprint(passage.text),
-            "points": record.points,
-            "cognitive_level": record.cognitive_level,
-            "numeric_answer": record.numeric_answer if record.kind == QuestionKind.NUMERIC else None,
-            "numeric_tolerance": record.tolerance if record.kind == QuestionKind.NUMERIC else Decimal("0"),
-            "numeric_min": record.numeric_min if record.kind == QuestionKind.NUMERIC else None,
-            "numeric_max": record.numeric_max if record.kind == QuestionKind.NUMERIC else None,
-            "numeric_unit": record.unit if record.kind == QuestionKind.NUMERIC else "",
-            "accepted_answers": record.accepted_answers if record.kind == QuestionKind.SHORT_TEXT else [],
-            **{field_name: record.text_rules.get(name, True) for name, field_name in TEXT_RULE_FIELDS.items()},
-            "is_published": record.published,
         }
         question = existing.get(record.key)
-        if record.author_given:
+        if record.author_given and (user is None or user.is_superuser):
             values["author"] = authors.get(record.author) if record.author else None
         elif question is None:
+            # A teacher's file cannot credit a question to someone else: the importer is its author.
             values["author"] = user
         if question is None:
             question = Question(key=record.key, **values)
@@ -251,11 +240,34 @@ def _write_questions(bank: ParsedBank, passages, existing: Mapping[str, Question
             else:
                 report.unchanged += 1
         by_key[record.key] = question
+    _refuse_changes_to_others(
+        user,
+        questions_changeable_by,
+        changed,
+        {record.key: record.line for record in bank.questions},
+        lambda question: question.key,
+        "Question “{}” is not yours to change ({}). Give your version another key.",
+    )
     Question.objects.bulk_create(created)
     Question.objects.bulk_update(changed, [*QUESTION_FIELDS, "updated_at"])
     report.created, report.updated = len(created), len(changed)
     _write_choices(bank, by_key, existing)
     return by_key
+
+
+def _refuse_changes_to_others(user, changeable_by, changed: list, lines: dict, name_of, message: str) -> None:
+    """Refuse the whole file when it would change a question or quiz the importing teacher may only use."""
+    if user is None or user.is_superuser or not changed:
+        return
+    model = type(changed[0])
+    allowed = set(
+        changeable_by(user, model.objects.filter(pk__in=[obj.pk for obj in changed])).values_list("pk", flat=True)
+    )
+    refused = [obj for obj in changed if obj.pk not in allowed]
+    if refused:
+        raise BankFormatError(
+            [(lines.get(name_of(obj)), message.format(name_of(obj), reason_not(user, obj))) for obj in refused]
+        )
 
 
 def _choices_differ(question: Question, record: QuestionRecord) -> bool:
@@ -291,7 +303,7 @@ def _write_choices(bank: ParsedBank, by_key: dict[str, Question], existing: Mapp
     Choice.objects.bulk_create(to_create)
 
 
-def _write_quizzes(bank: ParsedBank, by_key: dict[str, Question], report: ImportReport) -> None:
+def _write_quizzes(bank: ParsedBank, by_key: dict[str, Question], report: ImportReport, user=None) -> None:
     if not bank.quizzes:
         return
     listed = {key for quiz in bank.quizzes if quiz.questions != "all" for key in quiz.questions}
@@ -299,16 +311,24 @@ def _write_quizzes(bank: ParsedBank, by_key: dict[str, Question], report: Import
     current = {quiz.slug: quiz for quiz in Quiz.objects.filter(slug__in=[r.slug for r in bank.quizzes])}
     created, changed = [], []
     for record in bank.quizzes:
-        values = {"title": record.title, "description": record.description, **record.settings}
+        values = quiz_fields(record)
         quiz = current.get(record.slug)
         if quiz is None:
-            quiz = Quiz(slug=record.slug, **values)
+            quiz = Quiz(slug=record.slug, owner=user, **values)
             created.append(quiz)
         else:
             for name, value in values.items():
                 setattr(quiz, name, value)
             changed.append(quiz)
         current[record.slug] = quiz
+    _refuse_changes_to_others(
+        user,
+        quizzes_changeable_by,
+        changed,
+        {record.slug: record.line for record in bank.quizzes},
+        lambda quiz: quiz.slug,
+        "Quiz “{}” is not yours to change ({}). Give your version another slug.",
+    )
     Quiz.objects.bulk_create(created)
     Quiz.objects.bulk_update(changed, ["title", "description", *bank.quizzes[0].settings])
     report.quizzes = len(bank.quizzes)

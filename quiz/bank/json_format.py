@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 
 from content.models import PassageKind, Source
 from quiz.bank.records import (
@@ -31,7 +31,7 @@ from quiz.bank.records import (
     plain_number,
     text_rules_data,
 )
-from quiz.models import Choice, CognitiveLevel, FeedbackMode, Question, QuestionKind, Quiz
+from quiz.models import Choice, CognitiveLevel, FeedbackMode, Question, QuestionKind, Quiz, ReviewMoment
 
 FORMAT_VERSION = 1
 
@@ -160,7 +160,10 @@ class _Reader:
         value = self.data.get(name, None)
         if value is None:
             return None
-        moment = parse_datetime(value) if isinstance(value, str) else None
+        try:
+            moment = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well formed but impossible, like 2026-02-30
+            moment = None
         if moment is None:
             self.error(f"{self.what}: “{name}” should be a date and time like 2026-09-01T08:00:00+00:00.")
             return None
@@ -214,7 +217,8 @@ def _source_record(item, problems) -> SourceRecord:
         passages=passages,
         publisher=reader.text("publisher", required=False, max_length=200),
         url=reader.text("url", required=False),
-        published_on=parse_date(published_on) if isinstance(published_on, str) else None,
+        # Kept as written: the model's own validation parses it (and names an impossible date).
+        published_on=published_on if isinstance(published_on, str) else None,
     )
 
 
@@ -285,6 +289,9 @@ def _quiz_record(item, index: int, problems) -> QuizRecord:
         "feedback_mode": reader.choice("feedback_mode", FeedbackMode.values, FeedbackMode.IMMEDIATE),
         "time_limit_minutes": reader.integer("time_limit_minutes", minimum=1),
         "attempts_allowed": reader.integer("attempts_allowed", minimum=1, maximum=32767),
+        "review_answers": reader.choice("review_answers", ReviewMoment.values, Quiz.review_answers.field.default),
+        "review_key": reader.choice("review_key", ReviewMoment.values, Quiz.review_key.field.default),
+        "review_feedback": reader.choice("review_feedback", ReviewMoment.values, Quiz.review_feedback.field.default),
         "is_published": reader.boolean("published", True),
         "opens_at": reader.moment("opens_at"),
         "closes_at": reader.moment("closes_at"),
@@ -372,6 +379,9 @@ def export_bank(questions=None) -> dict:
                 "feedback_mode": quiz.feedback_mode,
                 "time_limit_minutes": quiz.time_limit_minutes,
                 "attempts_allowed": quiz.attempts_allowed,
+                "review_answers": quiz.review_answers,
+                "review_key": quiz.review_key,
+                "review_feedback": quiz.review_feedback,
                 "published": quiz.is_published,
                 "opens_at": quiz.opens_at.isoformat() if quiz.opens_at else None,
                 "closes_at": quiz.closes_at.isoformat() if quiz.closes_at else None,

@@ -42,7 +42,7 @@ class SourceRecord:
     passages: list[tuple[int, str, str]]  # (position, kind, text)
     publisher: str = ""
     url: str = ""
-    published_on: date | None = None
+    published_on: date | str | None = None  # as written in the file until validated
 
 
 @dataclass

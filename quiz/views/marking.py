@@ -85,7 +85,7 @@ class MarkForm(forms.Form):
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def response_mark(request: HtmxHttpRequest, classroom_id: int, student_id: int, response_id: int) -> HttpResponse:
     """Set one answer's mark by hand, with a comment for the student and the regrade log."""
     classroom = _get_classroom_for(request, classroom_id)

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.requests import HtmxHttpRequest
 from quiz.models import Attempt
@@ -16,7 +16,7 @@ MISSED_PER_PAGE = 10
 
 
 @login_required
-@require_GET
+@require_safe
 @two_shaped
 def my_progress(request: HtmxHttpRequest) -> HttpResponse:
     """Only ever the signed-in student's own data: every query filters on request.user."""

@@ -8,7 +8,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url
 
 from config.requests import HtmxHttpRequest
@@ -42,7 +42,7 @@ def _get_attempt_for(request: HtmxHttpRequest, public_id) -> Attempt:
     return attempt
 
 
-@require_GET
+@require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
     quizzes = Quiz.objects.published().annotate(question_total=Count("quiz_questions", distinct=True))
     joined: list[Classroom] = []
@@ -64,7 +64,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "quiz/home.html", {"quizzes": quizzes, "joined": joined, "join_form": JoinClassForm()})
 
 
-@require_GET
+@require_safe
 def quiz_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     attempts = []
@@ -185,7 +185,7 @@ def _position_param(request: HttpRequest) -> int:
 
 
 @login_required
-@require_GET
+@require_safe
 @two_shaped
 def attempt_question(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """The attempt's next unanswered question (after ``?after=N`` when skipping one); the results once none is left."""
@@ -215,7 +215,7 @@ def _redirect_to_results(request: HtmxHttpRequest, attempt: Attempt) -> HttpResp
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @two_shaped
 def attempt_answer(request: HtmxHttpRequest, public_id, position: int) -> HttpResponse:
     """Question ``position`` of the attempt: its form, or its feedback once answered.
@@ -227,7 +227,7 @@ def attempt_answer(request: HtmxHttpRequest, public_id, position: int) -> HttpRe
     if not 1 <= position <= attempt.question_count:
         raise Http404("This attempt has no such question.")
     question, choices = _question_with_choices(attempt, attempt.question_ids[position - 1])
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         response = Response.objects.filter(attempt=attempt, question=question).first()
         if response is None and attempt.is_finished:
             return _redirect_to_results(request, attempt)
@@ -309,7 +309,7 @@ def attempt_flag(request: HtmxHttpRequest, public_id, position: int) -> HttpResp
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_summary(request: HtmxHttpRequest, public_id) -> HttpResponse:
     """Before finishing: which questions are answered, unanswered or flagged, with links back."""
     attempt = _open_attempt_for(request, public_id)
@@ -337,7 +337,7 @@ def attempt_submit(request: HtmxHttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_results(request: HtmxHttpRequest, public_id) -> HttpResponse:
     attempt = _get_attempt_for(request, public_id)
     if not attempt.is_finished:
@@ -358,4 +358,8 @@ def attempt_results(request: HtmxHttpRequest, public_id) -> HttpResponse:
         for item in review:
             if item["response"] is None:
                 item["question"] = by_id.get(item["question_id"])
-    return render(request, "quiz/results.html", {"attempt": attempt, "quiz": attempt.quiz, "review": review})
+    # The quiz's review options decide what this page shows now: a key seen here must not help another attempt.
+    shows = attempt.quiz.review_for(request.user)
+    return render(
+        request, "quiz/results.html", {"attempt": attempt, "quiz": attempt.quiz, "review": review, "shows": shows}
+    )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
 from accounts.roles import teacher_required
@@ -150,7 +150,7 @@ def _render_dashboard(request, context, status=200) -> HttpResponse:
 
 @two_shaped
 @teacher_required
-@require_GET
+@require_safe
 def teach_dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """The class matrix: students × assigned quizzes, with class averages and completion."""
     filters = DashboardFilters(request.GET)
@@ -249,7 +249,7 @@ def _statistics_scope(request: HtmxHttpRequest, slug: str):
 
 @two_shaped
 @teacher_required
-@require_GET
+@require_safe
 def quiz_statistics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Moodle-style statistics for one quiz, over one class or all the teacher's classes."""
     quiz, classrooms, classroom, filters, finished, which = _statistics_scope(request, slug)
@@ -281,7 +281,7 @@ def _histogram_chart(report) -> str:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def quiz_statistics_csv(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse | HttpResponse:
     quiz, _, classroom, filters, finished, which = _statistics_scope(request, slug)
     if not filters.is_valid():
@@ -289,20 +289,20 @@ def quiz_statistics_csv(request: HtmxHttpRequest, slug: str) -> StreamingHttpRes
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     report = quiz_report(quiz=quiz, finished=finished, which=which)
     scope = slugify(classroom.name) if classroom else "all-classes"
-    return _csv_response(exports.statistics_rows(report), f"statistics-{quiz.slug}-{scope}-{which}.csv")
+    return _csv_download(exports.statistics_rows(report), f"statistics-{quiz.slug}-{scope}-{which}.csv")
 
 
 @teacher_required
-@require_GET
+@require_safe
 def gradebook_csv(request: HtmxHttpRequest, classroom_id: int) -> StreamingHttpResponse | HttpResponse:
     """One row per student, one column per assigned quiz (best finished score, %)."""
     classroom = _get_classroom_for(request, classroom_id)
     assignments = _ordered_assignments(classroom)
     rows = exports.gradebook_rows(classroom=classroom, assignments=assignments)
-    return _csv_response(rows, f"gradebook-{slugify(classroom.name) or classroom.pk}.csv")
+    return _csv_download(rows, f"gradebook-{slugify(classroom.name) or classroom.pk}.csv")
 
 
-def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+def _csv_download(rows, filename: str) -> StreamingHttpResponse:
     download = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
     download["Content-Disposition"] = f'attachment; filename="{filename}"'
     return download
@@ -310,7 +310,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 @two_shaped
 @teacher_required
-@require_GET
+@require_safe
 def student_detail(request: HtmxHttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
     """Every attempt of one student on the class's quizzes, each answer with the right one and its citation."""
     classroom = _get_classroom_for(request, classroom_id)

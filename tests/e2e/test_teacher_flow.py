@@ -28,7 +28,12 @@ def spot_check(bank):
     classroom = ClassroomFactory(name="Year 11 Current Affairs", teacher=teacher)
     classroom.students.add(UserFactory(username="student-sam", password=PASSWORD))
     quiz = Quiz.objects.create(
-        slug="spot-check", title="Spot check", is_published=True, shuffle_questions=False, shuffle_choices=False
+        slug="spot-check",
+        title="Spot check",
+        is_published=True,
+        shuffle_questions=False,
+        shuffle_choices=False,
+        owner=teacher,  # hers to change: she adds her new question to it
     )
     for position, key in enumerate(["summary-hardware-import-drop", "summary-it-specialists-fled"], start=1):
         QuizQuestion.objects.create(quiz=quiz, question=Question.objects.get(key=key), position=position)
