@@ -524,10 +524,10 @@ class TeacherScopedAdmin(admin.ModelAdmin):
         return False
 
     @staticmethod
-    def people_shown_as_names(model, *people: str) -> list[str]:
+    def people_shown_as_names(model, *people: str) -> tuple[str, ...]:
         """Every field read-only, a person as their name: the admin would link a person to the
         user admin, which a teacher may not open."""
-        return [f"{field.name}_name" if field.name in people else field.name for field in model._meta.fields]
+        return tuple(f"{field.name}_name" if field.name in people else field.name for field in model._meta.fields)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
