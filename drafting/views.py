@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -24,6 +25,7 @@ from content.models import PassageKind, Source
 from drafting import intake, services
 from drafting.forms import IntakeForm, QuizFromDraftsForm, RejectForm, SourceDetailsForm
 from drafting.models import Draft, DraftingJob, ReviewState
+from quiz.bank.leaks import leaks_in_quiz
 from quiz.models import Choice
 
 HX = "HX-Request"
@@ -370,6 +372,16 @@ def quiz_make(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 f"Quiz “{quiz.title}” is ready with {quiz.questions.count()} questions. "
                 "Choose a class below and assign it.",
             )
+            # Drafts of one passage often print each other's answers: say so before a class sees them.
+            if leaks := leaks_in_quiz(quiz):
+                messages.warning(
+                    request,
+                    format_html(
+                        'In it, {} time(s) a question gives away another\'s answer. <a href="{}">See which</a>.',
+                        len(leaks),
+                        reverse("admin:quiz_quiz_change", args=[quiz.pk]),
+                    ),
+                )
             return _redirect(request, reverse("teach_dashboard"))
     else:
         messages.error(request, "Give the quiz a title.")

@@ -204,6 +204,9 @@ class Review(models.Model):
     fraction = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("0"))
     selected_choice_ids = models.JSONField(default=list, blank=True)
     answer_display = models.TextField(blank=True)
+    grading_note = models.CharField(
+        max_length=300, blank=True, help_text="How the answer was read (a typo accepted, say), as a quiz says."
+    )
     # What was asked, as shown (quiz.services.question_snapshot); empty for quiz answers,
     # whose response keeps it, and for the demo's simulated history.
     question_snapshot = models.JSONField(default=dict, blank=True)

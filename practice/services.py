@@ -185,7 +185,8 @@ def review_record(
     other tab gets the review already recorded. Never touches a quiz score.
     """
     shown_reps = card.reps
-    fraction = question.grade(answer, choices)
+    mark = question.mark(answer, choices)
+    fraction = mark.fraction
     rating = rating_for(fraction, guessed=guessed)
     card.review(rating, now)
     chosen = [choice.text for choice in choices if choice.pk in answer.choice_ids]
@@ -202,6 +203,7 @@ def review_record(
                 fraction=fraction,
                 selected_choice_ids=sorted(answer.choice_ids),
                 answer_display="; ".join(chosen) if question.has_choices else answer.text,
+                grading_note=mark.note[:300],
                 question_snapshot=question_snapshot(question, choices),
                 due_after=card.due,
             )

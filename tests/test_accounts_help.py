@@ -2,6 +2,7 @@
 email or by the teacher, the class code's blank message, and where a teacher lands."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -122,3 +123,17 @@ def test_a_teacher_lands_on_the_dashboard_after_logging_in_and_a_student_at_home
     )
     client.logout()
     assert client.post(reverse("login"), {"username": "stu", "password": STRONG})["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["login", "signup"])
+def test_every_log_in_and_sign_up_link_keeps_where_the_student_was_going(client, page):
+    # A student who scans a class's join link lands on the log-in page; whichever way they
+    # then go (the header's buttons or the page's own link), they come back to the class.
+    join_link = "/classes/join/?code=SEED2526"
+    html = client.get(reverse(page), {"next": join_link}).content.decode()
+    carried = "?next=" + quote(join_link, safe="/")
+    for target in ("login", "signup"):
+        links = re.findall(rf'href="({re.escape(reverse(target))}[^"]*)"', html)
+        assert links, f"no link to {target} on the {page} page"
+        assert all(link.endswith(carried) for link in links), f"{links} on the {page} page"

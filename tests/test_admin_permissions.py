@@ -1,6 +1,8 @@
 """Who reaches which authoring page: anonymous, student, teacher, superuser."""
 
+import html
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -204,3 +206,33 @@ def test_a_class_a_teacher_adds_in_the_admin_is_theirs(teacher_client, teacher):
     assert response.status_code == 302, response.content.decode()[:2000]
     classroom = Classroom.objects.get(name="Year 11 politics")
     assert classroom.teacher == teacher and classroom.join_code
+
+
+def links_on(page) -> list[str]:
+    hrefs = re.findall(r'<a [^>]*href="(/[^"#]*)"', page.content.decode())
+    return sorted({html.unescape(href) for href in hrefs if "logout" not in href})
+
+
+def test_every_link_on_a_students_records_opens_for_their_teacher(teacher_client, teacher, student):
+    # The records' pages once linked to the student's own quiz page ("View on site", a 404 for
+    # anyone but the student) and to the user admin (a 403 for a teacher).
+    from quiz.models import SubmittedAnswer
+    from quiz.services import attempt_start, response_record
+
+    ClassroomFactory(teacher=teacher).students.add(student)
+    quiz = QuizFactory(questions=1)
+    attempt = attempt_start(quiz=quiz, student=student)
+    question = quiz.questions.get()
+    choice = question.choices.order_by("position").first()
+    answer, _ = response_record(
+        attempt=attempt, question=question, choices=[choice], answer=SubmittedAnswer(choice_ids=frozenset({choice.pk}))
+    )
+    for record_page in (
+        reverse("admin:quiz_attempt_change", args=[attempt.pk]),
+        reverse("admin:quiz_response_change", args=[answer.pk]),
+    ):
+        page = teacher_client.get(record_page)
+        assert page.status_code == 200
+        assert student.username in page.content.decode()
+        for link in links_on(page):
+            assert teacher_client.get(link, follow=True).status_code == 200, f"{link} on {record_page}"

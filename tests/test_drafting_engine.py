@@ -191,6 +191,19 @@ def test_short_text_accepts_the_surname_and_acronym_or_expansion_the_text_suppor
     assert ("Artificial Intelligence Development Center", "AIDC") in short
 
 
+def test_a_word_that_ends_several_names_takes_none_of_them_as_its_variants():
+    drafts = candidates(
+        "The Nile is the longest river in Africa and flows north through eleven countries.",
+        "The White Nile rises near Lake Victoria in the highlands of the south.",
+        "The Blue Nile brings most of the water and silt from the Ethiopian Highlands.",
+    )
+    answers = {d.accepted_answers[0]: d.accepted_answers for d in drafts if d.kind == "short_text"}
+    assert answers["Nile"] == ["Nile"]
+    for tributary in ("White Nile", "Blue Nile"):
+        if tributary in answers:
+            assert "Nile" not in answers[tributary]
+
+
 def test_short_text_blanks_the_name_in_its_stem():
     drafts = [d for d in candidates("Leading domestic designs were often fabricated by TSMC in a faraway country.")]
     draft = next(d for d in drafts if d.kind == "short_text" and "TSMC" in d.accepted_answers)

@@ -242,3 +242,19 @@ def test_every_saved_draft_quotes_its_passage_word_for_word_and_stays_hidden(tea
         question = draft.question
         assert question.quote and question.quote in question.passage.text
         assert not question.is_published and question.author == teacher
+
+
+def test_a_quiz_of_drafts_where_one_gives_away_anothers_answer_is_made_with_a_warning(teacher_client, source, drafts):
+    for draft in drafts[:2]:
+        teacher_client.post(action_url(draft, "accept"))
+    # Drafts of one passage often print each other's answers: here the first names the second's.
+    asked, telling = drafts[1].question, drafts[0].question
+    Question.objects.filter(pk=asked.pk).update(kind="short_text", accepted_answers=["Armenia"])
+    Question.objects.filter(pk=telling.pk).update(prompt=telling.prompt + " (Think of Armenia.)")
+
+    response = teacher_client.post(reverse("quiz_make", args=[source.slug]), {"title": "Chips quiz"}, follow=True)
+
+    quiz = Quiz.objects.get()
+    page = response.content.decode()
+    assert "gives away another" in page
+    assert f'<a href="{reverse("admin:quiz_quiz_change", args=[quiz.pk])}">See which</a>' in page

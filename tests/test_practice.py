@@ -538,3 +538,18 @@ def test_the_answer_that_closes_an_attempt_feeds_every_card_in_constant_queries(
     large, _ = _closing_answer_queries(UserFactory(), 30)
     assert small == large == 13, small_kinds
     assert Card.objects.count() == 33 and Review.objects.count() == 33
+
+
+def test_a_practice_answer_accepted_with_a_typo_says_the_spelling_as_a_quiz_does(student_client, student, frozen):
+    question = QuestionFactory(short_text=True, accepted_answers=["Semiconductors"], allow_typos=True)
+    finished_quiz(student, [False], quiz=QuizFactory(questions=[question]))
+    card = services.next_card(student=student, now=NOW)
+    assert card.question == question
+
+    response = student_client.post(
+        reverse("practice_card", args=[card.pk]), {"answer": "Semiconducters", "reps": card.reps}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "Correct" in page
+    assert "Accepted — the spelling is Semiconductors." in page

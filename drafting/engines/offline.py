@@ -433,11 +433,20 @@ def _supported_variants(index: SourceIndex, name: Name) -> tuple[tuple[str, ...]
     """The variants of the name, plus the full name when the text elsewhere gives it ("Putin" → "Vladimir Putin"),
     and the name's kind (a surname the text gives in full elsewhere names a person)."""
     variants, kind = list(name.variants), name.kind
+    last_word = name.span.text.split()[-1]
+    # A surname stands for one person. A word that ends several different names ("Nile" in "the
+    # White Nile" and "the Blue Nile") stands for none of them: accepting it for one, or them for
+    # it, would credit a wrong answer.
+    sharing = {
+        normalise(other.span.text) for other in index.name_pool("person") if other.span.text.split()[-1] == last_word
+    }
     if len(name.span.text.split()) == 1:
-        for other in index.name_pool("person"):
-            if other.span.text.split()[-1] == name.span.text:
-                variants.extend(other.variants)
-                kind = "person"
+        if len(sharing) == 1:
+            fuller = next(other for other in index.name_pool("person") if other.span.text.split()[-1] == last_word)
+            variants.extend(fuller.variants)
+            kind = "person"
+    elif len(sharing - {normalise(name.span.text)}) >= 1 and last_word in variants:
+        variants.remove(last_word)
     return tuple(dict.fromkeys(variants)), kind
 
 

@@ -517,9 +517,17 @@ class TeacherScopedAdmin(admin.ModelAdmin):
     """
 
     student_path = "student"
+    # "View on site" would open the student's own quiz page: a 404 for anyone but the student.
+    view_on_site = False
 
     def has_add_permission(self, request):
         return False
+
+    @staticmethod
+    def people_shown_as_names(model, *people: str) -> tuple[str, ...]:
+        """Every field read-only, a person as their name: the admin would link a person to the
+        user admin, which a teacher may not open."""
+        return tuple(f"{field.name}_name" if field.name in people else field.name for field in model._meta.fields)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -533,7 +541,11 @@ class AttemptAdmin(TeacherScopedAdmin):
     list_display = ("quiz", "student", "number", "started_at", "finished_at", "score", "max_score")
     list_filter = ("quiz",)
     list_select_related = ("quiz", "student")
-    readonly_fields = [field.name for field in Attempt._meta.fields]
+    readonly_fields = fields = TeacherScopedAdmin.people_shown_as_names(Attempt, "student")
+
+    @admin.display(description="student")
+    def student_name(self, attempt: Attempt) -> str:
+        return str(attempt.student)
 
 
 @admin.register(Response)
@@ -549,7 +561,11 @@ class RegradeLogAdmin(TeacherScopedAdmin):
     student_path = "attempt__student"
     list_display = ("regraded_at", "attempt", "question", "old_score", "new_score", "regraded_by", "reason")
     list_select_related = ("attempt__quiz", "attempt__student", "question", "regraded_by")
-    readonly_fields = [field.name for field in RegradeLog._meta.fields]
+    readonly_fields = fields = TeacherScopedAdmin.people_shown_as_names(RegradeLog, "regraded_by")
+
+    @admin.display(description="regraded by")
+    def regraded_by_name(self, log: RegradeLog) -> str:
+        return str(log.regraded_by or "—")
 
     def has_change_permission(self, request, obj=None):
         return False

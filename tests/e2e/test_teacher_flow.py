@@ -137,3 +137,28 @@ def test_assigning_a_quiz_on_the_dashboard_moves_the_focus_to_the_news(page, liv
     expect(news).to_be_focused()
     expect(page.locator("#announcer")).to_contain_text("Assigned")
     expect(page.locator(".summary-table")).to_contain_text("Talent and the Brain Drain")
+
+
+def scrolls_sideways(page) -> int:
+    """How far the window scrolls sideways: a wide table inside its own scroll box does not count."""
+    return page.evaluate(
+        "() => { window.scrollTo(10000, window.scrollY); const x = window.scrollX;"
+        " window.scrollTo(0, window.scrollY); return x; }"
+    )
+
+
+def test_authoring_pages_fit_a_phone(page, live_server, bank):
+    TeacherFactory(username="teacher-tess", password=PASSWORD)
+    question = Question.objects.get(key="summary-it-specialists-fled")
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("teacher-tess")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    for path in (
+        "/admin/quiz/question/",
+        f"/admin/quiz/question/{question.pk}/change/",
+        "/admin/quiz/question/import/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert scrolls_sideways(page) == 0, f"{path} scrolls sideways on a phone"
