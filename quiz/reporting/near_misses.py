@@ -10,6 +10,7 @@ from django.db.models import Count, F, Min, QuerySet, Window
 from django.db.models.functions import Lower, RowNumber, Trim
 
 from quiz.models import Question, QuestionKind, Response
+from quiz.ownership import questions_changeable_by
 
 NEAR_MISSES_SHOWN = 5
 TYPED_KINDS = (QuestionKind.NUMERIC, QuestionKind.SHORT_TEXT)
@@ -49,11 +50,6 @@ def near_misses(attempts: QuerySet, questions: list[Question], *, shown: int = N
     return found
 
 
-def may_change_answer_key(user, question: Question) -> bool:
-    """Only the question's author, or a superuser, changes what it accepts: others' classes use it too."""
-    return user.is_superuser or (question.author_id is not None and question.author_id == user.pk)
-
-
 def add_near_misses(report, attempts: QuerySet) -> None:
     """Give each question of a statistics report its near misses (part of the cached report)."""
     found = near_misses(attempts, [row.question for row in report.questions])
@@ -63,8 +59,9 @@ def add_near_misses(report, attempts: QuerySet) -> None:
 
 
 def mark_acceptable(report, user) -> None:
-    """Say, for this viewer, which questions' near misses they may accept (no query: the author is on the row)."""
+    """Say, for this viewer, which questions' near misses they may accept: those whose key they may change
+    (their own, while no other teacher's class uses them; any, for a superuser). One query."""
+    typed = [row.question.pk for row in report.questions if row.question.kind == QuestionKind.SHORT_TEXT]
+    changeable = set(questions_changeable_by(user, Question.objects.filter(pk__in=typed)).values_list("pk", flat=True))
     for row in report.questions:
-        row.may_accept_answers = row.question.kind == QuestionKind.SHORT_TEXT and may_change_answer_key(
-            user, row.question
-        )
+        row.may_accept_answers = row.question.pk in changeable

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import teacher_required
 from config.requests import HtmxHttpRequest
 from quiz.models import Question, QuestionKind, Response
-from quiz.reporting.near_misses import may_change_answer_key
+from quiz.ownership import may_change
 from quiz.services import response_override_mark
 from quiz.views.teach import _get_classroom_for
 
@@ -38,8 +38,11 @@ def accept_typed_answer(request: HtmxHttpRequest, question_id: int) -> HttpRespo
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("teach_dashboard")
-    if not may_change_answer_key(request.user, question):
-        sentence = "Only the question's author (or an administrator) can change the answers it accepts."
+    if not may_change(request.user, question):
+        sentence = (
+            "Only the question's author can change the answers it accepts, and not while another teacher's "
+            "class uses it (an administrator can)."
+        )
         return render(request, "teach/marking_refused.html", {"sentence": sentence, "back": back}, status=403)
     form = AcceptAnswerForm(request.POST)
     if not form.is_valid():
